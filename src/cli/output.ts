@@ -1,0 +1,18 @@
+import { InputError } from '../io/errors.ts';
+
+/** Prints a command's result: JSON on stdout with --json, otherwise the human-readable text. */
+export function emit(result: unknown, json: boolean | undefined, human: () => string): void {
+  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else process.stdout.write(human().replace(/\n?$/, '\n'));
+}
+
+/** Parses a numeric option, or fails with a user error naming the option. */
+export function numberOption(name: string, value: string | undefined, opts: { int?: boolean; min?: number; max?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
+    const range = opts.min !== undefined || opts.max !== undefined ? ` in [${opts.min ?? '-∞'}, ${opts.max ?? '∞'}]` : '';
+    throw new InputError(`option --${name} takes ${opts.int ? 'a whole number' : 'a number'}${range}, not "${value}"`);
+  }
+  return n;
+}

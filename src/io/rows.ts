@@ -1,0 +1,173 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse';
+import { InputError } from './errors.ts';
+
+/** One raw record of an input file with the line it starts on (1-based). */
+export interface Row {
+  line: number;
+  value: Record<string, unknown>;
+}
+
+export type RowFormat = 'jsonl' | 'json' | 'csv' | 'tsv';
+
+export function formatOf(file: string): RowFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.json') return 'json';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv') return 'tsv';
+  throw new InputError(`unsupported file type "${ext || '(none)'}"; use .jsonl, .json, .csv or .tsv`, { file });
+}
+
+async function mustExist(file: string): Promise<void> {
+  try {
+    await access(file);
+  } catch {
+    throw new InputError('file not found', { file });
+  }
+}
+
+/** Streams the records of a JSONL, JSON-array, CSV or TSV file, each with its line number. */
+export async function* readRows(file: string): AsyncGenerator<Row> {
+  await mustExist(file);
+  const format = formatOf(file);
+  if (format === 'jsonl') yield* readJsonl(file);
+  else if (format === 'json') yield* readJsonArray(file);
+  else yield* readDelimited(file, format === 'tsv' ? '\t' : ',');
+}
+
+export async function readAllRows(file: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const r of readRows(file)) rows.push(r);
+  return rows;
+}
+
+function asObject(value: unknown, file: string, line: number): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError('expected a JSON object', { file, line });
+  }
+  return value as Record<string, unknown>;
+}
+
+async function* readJsonl(file: string): AsyncGenerator<Row> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line += 1;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new InputError(`malformed JSON (${(err as Error).message})`, { file, line });
+    }
+    yield { line, value: asObject(value, file, line) };
+  }
+}
+
+/**
+ * Streams the elements of a top-level JSON array without holding the file: a small scanner
+ * tracks strings and nesting depth, and hands each complete element to JSON.parse together with
+ * the line it starts on. (The Med-CMR release files are such arrays.)
+ */
+async function* readJsonArray(file: string): AsyncGenerator<Row> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let line = 1;
+  let depth = 0; // 0 = before the array, 1 = inside the array, >1 = inside an element
+  let inString = false;
+  let escaped = false;
+  let started = false;
+  let ended = false;
+  let buf = '';
+  let elemStartLine = 0;
+  let inElement = false;
+
+  const parseElement = (text: string, at: number): Row => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new InputError(`malformed JSON (${(err as Error).message})`, { file, line: at });
+    }
+    return { line: at, value: asObject(value, file, at) };
+  };
+
+  for await (const chunk of stream as AsyncIterable<string>) {
+    let segStart = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (c === '\n') line += 1;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === '\\') escaped = true;
+        else if (c === '"') inString = false;
+        continue;
+      }
+      if (ended) {
+        if (!/\s/.test(c)) throw new InputError('malformed JSON (content after the closing "]")', { file, line });
+        continue;
+      }
+      if (!started) {
+        if (/\s/.test(c) || c === '\ufeff') continue;
+        if (c !== '[') throw new InputError('expected a JSON array of records (or use .jsonl)', { file, line });
+        started = true;
+        depth = 1;
+        continue;
+      }
+      if (!inElement) {
+        if (/\s/.test(c) || c === ',') continue;
+        if (c === ']' && depth === 1) {
+          ended = true;
+          continue;
+        }
+        inElement = true;
+        elemStartLine = line;
+        segStart = i;
+        buf = '';
+      }
+      if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth += 1;
+      else if (c === '}' || c === ']') {
+        depth -= 1;
+        if (depth === 1) {
+          buf += chunk.slice(segStart, i + 1);
+          inElement = false;
+          yield parseElement(buf, elemStartLine);
+          buf = '';
+        } else if (depth < 1) {
+          throw new InputError('malformed JSON (unbalanced brackets)', { file, line });
+        }
+      } else if (depth === 1 && (c === ',' || /\s/.test(c))) {
+        // a scalar element ended
+        throw new InputError('expected a JSON object', { file, line: elemStartLine });
+      }
+    }
+    if (inElement) buf += chunk.slice(segStart);
+  }
+  if (!started) throw new InputError('empty file: expected a JSON array', { file, line });
+  if (!ended) throw new InputError('malformed JSON (unexpected end of file)', { file, line });
+}
+
+async function* readDelimited(file: string, delimiter: string): AsyncGenerator<Row> {
+  const parser = createReadStream(file).pipe(
+    parseCsv({
+      columns: true,
+      delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      info: true,
+    }),
+  );
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield { line: rec.info.lines, value: rec.record };
+    }
+  } catch (err) {
+    const e = err as Error & { lines?: number; code?: string };
+    throw new InputError(`malformed CSV (${e.message})`, { file, line: e.lines });
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * An OpenAI-compatible chat endpoint used as a judge or as a candidate model. The key is never
+ * part of the configuration: only the *name* of the environment variable that holds it.
+ */
+export const EndpointConfig = z.object({
+  /** Fills unset fields from a preset: openai, deepseek, local. */
+  preset: z.enum(['openai', 'deepseek', 'local']).optional(),
+  base_url: z.string().url().optional(),
+  model: z.string().min(1),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  temperature: z.number().min(0).max(2).default(0),
+  seed: z.number().int().optional(),
+  max_tokens: z.number().int().positive().default(1024),
+  /** USD per million tokens. */
+  price: z
+    .object({ input_per_m: z.number().nonnegative(), output_per_m: z.number().nonnegative() })
+    .default({ input_per_m: 0, output_per_m: 0 }),
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  concurrency: z.number().int().positive().default(8),
+  timeout_ms: z.number().int().positive().default(120_000),
+  max_retries: z.number().int().nonnegative().default(6),
+  /** How structured output is requested; `auto` picks from the endpoint's capabilities. */
+  output_mode: z.enum(['auto', 'json_schema', 'json_mode', 'tagged']).default('auto'),
+  supports_images: z.boolean().optional(),
+});
+export type EndpointConfig = z.infer<typeof EndpointConfig>;

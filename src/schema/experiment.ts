@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { EndpointConfig } from './endpoint.ts';
+
+const Path = z.string().min(1);
+
+/** Column names of a long-form label CSV (defaults as in DESIGN.md). */
+export const LabelColumns = z.object({
+  item: z.string().default('item_id'),
+  rater: z.string().default('rater'),
+  value: z.string().default('value'),
+  dimension: z.string().optional(),
+});
+
+const StageBase = z.object({
+  /** Unique within the experiment; names the stage's outputs. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'stage names are lower-case, digits, - and _'),
+  title: z.string().optional(),
+  description: z.string().optional(),
+});
+
+export const McqStage = StageBase.extend({
+  kind: z.literal('mcq'),
+  items: Path,
+  responses: Path,
+});
+
+export const JudgeStageJudge = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('llm'), endpoint: EndpointConfig, samples: z.number().int().positive().default(1), reducer: z.enum(['mean', 'median', 'majority']).default('mean') }),
+  z.object({ kind: z.literal('replay'), verdicts: Path, name: z.string().min(1) }),
+]);
+
+export const JudgeStage = StageBase.extend({
+  kind: z.literal('judge'),
+  items: Path,
+  responses: Path,
+  rubric: Path,
+  judge: JudgeStageJudge,
+});
+
+export const AgreementStage = StageBase.extend({
+  kind: z.literal('agreement'),
+  labels: Path,
+  columns: LabelColumns.default({ item: 'item_id', rater: 'rater', value: 'value' }),
+  level: z.enum(['nominal', 'ordinal', 'interval', 'ratio']).default('nominal'),
+  /** The rater that is the judge under validation. */
+  judge: z.string().optional(),
+  epsilon: z.number().optional(),
+  /** Raters to leave out of this study (e.g. other judges in the same file). */
+  exclude_raters: z.array(z.string()).default([]),
+  /** Keep only these raters (after `exclude_raters`). */
+  raters: z.array(z.string()).optional(),
+});
+
+export const WinrateStage = StageBase.extend({
+  kind: z.literal('winrate'),
+  preferences: Path,
+  compare: z.tuple([z.string(), z.string()]).optional(),
+  ties: z.enum(['half', 'drop']).default('half'),
+  raters: z.array(z.string()).optional(),
+});
+
+export const ConsistencyStage = StageBase.extend({
+  kind: z.literal('consistency'),
+  pairs: Path,
+  threshold: z.number().optional(),
+  paired: z.array(z.tuple([z.string(), z.string()])).default([]),
+});
+
+export const Stage = z.discriminatedUnion('kind', [
+  McqStage,
+  JudgeStage,
+  AgreementStage,
+  WinrateStage,
+  ConsistencyStage,
+]);
+export type Stage = z.infer<typeof Stage>;
+
+export const ExperimentConfig = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    /** Seeds every bootstrap and every sampled choice in the run. */
+    seed: z.number().int().default(20260101),
+    /** Bootstrap resamples for every interval in the run. */
+    bootstrap: z.number().int().min(0).default(1000),
+    stages: z.array(Stage).min(1),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.stages.forEach((s, i) => {
+      if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `duplicate stage name "${s.name}"` });
+      seen.add(s.name);
+    });
+  });
+export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
+
+export const FileHash = z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int() });
+
+export const StageManifest = z.object({
+  kind: z.string(),
+  status: z.enum(['done', 'failed']),
+  started_at: z.string(),
+  finished_at: z.string(),
+  duration_ms: z.number(),
+  /** Hash of the stage's config and its inputs; a resumed run skips a done stage whose key matches. */
+  key: z.string(),
+  inputs: z.array(FileHash),
+  outputs: z.array(z.string()),
+  counts: z.record(z.string(), z.number()),
+  cost_usd: z.number().default(0),
+  error: z.string().optional(),
+});
+export type StageManifest = z.infer<typeof StageManifest>;
+
+export const RunManifest = z.object({
+  run_id: z.string(),
+  experiment: z.string(),
+  config_path: z.string(),
+  config: z.unknown(),
+  config_hash: z.string(),
+  judgekit_version: z.string(),
+  node_version: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  stages: z.record(z.string(), StageManifest),
+  counts_by_status: z.record(z.string(), z.number()),
+  cost_usd: z.object({ judge: z.number(), candidates: z.number() }),
+  timings_ms: z.record(z.string(), z.number()),
+});
+export type RunManifest = z.infer<typeof RunManifest>;

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { Letter, Tokens } from './common.ts';
+
+/**
+ * Everything that decides a judge's verdict, hashed into `hash`. Two judgments with the same
+ * fingerprint and input are interchangeable; that is what the cache key rests on.
+ */
+export const JudgeFingerprint = z.object({
+  kind: z.enum(['llm', 'replay']),
+  model: z.string(),
+  endpoint: z.string(),
+  rubric_id: z.string().optional(),
+  rubric_version: z.string().optional(),
+  rubric_hash: z.string().optional(),
+  template_hash: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  output_mode: z.string().optional(),
+  parser_version: z.string(),
+  hash: z.string(),
+});
+export type JudgeFingerprint = z.infer<typeof JudgeFingerprint>;
+
+// ---------------------------------------------------------------------------------------------
+// MCQ records
+
+export const McqStatus = z.enum(['ok', 'invalid_answer', 'missing']);
+export type McqStatus = z.infer<typeof McqStatus>;
+
+/** One model's answer to one MCQ, as read by the extractor. */
+export const McqRecord = z.object({
+  item_id: z.string(),
+  model: z.string(),
+  status: McqStatus,
+  /** The raw model output (empty string for `missing`). */
+  output: z.string(),
+  extracted: Letter.nullable(),
+  /** The extraction rule that matched, or why none did (e.g. `ambiguous`, `no_answer`, `empty`). */
+  rule: z.string(),
+  answer: Letter,
+  /** null when the answer could not be read (status ≠ ok). */
+  correct: z.boolean().nullable(),
+  task: z.string().optional(),
+  organ_system: z.string().optional(),
+  modality: z.string().optional(),
+});
+export type McqRecord = z.infer<typeof McqRecord>;
+
+// ---------------------------------------------------------------------------------------------
+// Judgments (rubric scores)
+
+export const JudgeFailureStatus = z.enum([
+  'parse_error',
+  'refusal',
+  'api_error',
+  'truncated',
+  'invalid_input',
+]);
+export type JudgeFailureStatus = z.infer<typeof JudgeFailureStatus>;
+export const JudgeStatus = z.enum(['ok', ...JudgeFailureStatus.options]);
+export type JudgeStatus = z.infer<typeof JudgeStatus>;
+
+const JudgmentBase = z.object({
+  item_id: z.string(),
+  model: z.string(),
+  judge: JudgeFingerprint,
+  /** How the verdict was read: json_schema, json_mode, tagged, tool, replay. */
+  parse_method: z.string().nullable(),
+  repairs: z.number().int().nonnegative().default(0),
+  raw: z.string().nullable(),
+  tokens: Tokens,
+  cost_usd: z.number().nonnegative(),
+  latency_ms: z.number().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  cached: z.boolean(),
+  /** Per-sample scores when the judge was sampled k > 1 times. */
+  samples: z.array(z.record(z.string(), z.number())).optional(),
+  /** Per-criterion spread (max − min) over the samples. */
+  spread: z.record(z.string(), z.number()).optional(),
+});
+
+export const JudgmentOk = JudgmentBase.extend({
+  status: z.literal('ok'),
+  /** Raw per-criterion scores on the rubric's scale (after gates). */
+  scores: z.record(z.string(), z.number()),
+  /** The aggregated score on the rubric's normalised scale (null for `separate` aggregation). */
+  score: z.number().nullable(),
+  rationale: z.string().optional(),
+});
+export const Judgment = z.discriminatedUnion('status', [
+  JudgmentOk,
+  JudgmentBase.extend({ status: z.literal('parse_error'), error: z.string() }),
+  JudgmentBase.extend({ status: z.literal('refusal'), error: z.string() }),
+  JudgmentBase.extend({ status: z.literal('api_error'), error: z.string() }),
+  JudgmentBase.extend({ status: z.literal('truncated'), error: z.string() }),
+  JudgmentBase.extend({ status: z.literal('invalid_input'), error: z.string() }),
+]);
+export type Judgment = z.infer<typeof Judgment>;
+
+// ---------------------------------------------------------------------------------------------
+// Pairwise preferences
+
+export const Winner = z.enum(['A', 'B', 'tie']);
+export type Winner = z.infer<typeof Winner>;
+
+/**
+ * One pairwise verdict on (item, model_a, model_b), possibly per dimension. `rater` is a human
+ * id or a judge name. For LLM judges, `orders` keeps both presentation orders (mapped back to
+ * the A/B of this record) and `winner` is the combined verdict under the configured policy.
+ */
+export const Preference = z.object({
+  item_id: z.string(),
+  rater: z.string(),
+  model_a: z.string(),
+  model_b: z.string(),
+  dimension: z.string().optional(),
+  status: z.enum(['ok', 'inconsistent_dropped', ...JudgeFailureStatus.options]),
+  winner: Winner.nullable(),
+  orders: z
+    .object({ ab: Winner.nullable(), ba: Winner.nullable() })
+    .optional(),
+  judge: JudgeFingerprint.optional(),
+  tokens: Tokens.optional(),
+  cost_usd: z.number().nonnegative().optional(),
+  cached: z.boolean().optional(),
+  error: z.string().optional(),
+});
+export type Preference = z.infer<typeof Preference>;
