@@ -58,7 +58,7 @@ export function bootstrapItems(
   const idx = new Uint32Array(n);
   const reps = new Float64Array(opts.resamples);
   for (let b = 0; b < opts.resamples; b++) {
-    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    rng.fillInt(idx, n);
     reps[b] = statistic(idx);
   }
   return { value, ...percentileInterval(reps, opts.level ?? 0.95) };

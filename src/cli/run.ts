@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { runExperiment } from '../pipeline/run.ts';
+import { emit } from './output.ts';
+
+/** The default experiment: `experiments/default.yaml` in the working folder, else the package's own. */
+export function defaultExperimentPath(): string {
+  const local = resolve('experiments/default.yaml');
+  if (existsSync(local)) return local;
+  return fileURLToPath(new URL('../../experiments/default.yaml', import.meta.url));
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Run an experiment (default: experiments/default.yaml): its stages, ledgers, manifest.json and report.md under reports/<run-id>/. Re-running resumes: finished stages with the same inputs are not run again.')
+    .argument('[experiment]', 'experiment config (YAML or JSON)')
+    .option('--out <dir>', 'folder for run folders', 'reports')
+    .option('--run-id <id>', 'run id (default: the experiment id)')
+    .option('--fresh', 'recompute every stage')
+    .option('--stage <names>', 'only these stages (comma-separated)')
+    .option('--cache-dir <dir>', 'judge cache folder', '.judgekit-cache')
+    .option('--dry-run', 'print what judge stages would call and cost; spend nothing')
+    .option('--json', 'print the manifest as JSON')
+    .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean }) => {
+      const ac = new AbortController();
+      const onSigint = (): void => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const res = await runExperiment(experiment ?? defaultExperimentPath(), {
+          reportsDir: o.out,
+          runId: o.runId,
+          fresh: o.fresh,
+          only: o.stage?.split(',').map((s) => s.trim()).filter(Boolean),
+          cacheDir: o.cacheDir,
+          dryRun: o.dryRun,
+          signal: ac.signal,
+        });
+        emit(res.manifest, o.json, () => {
+          const lines = [`Run ${res.manifest.run_id}: ${res.ran.length} stage(s) run, ${res.skipped.length} reused from an earlier run.`];
+          for (const [name, st] of Object.entries(res.manifest.stages)) {
+            lines.push(`  ${name.padEnd(28)} ${st.kind.padEnd(12)} ${st.status.padEnd(6)} ${Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+          }
+          if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.md')}`);
+          return lines.join('\n');
+        });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExperimentConfig, RunManifest } from '../schema/index.ts';
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function fmtCounts(c: Record<string, number>): string {
+  const e = Object.entries(c);
+  return e.length ? e.map(([k, v]) => `${k} ${v}`).join(', ') : '—';
+}
+
+/**
+ * Assembles report.md from the manifest and the stages' own Markdown sections (`<stage>.md`),
+ * so a finished run can be re-rendered without recomputing anything.
+ */
+export async function renderRunReport(runDir: string, m: RunManifest): Promise<string> {
+  const cfg = m.config as ExperimentConfig;
+  const out: string[] = [];
+  out.push(`# ${cfg.title ?? cfg.id}`, '');
+  if (cfg.description) out.push(cfg.description.trim(), '');
+  out.push(
+    `Run \`${m.run_id}\` of experiment \`${m.experiment}\` (config \`${m.config_path}\`, hash \`${m.config_hash.slice(0, 12)}\`), ` +
+      `judgekit ${m.judgekit_version} on Node ${m.node_version}; seed ${cfg.seed}, ${cfg.bootstrap} bootstrap resamples; ` +
+      `finished ${m.finished_at ?? '(unfinished)'}.`,
+    '',
+  );
+  out.push('| stage | kind | status | counts | time | judge cost (USD) |', '|---|---|---|---|---|---|');
+  for (const s of cfg.stages) {
+    const st = m.stages[s.name];
+    if (!st) continue;
+    out.push(`| [${s.name}](#${s.name}) | ${st.kind} | ${st.status} | ${fmtCounts(st.counts)} | ${fmtMs(st.duration_ms)} | ${st.cost_usd.toFixed(4)} |`);
+  }
+  out.push('');
+  for (const s of cfg.stages) {
+    const st = m.stages[s.name];
+    if (!st || st.status !== 'done') continue;
+    let md: string;
+    try {
+      md = await readFile(join(runDir, `${s.name}.md`), 'utf8');
+    } catch {
+      md = '_(section missing)_\n';
+    }
+    out.push(`<a id="${s.name}"></a>`, '', `## ${s.title ?? s.name}`, '');
+    if (s.description) out.push(s.description.trim(), '');
+    out.push(md.trim(), '');
+  }
+  out.push('## Provenance', '', '| stage | input | sha256 | bytes |', '|---|---|---|---|');
+  for (const s of cfg.stages) {
+    for (const i of m.stages[s.name]?.inputs ?? []) out.push(`| ${s.name} | \`${i.path}\` | \`${i.sha256.slice(0, 16)}…\` | ${i.bytes} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}

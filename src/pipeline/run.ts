@@ -1,0 +1,207 @@
+import { access, readFile, rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { RunManifest, Stage, StageManifest } from '../schema/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { hashFile, hashValue } from '../io/hash.ts';
+import { InputError } from '../io/errors.ts';
+import { VERSION } from '../version.ts';
+import { loadExperiment, resolveFrom, STAGE_INPUT_FIELDS, type LoadedExperiment } from './config.ts';
+import type { StageContext, StageOutcome } from './stage.ts';
+import { runStage } from './stages/index.ts';
+import { renderRunReport } from './report.ts';
+
+export interface RunOptions {
+  /** Folder that holds run folders (default `reports`). */
+  reportsDir?: string;
+  /** Run id (default: the experiment id). Re-running the same id resumes it. */
+  runId?: string;
+  /** Recompute every stage even if a finished one matches. */
+  fresh?: boolean;
+  /** Only these stages (by name). */
+  only?: string[];
+  cacheDir?: string;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+}
+
+export interface RunResult {
+  runDir: string;
+  manifest: RunManifest;
+  /** Stages skipped because a finished run of them matched. */
+  skipped: string[];
+  ran: string[];
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The files a stage reads, resolved against the config folder. */
+export function stageInputs(stage: Stage, configDir: string): string[] {
+  const files: string[] = [];
+  const s = stage as unknown as Record<string, unknown>;
+  for (const f of STAGE_INPUT_FIELDS) if (typeof s[f] === 'string') files.push(resolveFrom(configDir, s[f] as string));
+  if (stage.kind === 'judge' && stage.judge.kind === 'replay') files.push(resolveFrom(configDir, stage.judge.verdicts));
+  return files;
+}
+
+async function readManifest(path: string): Promise<RunManifest | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunManifest;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs an experiment: each stage in order, its outputs and the manifest written atomically after
+ * it finishes, then report.md. A stage whose config, inputs, seed and judgekit version match a
+ * finished stage of the same run is not run again (resume); its recorded outcome is reused.
+ */
+export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunResult> {
+  const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
+  const exp: LoadedExperiment = await loadExperiment(configPath);
+  const { config } = exp;
+  const runId = opts.runId ?? config.id;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) throw new InputError(`run id "${runId}" may hold only letters, digits, ".", "_" and "-"`);
+  const runDir = resolve(opts.reportsDir ?? 'reports', runId);
+  const manifestPath = join(runDir, 'manifest.json');
+  const previous = opts.fresh ? null : await readManifest(manifestPath);
+  const startedAt = new Date().toISOString();
+
+  const manifest: RunManifest = {
+    run_id: runId,
+    experiment: config.id,
+    config_path: relative(process.cwd(), resolve(configPath)) || configPath,
+    config,
+    config_hash: exp.hash,
+    judgekit_version: VERSION,
+    node_version: process.version,
+    started_at: startedAt,
+    finished_at: null,
+    stages: {},
+    counts_by_status: {},
+    cost_usd: { judge: 0, candidates: 0 },
+    timings_ms: {},
+  };
+
+  const ctx: StageContext = {
+    runDir,
+    configDir: exp.dir,
+    seed: config.seed,
+    resamples: config.bootstrap,
+    cacheDir: resolve(opts.cacheDir ?? '.judgekit-cache'),
+    dryRun: opts.dryRun ?? false,
+    signal: opts.signal ?? new AbortController().signal,
+    log,
+  };
+
+  const skipped: string[] = [];
+  const ran: string[] = [];
+  const sections: { stage: Stage; markdown: string }[] = [];
+  const t0 = Date.now();
+
+  for (const stage of config.stages) {
+    if (opts.only && !opts.only.includes(stage.name)) continue;
+    const inputs = [];
+    for (const f of stageInputs(stage, exp.dir)) {
+      if (!(await exists(f))) throw new InputError(`stage "${stage.name}": input file not found: ${f}`, { file: exp.path });
+      inputs.push({ path: relative(process.cwd(), f) || f, ...(await hashFile(f)) });
+    }
+    const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), seed: config.seed, bootstrap: config.bootstrap, version: VERSION });
+    const prev = previous?.stages[stage.name];
+    if (prev && prev.status === 'done' && prev.key === key && !ctx.dryRun) {
+      const all = await Promise.all(prev.outputs.map((o) => exists(join(runDir, o))));
+      const mdPath = join(runDir, `${stage.name}.md`);
+      if (all.every(Boolean) && (await exists(mdPath))) {
+        log(`[${stage.name}] done in an earlier run with the same inputs: not run again`);
+        manifest.stages[stage.name] = prev;
+        sections.push({ stage, markdown: await readFile(mdPath, 'utf8') });
+        skipped.push(stage.name);
+        continue;
+      }
+    }
+    log(`[${stage.name}] ${stage.kind} …`);
+    const started = new Date();
+    let outcome: StageOutcome;
+    try {
+      outcome = await runStage(stage, ctx);
+    } catch (err) {
+      const failed: StageManifest = {
+        kind: stage.kind,
+        status: 'failed',
+        started_at: started.toISOString(),
+        finished_at: new Date().toISOString(),
+        duration_ms: Date.now() - started.getTime(),
+        key,
+        inputs,
+        outputs: [],
+        counts: {},
+        cost_usd: 0,
+        error: (err as Error).message,
+      };
+      manifest.stages[stage.name] = failed;
+      await writeJsonAtomic(manifestPath, manifest);
+      throw err;
+    }
+    if (ctx.dryRun) {
+      log(outcome.markdown);
+      continue;
+    }
+    await writeFileAtomic(join(runDir, `${stage.name}.md`), outcome.markdown.replace(/\n*$/, '\n'));
+    const finished = new Date();
+    manifest.stages[stage.name] = {
+      kind: stage.kind,
+      status: 'done',
+      started_at: started.toISOString(),
+      finished_at: finished.toISOString(),
+      duration_ms: finished.getTime() - started.getTime(),
+      key,
+      inputs,
+      outputs: [...outcome.outputs, `${stage.name}.md`],
+      counts: outcome.counts,
+      cost_usd: outcome.cost_usd,
+    };
+    sections.push({ stage, markdown: outcome.markdown });
+    ran.push(stage.name);
+    // The manifest is rewritten after every stage so an interrupted run resumes after the last finished one.
+    await writeJsonAtomic(manifestPath, finalise(manifest, null, t0));
+  }
+
+  if (ctx.dryRun) return { runDir, manifest, skipped, ran };
+
+  // Outputs of stages that left the config are stale: remove them so the folder matches the manifest.
+  if (previous) {
+    for (const [name, st] of Object.entries(previous.stages)) {
+      if (!manifest.stages[name] && !(opts.only && !opts.only.includes(name))) {
+        for (const o of st.outputs) await rm(join(runDir, o), { force: true });
+      }
+    }
+  }
+  if (opts.only && previous) {
+    for (const [name, st] of Object.entries(previous.stages)) if (!manifest.stages[name]) manifest.stages[name] = st;
+  }
+  const done = finalise(manifest, new Date().toISOString(), t0);
+  await writeJsonAtomic(manifestPath, done);
+  await writeFileAtomic(join(runDir, 'report.md'), await renderRunReport(runDir, done));
+  return { runDir, manifest: done, skipped, ran };
+}
+
+function finalise(m: RunManifest, finishedAt: string | null, t0: number): RunManifest {
+  const counts: Record<string, number> = {};
+  let judge = 0;
+  const timings: Record<string, number> = {};
+  for (const [name, st] of Object.entries(m.stages)) {
+    for (const [k, v] of Object.entries(st.counts)) counts[k] = (counts[k] ?? 0) + v;
+    judge += st.cost_usd;
+    timings[name] = st.duration_ms;
+  }
+  timings.total = Date.now() - t0;
+  return { ...m, finished_at: finishedAt, counts_by_status: counts, cost_usd: { judge, candidates: m.cost_usd.candidates }, timings_ms: timings };
+}
