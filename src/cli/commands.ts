@@ -1,6 +1,21 @@
 import type { Command } from 'commander';
+import { register as registerRun } from './run.ts';
+import { register as registerConsistency } from './consistency.ts';
+import { register as registerReformulate } from './reformulate.ts';
+import { register as registerAnswer } from './answer.ts';
+import { register as registerMcq } from './mcq.ts';
+import { register as registerJudge } from './judge.ts';
+import { register as registerWinrate } from './winrate.ts';
+import { register as registerAgree } from './agree.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerRun(program);
+  registerMcq(program);
+  registerJudge(program);
+  registerConsistency(program);
+  registerReformulate(program);
+  registerAnswer(program);
+  registerWinrate(program);
+  registerAgree(program);
 }

@@ -11,6 +11,18 @@ function fmtCounts(c: Record<string, number>): string {
   return e.length ? e.map(([k, v]) => `${k} ${v}`).join(', ') : '—';
 }
 
+/** Shifts a section's headings one level down (outside code fences), under the stage's own h2. */
+export function demoteHeadings(md: string): string {
+  let fenced = false;
+  return md
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+      return !fenced && /^#{1,5} /.test(line) ? '#' + line : line;
+    })
+    .join('\n');
+}
+
 /**
  * Assembles report.md from the manifest and the stages' own Markdown sections (`<stage>.md`),
  * so a finished run can be re-rendered without recomputing anything.
@@ -44,7 +56,7 @@ export async function renderRunReport(runDir: string, m: RunManifest): Promise<s
     }
     out.push(`<a id="${s.name}"></a>`, '', `## ${s.title ?? s.name}`, '');
     if (s.description) out.push(s.description.trim(), '');
-    out.push(md.trim(), '');
+    out.push(demoteHeadings(md.trim()), '');
   }
   out.push('## Provenance', '', '| stage | input | sha256 | bytes |', '|---|---|---|---|');
   for (const s of cfg.stages) {

@@ -6,3 +6,4 @@ export * from './rubric.ts';
 export * from './records.ts';
 export * from './endpoint.ts';
 export * from './experiment.ts';
+export * from './mcq.ts';

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * MCQ accuracy of one model over one group of items. `accuracy` counts invalid and missing answers
+ * as wrong (correct / n, the Med-CMR convention) and carries the interval; `accuracy_valid` is
+ * correct / answered (null when nothing was answered) with `invalid_rate` and `missing_rate`
+ * beside it.
+ */
+export const McqGroupStats = z.object({
+  n: z.number().int().positive(),
+  correct: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  answered: z.number().int().nonnegative(),
+  accuracy: z.number().min(0).max(1),
+  ci_low: z.number().nullable(),
+  ci_high: z.number().nullable(),
+  accuracy_valid: z.number().min(0).max(1).nullable(),
+  invalid_rate: z.number().min(0).max(1),
+  missing_rate: z.number().min(0).max(1),
+});
+export type McqGroupStats = z.infer<typeof McqGroupStats>;
+
+export const McqModelResult = McqGroupStats.extend({
+  by_task: z.record(z.string(), McqGroupStats),
+  by_organ_system: z.record(z.string(), McqGroupStats),
+  by_modality: z.record(z.string(), McqGroupStats),
+  /** How many of this model's records each extraction rule decided (including failures and `missing`). */
+  by_rule: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type McqModelResult = z.infer<typeof McqModelResult>;
+
+/** The result of `judgekit mcq` (and of the pipeline's MCQ stage). Keys are a contract. */
+export const McqResult = z.object({
+  models: z.record(z.string(), McqModelResult),
+  n_items: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  resamples: z.number().int().nonnegative(),
+  level: z.number().gt(0).lt(1),
+  extractor_version: z.string(),
+  convention: z.string(),
+});
+export type McqResult = z.infer<typeof McqResult>;
