@@ -4,3 +4,5 @@ export * from './atomic.ts';
 export * from './rows.ts';
 export * from './records.ts';
 export * from './medcmr.ts';
+export * from './preferences.ts';
+export * from './judgments.ts';

@@ -11,6 +11,12 @@ function fmtCounts(c: Record<string, number>): string {
   return e.length ? e.map(([k, v]) => `${k} ${v}`).join(', ') : '—';
 }
 
+/** A section that opens with a heading repeating the stage's title loses that heading. */
+function dropRepeatedTitle(md: string, title: string): string {
+  const m = /^#{1,6} (.*)\n+/.exec(md);
+  return m && m[1]!.trim() === title.trim() ? md.slice(m[0].length) : md;
+}
+
 /** Shifts a section's headings one level down (outside code fences), under the stage's own h2. */
 export function demoteHeadings(md: string): string {
   let fenced = false;
@@ -56,7 +62,7 @@ export async function renderRunReport(runDir: string, m: RunManifest): Promise<s
     }
     out.push(`<a id="${s.name}"></a>`, '', `## ${s.title ?? s.name}`, '');
     if (s.description) out.push(s.description.trim(), '');
-    out.push(demoteHeadings(md.trim()), '');
+    out.push(demoteHeadings(dropRepeatedTitle(md.trim(), s.title ?? s.name)), '');
   }
   out.push('## Provenance', '', '| stage | input | sha256 | bytes |', '|---|---|---|---|');
   for (const s of cfg.stages) {

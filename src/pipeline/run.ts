@@ -131,7 +131,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const started = new Date();
     let outcome: StageOutcome;
     try {
-      outcome = await runStage(stage, ctx);
+      outcome = await runStage(stage, stage.bootstrap === undefined ? ctx : { ...ctx, resamples: stage.bootstrap });
     } catch (err) {
       const failed: StageManifest = {
         kind: stage.kind,

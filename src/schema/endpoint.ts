@@ -25,5 +25,9 @@ export const EndpointConfig = z.object({
   /** How structured output is requested; `auto` picks from the endpoint's capabilities. */
   output_mode: z.enum(['auto', 'json_schema', 'json_mode', 'tagged']).default('auto'),
   supports_images: z.boolean().optional(),
+  /** Output tokens the dry-run estimate assumes per call (default: max_tokens, an upper bound). */
+  expected_output_tokens: z.number().int().positive().optional(),
+  /** Price multiplier for the Batch API (OpenAI bills batches at half price). */
+  batch_discount: z.number().min(0).max(1).default(0.5),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfig>;

@@ -16,6 +16,8 @@ const StageBase = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'stage names are lower-case, digits, - and _'),
   title: z.string().optional(),
   description: z.string().optional(),
+  /** Bootstrap resamples for this stage's intervals (default: the experiment's `bootstrap`). */
+  bootstrap: z.number().int().min(0).optional(),
 });
 
 export const McqStage = StageBase.extend({
@@ -25,7 +27,16 @@ export const McqStage = StageBase.extend({
 });
 
 export const JudgeStageJudge = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('llm'), endpoint: EndpointConfig, samples: z.number().int().positive().default(1), reducer: z.enum(['mean', 'median', 'majority']).default('mean') }),
+  z.object({
+    kind: z.literal('llm'),
+    endpoint: EndpointConfig,
+    samples: z.number().int().positive().default(1),
+    reducer: z.enum(['mean', 'median', 'majority']).default('mean'),
+    /** Follow-up messages quoting the validation error before a verdict is a parse_error. */
+    max_repairs: z.number().int().nonnegative().default(2),
+    /** Send the calls through the OpenAI Batch API (half price, hours of latency). */
+    batch: z.boolean().default(false),
+  }),
   z.object({ kind: z.literal('replay'), verdicts: Path, name: z.string().min(1) }),
 ]);
 
@@ -49,14 +60,34 @@ export const AgreementStage = StageBase.extend({
   exclude_raters: z.array(z.string()).default([]),
   /** Keep only these raters (after `exclude_raters`). */
   raters: z.array(z.string()).optional(),
+  /** With a dimension column: keep only these dimensions. */
+  dimensions: z.array(z.string()).optional(),
+  /** Values that record a failed rating (e.g. `garbage`): left out and counted, never a category. */
+  failure_values: z.array(z.string()).optional(),
 });
 
 export const WinrateStage = StageBase.extend({
   kind: z.literal('winrate'),
+  /** Long-form preferences: item_id, rater, model_a, model_b, winner (+ dimension, status). */
   preferences: Path,
+  /** Two raters whose rankings and win ratios are compared (e.g. the human majority and a judge). */
   compare: z.tuple([z.string(), z.string()]).optional(),
   ties: z.enum(['half', 'drop']).default('half'),
+  /** Bradley–Terry ties: as half-wins, or Davidson's model. */
+  bt: z.enum(['half', 'davidson']).optional(),
+  /** Each model against this one only (default: all pairs pooled). */
+  baseline: z.string().optional(),
+  /** Adds a rater "majority": the strict majority of these raters (items without one are reported and left out). */
+  majority: z.array(z.string()).min(2).optional(),
+  /** Keep only these raters (after the majority is formed). */
   raters: z.array(z.string()).optional(),
+});
+
+/** Answer-order (swap) consistency of pairwise judges that judged every pair in both orders, against gold labels. */
+export const SwapStage = StageBase.extend({
+  kind: z.literal('swap'),
+  /** Per-order verdicts with gold labels (the LLMBar import format, data/llmbar/verdicts.json). */
+  verdicts: Path,
 });
 
 export const ConsistencyStage = StageBase.extend({
@@ -71,6 +102,7 @@ export const Stage = z.discriminatedUnion('kind', [
   JudgeStage,
   AgreementStage,
   WinrateStage,
+  SwapStage,
   ConsistencyStage,
 ]);
 export type Stage = z.infer<typeof Stage>;

@@ -76,12 +76,21 @@ const JudgmentBase = z.object({
   samples: z.array(z.record(z.string(), z.number())).optional(),
   /** Per-criterion spread (max − min) over the samples. */
   spread: z.record(z.string(), z.number()).optional(),
+  /**
+   * Whether the judge was shown the image. false: the endpoint takes no images (or the item has
+   * none) and image criteria were judged from `visual_description`. Absent: no criterion uses it.
+   */
+  image_seen: z.boolean().optional(),
+  /** A reasoning model's separate reasoning text (e.g. DeepSeek `reasoning_content`); never parsed. */
+  judge_reasoning: z.string().optional(),
 });
 
 export const JudgmentOk = JudgmentBase.extend({
   status: z.literal('ok'),
   /** Raw per-criterion scores on the rubric's scale (after gates). */
   scores: z.record(z.string(), z.number()),
+  /** The scores before the rubric's gates, when a gate changed one. */
+  ungated_scores: z.record(z.string(), z.number()).optional(),
   /** The aggregated score on the rubric's normalised scale (null for `separate` aggregation). */
   score: z.number().nullable(),
   rationale: z.string().optional(),

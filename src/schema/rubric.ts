@@ -66,5 +66,35 @@ export const Rubric = z.object({
   /** The prompt template (a file under rubrics/templates or inline text). */
   template: z.string().optional(),
   notes: z.array(z.string()).default([]),
+}).superRefine((r, ctx) => {
+  const keys = new Set<string>();
+  r.criteria.forEach((c, i) => {
+    if (keys.has(c.key)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'key'], message: `duplicate criterion "${c.key}"` });
+    keys.add(c.key);
+    const scale = c.scale ?? r.scale;
+    // An anchor for every level: the judge is told what each score means, and no level is unnamed.
+    for (let v = scale.min; v <= scale.max; v++) {
+      if (c.anchors[String(v)] === undefined) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'anchors'], message: `no anchor for level ${v}` });
+    }
+    for (const k of Object.keys(c.anchors)) {
+      const v = Number(k);
+      if (!Number.isInteger(v) || v < scale.min || v > scale.max) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'anchors', k], message: `anchor "${k}" is not a level of the scale ${scale.min}–${scale.max}` });
+    }
+    if (c.requires_image && !c.inputs.includes('image') && !c.inputs.includes('visual_description')) {
+      ctx.addIssue({ code: 'custom', path: ['criteria', i, 'inputs'], message: 'a criterion that requires the image must take "image" or "visual_description"' });
+    }
+  });
+  r.gates.forEach((g, i) => {
+    for (const f of ['target', 'by'] as const) {
+      if (!keys.has(g[f])) ctx.addIssue({ code: 'custom', path: ['gates', i, f], message: `unknown criterion "${g[f]}"` });
+    }
+  });
+  if (r.aggregation.method === 'separate') {
+    r.aggregation.report.forEach((k, i) => {
+      if (!keys.has(k)) ctx.addIssue({ code: 'custom', path: ['aggregation', 'report', i], message: `unknown criterion "${k}"` });
+    });
+  } else if (!r.criteria.some((c) => c.weight > 0)) {
+    ctx.addIssue({ code: 'custom', path: ['criteria'], message: 'a weighted mean needs at least one positive weight' });
+  }
 });
 export type Rubric = z.infer<typeof Rubric>;

@@ -1,15 +1,22 @@
 import type { Stage } from '../../schema/index.ts';
 import type { StageContext, StageOutcome } from '../stage.ts';
+import { runAgreementStage } from './agreement.ts';
 import { runMcqStage } from './mcq.ts';
+import { runSwapStage } from './swap.ts';
+import { runWinrateStage } from './winrate.ts';
 
 /** Dispatches a stage to its runner; every stage kind of the schema is handled here. */
 export async function runStage(stage: Stage, ctx: StageContext): Promise<StageOutcome> {
   switch (stage.kind) {
     case 'mcq':
       return runMcqStage(stage, ctx);
-    case 'judge':
-    case 'agreement':
     case 'winrate':
+      return runWinrateStage(stage, ctx);
+    case 'swap':
+      return runSwapStage(stage, ctx);
+    case 'agreement':
+      return runAgreementStage(stage, ctx);
+    case 'judge':
     case 'consistency':
       throw new Error(`stage kind "${stage.kind}" is not wired into the pipeline yet`);
     default: {

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../io/errors.ts';
+import { readLabels } from '../io/records.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { DEFAULT_FAILURE_VALUES, runAgreement, type Level } from '../studies/validation.ts';
+import { renderAgreementMarkdown } from '../studies/validation-report.ts';
+import { emit, numberOption } from './output.ts';
+
+const LEVELS: Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
+const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+
+interface AgreeOptions {
+  itemCol: string;
+  raterCol: string;
+  valueCol: string;
+  dimensionCol?: string;
+  level: string;
+  judge?: string;
+  epsilon?: string;
+  seed: string;
+  bootstrap: string;
+  raters?: string;
+  excludeRaters?: string;
+  failureValues?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('agree')
+    .description(
+      'Agreement among raters of a long-form label table (Krippendorff α, Fleiss κ, Gwet AC1, ICC, and per pair percent agreement, Cohen κ, weighted κ, correlations), with item-bootstrap intervals; with --judge, the judge against each human, the human majority or mean, the human ceiling and the alternative annotator test.',
+    )
+    .argument('<labels>', 'label file (CSV, TSV, JSONL or JSON) in long form: one row per rating')
+    .option('--item-col <name>', 'item id column', 'item_id')
+    .option('--rater-col <name>', 'rater column', 'rater')
+    .option('--value-col <name>', 'value column', 'value')
+    .option('--dimension-col <name>', 'dimension column (default: "dimension" when present)')
+    .option('--level <level>', 'nominal | ordinal | interval | ratio', 'nominal')
+    .option('--judge <rater>', 'the rater to validate against the others (every other selected rater counts as human)')
+    .option('--epsilon <e>', 'alt-test cost-benefit margin ε (0.2 for experts, 0.15 skilled, 0.1 crowd workers)', '0.2')
+    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--bootstrap <n>', 'bootstrap resamples (0: no intervals)', '1000')
+    .option('--raters <list>', 'only these raters, in this order (comma-separated)')
+    .option('--exclude-raters <list>', 'leave these raters out (e.g. other judges)')
+    .option('--failure-values <list>', `values that mark a failed rating, left out and counted (default: ${DEFAULT_FAILURE_VALUES.join(',')}; "" for none)`)
+    .option('--out <dir>', 'also write agreement.json and agreement.md to this folder')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: AgreeOptions) => {
+      if (!LEVELS.includes(o.level as Level)) throw new InputError(`option --level takes one of ${LEVELS.join(', ')}, not "${o.level}"`);
+      const epsilon = numberOption('epsilon', o.epsilon, { min: 0, max: 1 })!;
+      const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const labels = await readLabels(file, { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol });
+      const result = runAgreement(labels, {
+        level: o.level as Level,
+        judge: o.judge,
+        epsilon,
+        seed,
+        resamples,
+        raters: list(o.raters),
+        excludeRaters: list(o.excludeRaters),
+        failureValues: o.failureValues === undefined ? undefined : list(o.failureValues),
+      });
+      const title = o.judge ? `Agreement and judge validation: ${o.judge} (${file})` : `Agreement (${file})`;
+      const md = () => renderAgreementMarkdown(result, title);
+      if (o.out) {
+        await writeJsonAtomic(join(o.out, 'agreement.json'), result);
+        await writeFileAtomic(join(o.out, 'agreement.md'), md());
+      }
+      emit(result, o.json, md);
+    });
+}

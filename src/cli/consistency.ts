@@ -1,0 +1,76 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
+import { InputError } from '../io/errors.ts';
+import { readItems, readResponses } from '../io/records.ts';
+import { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } from '../mcq/circular.ts';
+import { parsePairedSpec, readConsistencyPairs, RECOMMENDED_THRESHOLD, runConsistency } from '../studies/consistency.ts';
+import { renderConsistencyMarkdown } from '../studies/consistency-report.ts';
+import { emit, numberOption } from './output.ts';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command('consistency')
+    .description(
+      'MCQ ↔ open-ended consistency per model (2×2 table, agreement, φ, κ, McNemar exact and mid-p, discordant pairs) and base-versus-fine-tuned sign and Wilcoxon tests. ' +
+        'PAIRS has one row per (pair_id, model): pair_id, model, mcq_correct (0/1/true/false), open_correct (0/1/true/false or a score), optional task and dim_<name> columns; an empty cell is missing.',
+    )
+    .argument('<pairs>', 'pairs file (CSV, TSV, JSONL or JSON)')
+    .option('--threshold <T>', `open-ended is right iff its score ≥ T; required when open_correct holds scores (for a 0–100 ground-truth-correctness score, ${RECOMMENDED_THRESHOLD} is the documented choice)`)
+    .option('--paired <base:tuned>', 'compare a base model with its fine-tune (repeatable)', collect, [] as string[])
+    .option('--bootstrap <n>', 'bootstrap resamples for the intervals (0: none)', '1000')
+    .option('--seed <n>', 'bootstrap seed', '20260101')
+    .option('--title <text>', 'Markdown heading', 'MCQ ↔ open-ended consistency')
+    .option('--out <dir>', 'write consistency.json and consistency.md there')
+    .option('--json', 'print the result as JSON')
+    .action(async (pairs: string, o: { threshold?: string; paired: string[]; bootstrap: string; seed: string; title: string; out?: string; json?: boolean }) => {
+      const threshold = numberOption('threshold', o.threshold);
+      const rows = await readConsistencyPairs(pairs, { threshold });
+      const models = [...new Set(rows.map((r) => r.model))];
+      const result = runConsistency(rows, {
+        threshold,
+        paired: o.paired.map((s) => parsePairedSpec(s, models)),
+        bootstrap: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }),
+        seed: numberOption('seed', o.seed, { int: true }),
+      });
+      const md = renderConsistencyMarkdown(result, o.title);
+      if (o.out) {
+        await mkdir(o.out, { recursive: true });
+        await writeJsonAtomic(join(o.out, 'consistency.json'), result);
+        await writeFileAtomic(join(o.out, 'consistency.md'), md);
+      }
+      for (const w of result.warnings) process.stderr.write(`judgekit: warning: ${w}\n`);
+      emit(result, o.json, () => md);
+    });
+
+  program
+    .command('circular')
+    .description(
+      'CircularEval option-order robustness: accuracy when every rotation is right, per-rotation and vote accuracy, and each letter\'s prior (position bias). ' +
+        'ITEMS are the rotated items from `judgekit reformulate --to circular` (or the original MCQs, rotated here); RESPONSES answer the rotated ids <id>#rot<r>.',
+    )
+    .requiredOption('--items <file>', 'items (rotated, or original MCQs)')
+    .requiredOption('--responses <file>', 'responses to the rotated items')
+    .option('--title <text>', 'Markdown heading', 'Option-order robustness (CircularEval)')
+    .option('--out <dir>', 'write circular.json, circular.md and circular_records.jsonl there')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { items: string; responses: string; title: string; out?: string; json?: boolean }) => {
+      const items = await readItems(o.items);
+      const allRotated = [...items.keys()].every((id) => parseRotatedId(id) !== null);
+      const rotated = allRotated ? items : new Map(rotateItems(items.values()).items.map((it) => [it.id, it]));
+      if (rotated.size === 0) throw new InputError('no MCQ items to rotate', { file: o.items });
+      const responses = await readResponses(o.responses, rotated);
+      const { records, result } = scoreCircular(rotated, responses);
+      const md = renderCircularMarkdown(result, o.title);
+      if (o.out) {
+        await mkdir(o.out, { recursive: true });
+        await writeJsonlAtomic(join(o.out, 'circular_records.jsonl'), records);
+        await writeJsonAtomic(join(o.out, 'circular.json'), result);
+        await writeFileAtomic(join(o.out, 'circular.md'), md);
+      }
+      emit(result, o.json, () => md);
+    });
+}

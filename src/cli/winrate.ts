@@ -1,0 +1,133 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { InputError } from '../io/errors.ts';
+import { readJudgments } from '../io/judgments.ts';
+import { readPreferences, type PreferenceRow } from '../io/preferences.ts';
+import { itemsForWinRatio, itemsForWinRatioDifference } from '../stats/power.ts';
+import { pairsFromScores } from '../studies/pairs-from-scores.ts';
+import { addMajorityRater, runWinrate, type MajorityReport } from '../studies/winrate.ts';
+import { renderWinrateMarkdown } from '../studies/winrate-report.ts';
+import { emit, numberOption } from './output.ts';
+
+function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`option --${name} takes ${allowed.join(' or ')}, not "${value}"`);
+  return value as T;
+}
+
+interface WinrateCliOptions {
+  compare?: string[];
+  ties: string;
+  bt?: string;
+  baseline?: string;
+  majority?: string;
+  scores?: boolean;
+  margin: string;
+  bootstrap: string;
+  seed: string;
+  title: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('winrate')
+    .description(
+      'Win ratios, Bradley–Terry scores and ranking per rater (and per dimension), with item-level bootstrap intervals; with --compare, how far two raters agree (Spearman, Kendall τ-b, max |Δ win ratio|, pair agreement with and without ties). ' +
+        'PREFS has one row per verdict: item_id, rater, model_a, model_b, winner (A, B or tie), optional dimension and status (not ok, or an empty winner, is a failure, never a tie).',
+    )
+    .argument('<prefs>', 'preferences file (CSV, TSV, JSONL or JSON); with --scores, rubric-judge judgments (JSONL)')
+    .option('--compare <raters...>', 'compare two raters: --compare RATER_A RATER_B')
+    .option('--ties <policy>', 'half: win ratio = (wins + ties/2)/n; drop: wins/(wins + losses)', 'half')
+    .option('--bt <model>', 'Bradley–Terry ties: half (half-wins) or davidson (default: half with --ties half, decisive outcomes only with --ties drop)')
+    .option('--baseline <model>', 'win ratios against this model only (the matrix and BT still use all pairs)')
+    .option('--majority <raters>', 'add a rater "majority": the strict majority of these comma-separated raters')
+    .option('--scores', 'PREFS holds rubric judgments: compare two models\' scores per dimension (tie within --margin)')
+    .option('--margin <m>', 'with --scores: a score difference of at most m is a tie', '0')
+    .option('--bootstrap <n>', 'bootstrap resamples (0: no intervals)', '1000')
+    .option('--seed <n>', 'bootstrap seed', '20260101')
+    .option('--title <text>', 'Markdown heading', 'Win ratios')
+    .option('--out <dir>', 'write winrate.json and winrate.md there')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: WinrateCliOptions) => {
+      const ties = choice('ties', o.ties, ['half', 'drop'] as const);
+      const bt = o.bt === undefined ? undefined : choice('bt', o.bt, ['half', 'davidson'] as const);
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const seed = numberOption('seed', o.seed, { int: true })!;
+      if (o.compare && o.compare.length !== 2) throw new InputError(`option --compare takes two raters, not ${o.compare.length}`);
+      let prefs: PreferenceRow[];
+      if (o.scores) {
+        const margin = numberOption('margin', o.margin, { min: 0 })!;
+        prefs = pairsFromScores(await readJudgments(file), { margin, ...(o.baseline !== undefined ? { baseline: o.baseline } : {}) }).prefs;
+        if (prefs.length === 0) throw new InputError('no two models were judged on the same item', { file });
+      } else {
+        prefs = await readPreferences(file);
+      }
+      let majority: MajorityReport | undefined;
+      if (o.majority) {
+        const from = o.majority.split(',').map((s) => s.trim()).filter(Boolean);
+        const known = new Set(prefs.map((p) => p.rater));
+        for (const r of from) if (!known.has(r)) throw new InputError(`option --majority: no rater "${r}" in the file`, { file });
+        if (known.has('majority')) throw new InputError('option --majority: the file already has a rater named "majority"', { file });
+        ({ rows: prefs, report: majority } = addMajorityRater(prefs, from));
+      }
+      const raters = new Set(prefs.map((p) => p.rater));
+      for (const r of o.compare ?? []) if (!raters.has(r)) throw new InputError(`option --compare: no rater "${r}" in the file (raters: ${[...raters].sort().join(', ')})`, { file });
+      if (o.baseline !== undefined && !prefs.some((p) => p.model_a === o.baseline || p.model_b === o.baseline)) {
+        throw new InputError(`option --baseline: no model "${o.baseline}" in the file`, { file });
+      }
+      const result = runWinrate(prefs, {
+        ties,
+        seed,
+        resamples,
+        ...(bt ? { bt } : {}),
+        ...(o.compare ? { compare: [o.compare[0]!, o.compare[1]!] as [string, string] } : {}),
+        ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+      });
+      const out = majority ? { ...result, majority } : result;
+      const md = renderWinrateMarkdown(result, o.title, majority ? { majority } : {});
+      if (o.out) {
+        await mkdir(o.out, { recursive: true });
+        await writeJsonAtomic(join(o.out, 'winrate.json'), out);
+        await writeFileAtomic(join(o.out, 'winrate.md'), md);
+      }
+      emit(out, o.json, () => md);
+    });
+
+  program
+    .command('winrate-plan')
+    .description('Items a win-ratio study needs to detect a win ratio different from 0.5 (or two models\' different win ratios, with --vs) at the given level and power.')
+    .requiredOption('--win-ratio <p>', 'expected win ratio of the model (0.5 + Δ)')
+    .option('--vs <p>', 'the other model\'s expected win ratio (two-model comparison; items per model)')
+    .option('--tie-rate <t>', 'expected share of ties', '0')
+    .option('--ties <policy>', 'half or drop (as in `judgekit winrate`)', 'half')
+    .option('--alpha <a>', 'significance level (two-sided)', '0.05')
+    .option('--power <p>', 'power 1 − β', '0.8')
+    .option('--json', 'print the result as JSON')
+    .action((o: { winRatio: string; vs?: string; tieRate: string; ties: string; alpha: string; power: string; json?: boolean }) => {
+      const ties = choice('ties', o.ties, ['half', 'drop'] as const);
+      const common = {
+        tie_rate: numberOption('tie-rate', o.tieRate, { min: 0, max: 0.999 })!,
+        alpha: numberOption('alpha', o.alpha, { min: 1e-9, max: 0.5 })!,
+        power: numberOption('power', o.power, { min: 0.01, max: 0.9999 })!,
+        ties,
+      };
+      const p1 = numberOption('win-ratio', o.winRatio, { min: 1e-6, max: 1 - 1e-6 })!;
+      let plan;
+      try {
+        plan =
+          o.vs === undefined
+            ? itemsForWinRatio({ win_ratio: p1, ...common })
+            : itemsForWinRatioDifference({ win_ratio_1: p1, win_ratio_2: numberOption('vs', o.vs, { min: 1e-6, max: 1 - 1e-6 })!, ...common });
+      } catch (err) {
+        if (err instanceof RangeError) throw new InputError(err.message);
+        throw err;
+      }
+      const what = o.vs === undefined ? `a win ratio of ${p1} against 0.5` : `win ratios ${p1} versus ${o.vs} (items per model)`;
+      emit(plan, o.json, () =>
+        `${plan.items} judged items to detect ${what} at α = ${plan.alpha}, power ${plan.power}, tie rate ${plan.tie_rate} (ties ${ties}; ${plan.method === 'arcsine' ? `${plan.decisive_items} decisive items, arcsine effect size h` : 'z-test on the mean score, effect size d'} = ${plan.effect_size.toFixed(4)}).`,
+      );
+    });
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { AgreementStage } from '../../schema/experiment.ts';
+import { readLabels } from '../../io/records.ts';
+import { InputError } from '../../io/errors.ts';
+import { writeJsonAtomic } from '../../io/atomic.ts';
+import { DEFAULT_FAILURE_VALUES, runAgreement } from '../../studies/validation.ts';
+import { renderAgreementMarkdown } from '../../studies/validation-report.ts';
+import { resolveFrom } from '../config.ts';
+import { outName, type StageContext, type StageOutcome } from '../stage.ts';
+
+/** Agreement among raters and, with `judge`, the judge-validation study (judge vs humans, ceiling, alt-test). */
+export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, ctx: StageContext): Promise<StageOutcome> {
+  const file = resolveFrom(ctx.configDir, stage.labels);
+  let labels = await readLabels(file, stage.columns);
+  const raters = new Set(labels.map((l) => l.rater));
+  for (const r of [...(stage.judge ? [stage.judge] : []), ...(stage.raters ?? []), ...stage.exclude_raters]) {
+    if (!raters.has(r)) throw new InputError(`stage "${stage.name}": no rater "${r}" in the labels (raters: ${[...raters].sort().join(', ')})`, { file });
+  }
+  if (stage.dimensions) {
+    const have = new Set(labels.map((l) => l.dimension));
+    for (const d of stage.dimensions) if (!have.has(d)) throw new InputError(`stage "${stage.name}": no dimension "${d}" in the labels`, { file });
+    const keep = new Set(stage.dimensions);
+    labels = labels.filter((l) => l.dimension !== undefined && keep.has(l.dimension));
+  }
+  const result = runAgreement(labels, {
+    level: stage.level,
+    seed: ctx.seed,
+    resamples: ctx.resamples,
+    excludeRaters: stage.exclude_raters,
+    ...(stage.judge ? { judge: stage.judge } : {}),
+    ...(stage.epsilon !== undefined ? { epsilon: stage.epsilon } : {}),
+    ...(stage.raters ? { raters: stage.raters } : {}),
+    ...(stage.failure_values ? { failureValues: stage.failure_values } : {}),
+  });
+  const json = outName(stage, 'json');
+  await writeJsonAtomic(join(ctx.runDir, json), result);
+  const counts: Record<string, number> = { ok: 0 };
+  const failureValues = new Set(stage.failure_values ?? DEFAULT_FAILURE_VALUES);
+  for (const l of labels) {
+    if (stage.exclude_raters.includes(l.rater)) continue;
+    if (typeof l.value === 'string' && failureValues.has(l.value)) counts.parse_error = (counts.parse_error ?? 0) + 1;
+    else counts.ok! += 1;
+  }
+  return { outputs: [json], counts, cost_usd: 0, markdown: renderAgreementMarkdown(result, stage.title ?? 'Agreement') };
+}
