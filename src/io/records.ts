@@ -65,7 +65,7 @@ export async function readItems(file: string): Promise<Map<string, Item>> {
  */
 export async function readResponses(file: string, items?: Map<string, Item>): Promise<Response[]> {
   const out: Response[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>(); // model → item ids answered
   const csv = ['csv', 'tsv'].includes(formatOf(file));
   for await (const row of readRows(file)) {
     const raw = csv ? normaliseCsvResponse(row, file) : row.value;
@@ -73,11 +73,12 @@ export async function readResponses(file: string, items?: Map<string, Item>): Pr
     if (items && !items.has(r.item_id)) {
       throw new InputError(`no item with id "${r.item_id}"`, { file, line: row.line, field: 'item_id' });
     }
-    const key = `${r.model}\u0000${r.item_id}`;
-    if (seen.has(key)) {
+    let answered = seen.get(r.model);
+    if (!answered) seen.set(r.model, (answered = new Set()));
+    if (answered.has(r.item_id)) {
       throw new InputError(`duplicate response of model "${r.model}" to item "${r.item_id}"`, { file, line: row.line, field: 'item_id' });
     }
-    seen.add(key);
+    answered.add(r.item_id);
     out.push(r);
   }
   return out;

@@ -40,6 +40,13 @@ describe('item readers', () => {
     expect(e.message).toMatch(/malformed JSON/);
   });
 
+  it('reads CRLF line ends and a last line without a newline, counting lines exactly', async () => {
+    const p = await tmp('items.jsonl', [mcq('a'), '', mcq('b')].join('\r\n'));
+    const rows = await readAllRows(p);
+    expect(rows.map((r) => r.line)).toEqual([1, 3]);
+    expect((await readItems(p)).size).toBe(2);
+  });
+
   it('rejects duplicate ids and missing fields', async () => {
     const dup = await tmp('items.jsonl', [mcq('a'), mcq('a')].join('\n'));
     expect((await errorOf(readItems(dup))).field).toBe('id');
