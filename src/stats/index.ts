@@ -1,0 +1,16 @@
+export { Rng } from './random.ts';
+export { bootstrapItems, percentileInterval, quantileSorted } from './bootstrap.ts';
+export type { Interval, BootstrapOptions } from './bootstrap.ts';
+export * from './matrix.ts';
+export * from './kappa.ts';
+export * from './fleiss.ts';
+export * from './krippendorff.ts';
+export * from './gwet.ts';
+export * from './icc.ts';
+export { rankAverage, pearson, spearman, kendallTauB, pearsonTest, spearmanTest, kendallTest, kendallCounts } from './correlation.ts';
+export type { CorrelationTest, KendallCounts } from './correlation.ts';
+export { classificationReport, confusionMatrix, mtBenchAgreement, sortedLabels } from './classification.ts';
+export type { ClassificationReport, ClassReport, Label, PairwiseVote, MtBenchAgreement } from './classification.ts';
+export { signTest, wilcoxonSignedRank, mcnemar, pairedTTest, binomialTest, benjaminiHochberg, benjaminiYekutieli } from './tests.ts';
+export type { Alternative, SignTestResult, WilcoxonOptions, WilcoxonResult, McNemarResult, PairedTTestResult } from './tests.ts';
+export { normalCdf, normalSf, tCdf, tSf, binomPmf, binomCdf, binomSf, betaInc, chi2Sf1 } from './distributions.ts';
