@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { writeJsonlAtomic } from '../io/atomic.ts';
@@ -101,6 +102,8 @@ export function register(program: Command): void {
         return;
       }
       const ac = new AbortController();
+      // one abort listener per request in flight (concurrency may exceed Node's default of 10)
+      setMaxListeners(0, ac.signal);
       const onSigint = (): void => ac.abort();
       process.once('SIGINT', onSigint);
       let last = 0;
@@ -124,6 +127,7 @@ export function register(program: Command): void {
           [
             `Wrote ${res.responses.length} response(s) of ${res.fingerprint.model} to ${o.out}; ledger ${ledger}.`,
             `  ${Object.entries(res.counts).map(([k, v]) => `${k}=${v}`).join(' ')}; ${res.spend.requests} request(s), $${res.spend.cost_usd.toFixed(4)}.`,
+            ...(res.counts.invalid_input ? [`  ${res.counts.invalid_input} item(s) not asked: image file not found (see the ledger; set --image-root, or --no-images for text only).`] : []),
             ...(res.counts.api_error ? [`  ${res.counts.api_error} call(s) failed and were not written; run the command again to retry them (finished ones come from the cache).`] : []),
           ].join('\n'),
         );

@@ -7,6 +7,10 @@ import { readItems, readResponses } from '../io/records.ts';
 import { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } from '../mcq/circular.ts';
 import { parsePairedSpec, readConsistencyPairs, RECOMMENDED_THRESHOLD, runConsistency } from '../studies/consistency.ts';
 import { renderConsistencyMarkdown } from '../studies/consistency-report.ts';
+import { DEFAULT_OPEN_CRITERION, pairsFromRecords, pairsToCsv } from '../studies/consistency-pairs.ts';
+import { readJudgments } from '../io/judgments.ts';
+import { readRows } from '../io/rows.ts';
+import { McqRecord, type Item } from '../schema/index.ts';
 import { emit, numberOption } from './output.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -72,5 +76,36 @@ export function register(program: Command): void {
         await writeFileAtomic(join(o.out, 'circular.md'), md);
       }
       emit(result, o.json, () => md);
+    });
+
+  program
+    .command('consistency-pairs')
+    .description(
+      'Build the PAIRS table of `judgekit consistency` from MCQ records (`judgekit mcq`) and judgments of the open-ended form (`judgekit judge`), joined on the items\' pair_id. ' +
+        'An unreadable MCQ answer or a failed judgment is left empty (missing), never wrong.',
+    )
+    .requiredOption('--items <file>', 'item file(s) of both forms (repeatable)', collect, [] as string[])
+    .requiredOption('--mcq-records <file>', 'MCQ records JSONL')
+    .requiredOption('--judgments <file>', 'judgments JSONL of the open-ended form')
+    .option('--criterion <key>', `rubric criterion whose raw score is open_correct, or "score" for the 0–100 aggregate`, DEFAULT_OPEN_CRITERION)
+    .requiredOption('--out <file>', 'pairs CSV to write')
+    .option('--json', 'print the counts as JSON')
+    .action(async (o: { items: string[]; mcqRecords: string; judgments: string; criterion: string; out: string; json?: boolean }) => {
+      const items = new Map<string, Item>();
+      for (const f of o.items) {
+        for (const [id, it] of await readItems(f)) {
+          if (items.has(id)) throw new InputError(`item "${id}" is in two item files`, { file: f, field: 'id' });
+          items.set(id, it);
+        }
+      }
+      const records: McqRecord[] = [];
+      for await (const row of readRows(o.mcqRecords)) {
+        const r = McqRecord.safeParse(row.value);
+        if (!r.success) throw new InputError(r.error.issues[0]!.message, { file: o.mcqRecords, line: row.line, field: r.error.issues[0]!.path.join('.') });
+        records.push(r.data);
+      }
+      const { rows, counts } = pairsFromRecords(items, records, await readJudgments(o.judgments), { criterion: o.criterion });
+      await writeFileAtomic(o.out, pairsToCsv(rows));
+      emit({ out: o.out, ...counts }, o.json, () => `Wrote ${rows.length} row(s) to ${o.out} (${counts.mcq_not_ok} unreadable MCQ answer(s) and ${counts.judgment_not_ok} failed judgment(s) left empty).`);
     });
 }

@@ -13,6 +13,9 @@ import {
 } from '../../src/studies/consistency.ts';
 import { MARKDOWN_DISCORDANT_LIMIT, renderConsistencyMarkdown } from '../../src/studies/consistency-report.ts';
 import { main } from '../../src/cli/main.ts';
+import { pairsFromRecords, pairsToCsv } from '../../src/studies/consistency-pairs.ts';
+import { mcqToOpen } from '../../src/studies/reformulate.ts';
+import { Item, Judgment } from '../../src/schema/index.ts';
 
 const FIX = join(import.meta.dirname, '../fixtures/consistency');
 const golden = JSON.parse(await readFile(join(FIX, 'golden.json'), 'utf8'));
@@ -218,5 +221,28 @@ describe('judgekit consistency (CLI)', () => {
     }
     expect(code).toBe(2);
     expect(errs.join('')).toMatch(/pairs_scores\.csv:2: field "open_correct": .*--threshold/);
+  });
+});
+
+describe('pairs from MCQ records and judgments', () => {
+  const mcqItems = ['a', 'b', 'c'].map((id, i) => Item.parse({ id, format: 'mcq', question: 'q', options: { A: 'x', B: 'y' }, answer: 'A', task: i < 2 ? 'T1' : 'T2' }));
+  const openItems = mcqToOpen(mcqItems).items;
+  const items = new Map([...mcqItems, ...openItems].map((it) => [it.id, it]));
+  const rec = (item_id: string, model: string, status: 'ok' | 'invalid_answer', correct: boolean | null) =>
+    ({ item_id, model, status, output: '', extracted: correct === null ? null : correct ? 'A' : 'B', rule: 'bare', answer: 'A', correct });
+  const judge = { kind: 'llm', model: 'j', endpoint: 'http://x', params: {}, parser_version: 'p', hash: 'h' };
+  const base = { judge, parse_method: 'json_mode', repairs: 0, raw: null, tokens: { input: 0, output: 0 }, cost_usd: 0, latency_ms: 0, requests: 1, cached: false };
+  const jd = (item_id: string, model: string, gt: number | null) =>
+    Judgment.parse(gt === null ? { ...base, item_id, model, status: 'api_error', error: 'down' } : { ...base, item_id, model, status: 'ok', scores: { ground_truth_correctness: gt, consistency: 3 }, score: gt * 20 });
+
+  it('joins the two forms on pair_id; unreadable answers and failed judgments are missing', () => {
+    const { rows, counts } = pairsFromRecords(items, [rec('a', 'm', 'ok', true), rec('b', 'm', 'invalid_answer', null), rec('c', 'm', 'ok', false)], [jd('a#open', 'm', 5), jd('b#open', 'm', 4), jd('c#open', 'm', null)]);
+    expect(counts).toMatchObject({ mcq_not_ok: 1, judgment_not_ok: 1, rows: 3 });
+    expect(rows.map((r) => [r.pair_id, r.mcq_correct, r.open_correct, r.task])).toEqual([['a', true, 5, 'T1'], ['b', null, 4, 'T1'], ['c', false, null, 'T2']]);
+    const res = runConsistency(rows, { threshold: 4 });
+    expect(res.models.m).toMatchObject({ n: 1, both: 1, excluded: 2, excluded_ids: ['b', 'c'] });
+    expect(pairsToCsv(rows)).toBe('pair_id,model,mcq_correct,open_correct,task,dim_consistency,dim_ground_truth_correctness\na,m,1,5,T1,3,5\nb,m,,4,T1,3,4\nc,m,0,,T2,,\n');
+    expect(pairsFromRecords(items, [], [jd('a#open', 'm', 2)], { criterion: 'score' }).rows[0]!.open_correct).toBe(40);
+    expect(() => pairsFromRecords(items, [], [jd('a#open', 'm', 2)], { criterion: 'nope' })).toThrow(InputError);
   });
 });

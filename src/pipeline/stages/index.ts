@@ -1,6 +1,7 @@
 import type { Stage } from '../../schema/index.ts';
 import type { StageContext, StageOutcome } from '../stage.ts';
 import { runAgreementStage } from './agreement.ts';
+import { runConsistencyStage } from './consistency.ts';
 import { runMcqStage } from './mcq.ts';
 import { runSwapStage } from './swap.ts';
 import { runWinrateStage } from './winrate.ts';
@@ -16,8 +17,9 @@ export async function runStage(stage: Stage, ctx: StageContext): Promise<StageOu
       return runSwapStage(stage, ctx);
     case 'agreement':
       return runAgreementStage(stage, ctx);
-    case 'judge':
     case 'consistency':
+      return runConsistencyStage(stage, ctx);
+    case 'judge':
       throw new Error(`stage kind "${stage.kind}" is not wired into the pipeline yet`);
     default: {
       const never: never = stage;
