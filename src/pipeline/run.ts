@@ -9,6 +9,8 @@ import { loadExperiment, resolveFrom, STAGE_INPUT_FIELDS, type LoadedExperiment 
 import type { StageContext, StageOutcome } from './stage.ts';
 import { runStage } from './stages/index.ts';
 import { renderRunReport } from './report.ts';
+import { codeHash } from './code-hash.ts';
+import { writeHtmlReport } from '../report/index.ts';
 
 export interface RunOptions {
   /** Folder that holds run folders (default `reports`). */
@@ -61,8 +63,8 @@ async function readManifest(path: string): Promise<RunManifest | null> {
 
 /**
  * Runs an experiment: each stage in order, its outputs and the manifest written atomically after
- * it finishes, then report.md. A stage whose config, inputs, seed and judgekit version match a
- * finished stage of the same run is not run again (resume); its recorded outcome is reused.
+ * it finishes, then report.md. A stage whose config, inputs, seed, judgekit version and source
+ * match a finished stage of the same run is not run again (resume); its recorded outcome is reused.
  */
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunResult> {
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
@@ -114,7 +116,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       if (!(await exists(f))) throw new InputError(`stage "${stage.name}": input file not found: ${f}`, { file: exp.path });
       inputs.push({ path: relative(process.cwd(), f) || f, ...(await hashFile(f)) });
     }
-    const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), seed: config.seed, bootstrap: config.bootstrap, version: VERSION });
+    const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
     const prev = previous?.stages[stage.name];
     if (prev && prev.status === 'done' && prev.key === key && !ctx.dryRun) {
       const all = await Promise.all(prev.outputs.map((o) => exists(join(runDir, o))));
@@ -190,6 +192,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   const done = finalise(manifest, new Date().toISOString(), t0);
   await writeJsonAtomic(manifestPath, done);
   await writeFileAtomic(join(runDir, 'report.md'), await renderRunReport(runDir, done));
+  await writeHtmlReport(runDir);
   return { runDir, manifest: done, skipped, ran };
 }
 

@@ -2,6 +2,7 @@ import type { Stage } from '../../schema/index.ts';
 import type { StageContext, StageOutcome } from '../stage.ts';
 import { runAgreementStage } from './agreement.ts';
 import { runConsistencyStage } from './consistency.ts';
+import { runJudgeStage } from './judge.ts';
 import { runMcqStage } from './mcq.ts';
 import { runSwapStage } from './swap.ts';
 import { runWinrateStage } from './winrate.ts';
@@ -20,7 +21,7 @@ export async function runStage(stage: Stage, ctx: StageContext): Promise<StageOu
     case 'consistency':
       return runConsistencyStage(stage, ctx);
     case 'judge':
-      throw new Error(`stage kind "${stage.kind}" is not wired into the pipeline yet`);
+      return runJudgeStage(stage, ctx);
     default: {
       const never: never = stage;
       throw new Error(`unknown stage kind ${(never as Stage).kind}`);

@@ -1,0 +1,89 @@
+import { bootstrapItems } from '../stats/bootstrap.ts';
+import type { Estimate } from '../schema/common.ts';
+import type { Judgment } from '../schema/records.ts';
+import type { LoadedRubric } from './rubric.ts';
+
+export interface ModelSummary {
+  /** Judgments of this model (every status). */
+  n: number;
+  by_status: Record<string, number>;
+  /** Mean aggregated score over the model's ok judgments (null for `separate` aggregation or no ok judgment). */
+  score: Estimate;
+  /** Mean raw score per criterion over the ok judgments. */
+  criteria: Record<string, Estimate>;
+}
+
+/** The judge result contract (`judgekit judge --json`, the pipeline's judge stage). */
+export interface JudgeSummary {
+  n: number;
+  by_status: Record<string, number>;
+  models: Record<string, ModelSummary>;
+  requests: number;
+  tokens: { input: number; output: number };
+  cost_usd: number;
+}
+
+function count(by: Record<string, number>, k: string): void {
+  by[k] = (by[k] ?? 0) + 1;
+}
+
+/** Mean with an item-bootstrap 95% percentile interval; all null when there are no values. */
+export function meanEstimate(values: readonly number[], seed: number, resamples: number): Estimate {
+  if (values.length === 0) return { value: null, ci_low: null, ci_high: null };
+  const xs = Float64Array.from(values);
+  return bootstrapItems(
+    xs.length,
+    (idx) => {
+      let s = 0;
+      for (let i = 0; i < idx.length; i++) s += xs[idx[i]!]!;
+      return s / idx.length;
+    },
+    { seed, resamples, level: 0.95 },
+  );
+}
+
+/**
+ * Per model: counts by status, and the mean score and mean per-criterion raw scores over the
+ * judgments with status ok, each with a seeded item-bootstrap 95% percentile interval
+ * (`bootstrapItems`, resampling that model's ok items). Failures are counted, never scored: a
+ * model with many refusals is reported with a small ok count, not a low score. With no ok
+ * judgment, the estimates are null. `requests`, `tokens` and `cost_usd` add up the judgments that
+ * were not served from the cache (runJudge replaces them with the exact spend of the run).
+ */
+export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRubric, opts: { seed: number; resamples: number }): JudgeSummary {
+  const by_status: Record<string, number> = {};
+  const perModel = new Map<string, Judgment[]>();
+  let requests = 0;
+  const tokens = { input: 0, output: 0 };
+  let cost = 0;
+  for (const j of judgments) {
+    count(by_status, j.status);
+    let list = perModel.get(j.model);
+    if (!list) perModel.set(j.model, (list = []));
+    list.push(j);
+    if (!j.cached) {
+      requests += j.requests;
+      tokens.input += j.tokens.input;
+      tokens.output += j.tokens.output;
+      cost += j.cost_usd;
+    }
+  }
+  const models: Record<string, ModelSummary> = {};
+  for (const [model, list] of [...perModel].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const ms: Record<string, number> = {};
+    for (const j of list) count(ms, j.status);
+    const ok = list.filter((j): j is Extract<Judgment, { status: 'ok' }> => j.status === 'ok');
+    const scores = ok.map((j) => j.score).filter((s): s is number => s !== null);
+    const criteria: Record<string, Estimate> = {};
+    for (const c of lr.rubric.criteria) {
+      criteria[c.key] = meanEstimate(ok.map((j) => j.scores[c.key]).filter((v): v is number => v !== undefined), opts.seed, opts.resamples);
+    }
+    models[model] = {
+      n: list.length,
+      by_status: ms,
+      score: lr.rubric.aggregation.method === 'separate' ? { value: null, ci_low: null, ci_high: null } : meanEstimate(scores, opts.seed, opts.resamples),
+      criteria,
+    };
+  }
+  return { n: judgments.length, by_status, models, requests, tokens, cost_usd: cost };
+}
