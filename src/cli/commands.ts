@@ -7,6 +7,7 @@ import { register as registerMcq } from './mcq.ts';
 import { register as registerJudge } from './judge.ts';
 import { register as registerWinrate } from './winrate.ts';
 import { register as registerAgree } from './agree.ts';
+import { register as registerReport } from './report.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerAnswer(program);
   registerWinrate(program);
   registerAgree(program);
+  registerReport(program);
 }

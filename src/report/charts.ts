@@ -1,0 +1,994 @@
+/**
+ * Chart specs (Vega-Lite) per stage kind, built from a stage's JSON result exactly as the stage
+ * wrote it: nothing is re-estimated here. The only number derived at render time is Pearson's r
+ * of model size against score (Med-CMR Figure 3), which needs sizes that no stage result holds.
+ *
+ * Every builder reads its block defensively: a block that is absent or has another shape gives no
+ * chart and a note saying which chart was left out and why, never a thrown error or an empty chart.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { pearson } from '../stats/correlation.ts';
+
+/** One chart of the report: a Vega-Lite spec plus the words around it. */
+export interface ChartSpec {
+  /** Unique within the page (`<stage>-<chart>`). */
+  id: string;
+  title: string;
+  /** How to read it (what the whiskers are, what was left out). */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export interface StageCharts {
+  charts: ChartSpec[];
+  /** Charts that were left out, each with its reason. */
+  notes: string[];
+}
+
+/** What a builder may know besides the stage result. */
+export interface ChartContext {
+  /** Model → size in billions of parameters (from responses' `meta.size`), when known. */
+  sizes?: Map<string, number> | null;
+  /** Why sizes are unknown (shown when the size chart is left out). */
+  sizesNote?: string;
+}
+
+type Obj = Record<string, unknown>;
+type Spec = Record<string, unknown>;
+
+const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const obj = (x: unknown): Obj | null => (isObj(x) ? x : null);
+const entries = (x: unknown): [string, Obj][] => (isObj(x) ? Object.entries(x).filter((e): e is [string, Obj] => isObj(e[1])) : []);
+
+/** An estimate as read from JSON: `{value, ci_low, ci_high}`, or a bare number (no interval). */
+export interface Est {
+  value: number;
+  lo: number | null;
+  hi: number | null;
+}
+
+export function est(x: unknown): Est | null {
+  const n = num(x);
+  if (n !== null) return { value: n, lo: null, hi: null };
+  if (!isObj(x)) return null;
+  const value = num(x.value);
+  if (value === null) return null;
+  const lo = num(x.ci_low);
+  const hi = num(x.ci_high);
+  return lo !== null && hi !== null ? { value, lo, hi } : { value, lo: null, hi: null };
+}
+
+/** The seven Med-CMR task dimensions in the paper's column order; other groups follow alphabetically. */
+const TASK_ORDER = ['SOD', 'FDD', 'SU', 'TP', 'CR', 'LTG', 'MSI'];
+
+function orderGroups(keys: Iterable<string>, preferred: string[] = TASK_ORDER): string[] {
+  const all = [...new Set(keys)];
+  const known = preferred.filter((k) => all.includes(k));
+  return [...known, ...all.filter((k) => !preferred.includes(k)).sort()];
+}
+
+const W = 520;
+const rowHeight = (n: number): number => Math.max(60, Math.min(28 * n, 520));
+const INK = '#1f2433';
+const MUTED = '#8a90a2';
+const ACCENT = '#3b6fd8';
+const PAIR_COLORS = ['#3b6fd8', '#e07b39'];
+
+function top(spec: Spec, data: unknown[] | null): TopLevelSpec {
+  const s: Spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec };
+  if (data) s.data = { values: data };
+  return s as unknown as TopLevelSpec;
+}
+
+/** A short number for labels: percentages for shares, 2–3 significant places otherwise. */
+export function fmt(x: number | null | undefined, kind: 'pct' | 'num' | 'p' = 'num'): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  if (kind === 'pct') return `${(x * 100).toFixed(1)}%`;
+  if (kind === 'p') return x === 0 ? '0' : x < 0.001 ? x.toExponential(1) : String(Number(x.toPrecision(2)));
+  return Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+interface CiRow {
+  label: string;
+  value: number;
+  lo: number | null;
+  hi: number | null;
+  text: string;
+}
+
+/** Horizontal bars with 95% CI whiskers and the value printed, rows in the given order. */
+function barsWithCi(rows: CiRow[], o: { xTitle: string; format: string; domain?: [number, number] }): TopLevelSpec {
+  const order = rows.map((r) => r.label);
+  const y = { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 240 } };
+  const x = { field: 'value', type: 'quantitative', title: o.xTitle, axis: { format: o.format, tickCount: 5 }, scale: o.domain ? { domain: o.domain, nice: false } : { zero: true } };
+  return top(
+    {
+      width: W,
+      height: rowHeight(rows.length),
+      layer: [
+        { mark: { type: 'bar', color: '#c9d7f5', cornerRadiusEnd: 2, height: { band: 0.72 } }, encoding: { y, x } },
+        {
+          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
+          mark: { type: 'rule', color: INK, strokeWidth: 1.4 },
+          encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+        },
+        {
+          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
+          mark: { type: 'tick', color: INK, thickness: 1.4, size: 10, orient: 'vertical' },
+          encoding: { y, x: { field: 'lo', type: 'quantitative' } },
+        },
+        {
+          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
+          mark: { type: 'tick', color: INK, thickness: 1.4, size: 10, orient: 'vertical' },
+          encoding: { y, x: { field: 'hi', type: 'quantitative' } },
+        },
+        { mark: { type: 'point', filled: true, color: ACCENT, size: 46, opacity: 1 }, encoding: { y, x } },
+        {
+          mark: { type: 'text', align: 'left', dx: 6, fontSize: 10.5, color: INK },
+          encoding: { y, x: { field: 'end', type: 'quantitative' }, text: { field: 'text' } },
+        },
+      ],
+    },
+    rows.map((r) => ({ ...r, end: r.hi ?? r.value })),
+  );
+}
+
+interface HeatCell {
+  x: string;
+  y: string;
+  value: number;
+  text: string;
+}
+
+/** A labelled heatmap: rows and columns in the given orders, colour by value, the value printed. */
+function heatmap(cells: HeatCell[], o: { xOrder: string[]; yOrder: string[]; colorTitle: string; format: string; domain?: [number, number]; scheme?: string; xTitle?: string | null; yTitle?: string | null }): TopLevelSpec {
+  const vals = cells.map((c) => c.value);
+  const lo = o.domain?.[0] ?? Math.min(...vals);
+  const hi = o.domain?.[1] ?? Math.max(...vals);
+  const mid = lo + (hi - lo) * 0.55;
+  const cellW = Math.max(44, Math.min(86, Math.floor(W / Math.max(1, o.xOrder.length))));
+  return top(
+    {
+      width: cellW * o.xOrder.length,
+      height: Math.max(30, 30 * o.yOrder.length),
+      encoding: {
+        x: { field: 'x', type: 'nominal', sort: o.xOrder, title: o.xTitle ?? null, axis: { orient: 'top', labelAngle: o.xOrder.some((x) => x.length > 9) ? -35 : 0, labelAlign: o.xOrder.some((x) => x.length > 9) ? 'left' : 'center', domain: false, ticks: false, labelLimit: 200 } },
+        y: { field: 'y', type: 'nominal', sort: o.yOrder, title: o.yTitle ?? null, axis: { domain: false, ticks: false, labelLimit: 240 } },
+      },
+      layer: [
+        {
+          mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2, cornerRadius: 3 },
+          encoding: {
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              title: o.colorTitle,
+              scale: { scheme: o.scheme ?? 'blues', domain: [lo, hi === lo ? lo + 1 : hi] },
+              legend: { format: o.format, gradientLength: 160 },
+            },
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 10.5 },
+          encoding: {
+            text: { field: 'text' },
+            color: { condition: { test: `datum.value > ${mid}`, value: '#ffffff' }, value: INK },
+          },
+        },
+      ],
+    },
+    cells,
+  );
+}
+
+interface ForestRow {
+  /** Facet row (scope) and column (statistic). */
+  scope: string;
+  stat: string;
+  label: string;
+  group: string;
+  value: number;
+  lo: number | null;
+  hi: number | null;
+  text: string;
+}
+
+/**
+ * A forest plot: one column per statistic (κ, α, AC1, raw agreement…), one line per label, the
+ * point estimate with its CI whiskers, a dashed line at 0 (chance) and the value printed.
+ */
+function forest(rows: ForestRow[], o: { statOrder: string[]; labelOrder: string[]; scopeOrder?: string[]; colorTitle?: string; groups?: string[]; domain?: [number, number] }): TopLevelSpec {
+  const lo = Math.min(0, ...rows.map((r) => r.lo ?? r.value));
+  const domain = o.domain ?? [Math.floor(lo * 10) / 10, 1];
+  const y = { field: 'label', type: 'nominal', sort: o.labelOrder, title: null, axis: { labelLimit: 260 } };
+  const x = { field: 'value', type: 'quantitative', title: null, scale: { domain, nice: false }, axis: { tickCount: 4, format: '.1f' } };
+  const colour = o.groups && o.groups.length > 1
+    ? { field: 'group', type: 'nominal', title: o.colorTitle ?? null, scale: { domain: o.groups, range: ['#3b6fd8', '#e07b39', '#2a9d8f', '#8e6bbf'] } }
+    : { value: ACCENT };
+  const facet: Spec = { column: { field: 'stat', type: 'nominal', sort: o.statOrder, title: null, header: { labelOrient: 'top', labelFontSize: 12 } } };
+  if (o.scopeOrder && o.scopeOrder.length > 1) facet.row = { field: 'scope', type: 'nominal', sort: o.scopeOrder, title: null, header: { labelOrient: 'top', labelAngle: 0, labelAnchor: 'start', labelAlign: 'left', labelFontWeight: 600, labelFontSize: 12, labelPadding: 4 } };
+  return top(
+    {
+      facet,
+      spacing: { column: 14, row: 10 },
+      spec: {
+        width: 150,
+        height: Math.max(24, 22 * o.labelOrder.length),
+        layer: [
+          { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#b9bfcc', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+          { transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }], mark: { type: 'rule', strokeWidth: 1.8 }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' }, color: colour } },
+          { mark: { type: 'point', filled: true, size: 52, opacity: 1 }, encoding: { y, x, color: colour } },
+        ],
+      },
+      resolve: { scale: { y: 'shared' } },
+    },
+    rows,
+  );
+}
+
+function forestCaption(extra = ''): string {
+  return `Points are the estimates, whiskers their 95% bootstrap intervals (resampled by item); the dashed line is 0 (chance for κ, α and AC1). ${extra}`.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model size against score (Med-CMR Figure 3)
+
+/** Pearson's r of log10(size) against score over the models that have both; null below 3 models. */
+export function sizeCorrelation(points: { size: number; score: number }[]): number | null {
+  if (points.length < 3) return null;
+  return pearson(points.map((p) => Math.log10(p.size)), points.map((p) => p.score));
+}
+
+/**
+ * Size against score, one panel per dimension, with Pearson's r of log10(size) against the score
+ * in each panel's title and a least-squares line on the log axis.
+ */
+export function sizeChart(
+  id: string,
+  what: string,
+  scores: { dim: string; model: string; score: number }[],
+  dims: string[],
+  ctx: ChartContext,
+  yFormat: string,
+): { chart: ChartSpec | null; note: string | null; r: Record<string, number | null> } {
+  const sizes = ctx.sizes;
+  const r: Record<string, number | null> = {};
+  if (!sizes || sizes.size === 0) return { chart: null, note: `Model size against ${what} (Med-CMR Figure 3) left out: ${ctx.sizesNote ?? 'no response carries meta.size'}.`, r };
+  const rows: Spec[] = [];
+  const panels: string[] = [];
+  for (const dim of dims) {
+    const pts = scores.filter((s) => s.dim === dim && sizes.has(s.model)).map((s) => ({ ...s, size: sizes.get(s.model)! }));
+    const rv = sizeCorrelation(pts);
+    r[dim] = rv;
+    if (pts.length < 3) continue;
+    const panel = `${dim} · r = ${rv === null ? '–' : rv.toFixed(2)}`;
+    panels.push(panel);
+    for (const p of pts) rows.push({ panel, model: p.model, size: p.size, score: p.score });
+  }
+  if (panels.length === 0) return { chart: null, note: `Model size against ${what} left out: fewer than 3 models with a known size.`, r };
+  const x = { field: 'size', type: 'quantitative', title: 'size (B parameters, log)', scale: { type: 'log', nice: false } };
+  const y = { field: 'score', type: 'quantitative', title: null, axis: { format: yFormat, tickCount: 4 }, scale: { zero: false } };
+  const spec = top(
+    {
+      facet: { field: 'panel', type: 'nominal', sort: panels, title: null },
+      columns: panels.length <= 4 ? panels.length : panels.length <= 6 ? 3 : 4,
+      spacing: 16,
+      spec: {
+        width: 170,
+        height: 140,
+        layer: [
+          { transform: [{ regression: 'score', on: 'size', method: 'log' }], mark: { type: 'line', color: '#c9485b', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x, y } },
+          { mark: { type: 'point', filled: true, size: 40, color: ACCENT, opacity: 0.9 }, encoding: { x, y } },
+        ],
+      },
+      // Each panel keeps its own y range (dimensions differ in level) and its own x axis (wrapped rows).
+      resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
+    },
+    rows,
+  );
+  return {
+    chart: {
+      id,
+      title: `Model size against ${what}`,
+      caption: `One point per model; y is the ${what}. r is Pearson's correlation of log10(size) with the ${what} over the models of known size (as in Med-CMR Figure 3); the dashed line is the least-squares fit on the log axis.`,
+      spec,
+    },
+    note: null,
+    r,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// MCQ (issue 2): models.<m>.{accuracy, ci_low, ci_high, by_task, by_organ_system, by_modality}
+
+function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
+  const out: StageCharts = { charts: [], notes: [] };
+  const models = entries(result.models);
+  if (models.length === 0) {
+    out.notes.push('No `models` block in the MCQ result: no MCQ charts.');
+    return out;
+  }
+  const overall = models
+    .map(([m, r]) => ({ m, acc: num(r.accuracy), lo: num(r.ci_low), hi: num(r.ci_high) }))
+    .filter((r): r is { m: string; acc: number; lo: number | null; hi: number | null } => r.acc !== null)
+    .sort((a, b) => b.acc - a.acc || (a.m < b.m ? -1 : 1));
+  const modelOrder = overall.map((r) => r.m);
+  if (overall.length > 0) {
+    out.charts.push({
+      id: `${stage}-accuracy`,
+      title: 'MCQ accuracy per model',
+      caption: 'Micro-averaged accuracy over items (invalid and missing answers count as wrong, as in Med-CMR); whiskers are 95% bootstrap intervals over items.',
+      spec: barsWithCi(
+        overall.map((r) => ({ label: r.m, value: r.acc, lo: r.lo, hi: r.hi, text: fmt(r.acc, 'pct') })),
+        { xTitle: 'accuracy', format: '.0%', domain: [0, 1] },
+      ),
+    });
+  }
+  const families: [string, string, string][] = [
+    ['by_task', 'task', 'MCQ accuracy per task (the main table as a figure)'],
+    ['by_organ_system', 'organ system', 'MCQ accuracy per organ system'],
+    ['by_modality', 'modality', 'MCQ accuracy per modality'],
+  ];
+  const sizeScores: { dim: string; model: string; score: number }[] = overall.map((r) => ({ dim: 'All', model: r.m, score: r.acc }));
+  for (const [key, label, title] of families) {
+    const cells: HeatCell[] = [];
+    const groups = new Set<string>();
+    for (const [m, r] of models) {
+      for (const [g, s] of entries(r[key])) {
+        const acc = num(s.accuracy);
+        if (acc === null) continue;
+        groups.add(g);
+        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1) });
+        if (key === 'by_task') sizeScores.push({ dim: g, model: m, score: acc });
+      }
+    }
+    if (groups.size < 2) {
+      if (key === 'by_task') out.notes.push(`MCQ accuracy per ${label} left out: ${groups.size === 0 ? 'no' : 'only one'} ${label} in the result.`);
+      continue;
+    }
+    const xOrder = orderGroups(groups, key === 'by_task' ? TASK_ORDER : []);
+    if (key === 'by_task') {
+      // "All" first, as the paper's table puts the overall score before the dimensions.
+      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1) });
+      xOrder.unshift('All');
+    }
+    out.charts.push({
+      id: `${stage}-${key.replace('by_', '')}`,
+      title,
+      caption: `Accuracy (%) per model and ${label}${key === 'by_task' ? '; "All" is the micro average over every item' : ''}. Models are ordered by overall accuracy.`,
+      spec: heatmap(cells, { xOrder, yOrder: modelOrder.length ? modelOrder : [...new Set(cells.map((c) => c.y))], colorTitle: 'accuracy', format: '.0%', domain: [0, 1] }),
+    });
+  }
+  const dims = ['All', ...orderGroups(sizeScores.filter((s) => s.dim !== 'All').map((s) => s.dim))];
+  const size = sizeChart(`${stage}-size`, 'MCQ accuracy', sizeScores, dims, ctx, '.0%');
+  if (size.chart) out.charts.push(size.chart);
+  else if (size.note) out.notes.push(size.note);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judge (issue 3): {n, by_status, models.<m>.{score, criteria.<c>, by_status}}
+
+const STATUS_ORDER = ['ok', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input'];
+const STATUS_COLORS = ['#2a9d8f', '#e07b39', '#c9485b', '#8e6bbf', '#b8962e', '#7a8699'];
+
+function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
+  const out: StageCharts = { charts: [], notes: [] };
+  const models = entries(result.models);
+  if (models.length === 0) {
+    out.notes.push('No `models` block in the judge result: no judge charts.');
+    return out;
+  }
+  const scores = models
+    .map(([m, r]) => ({ m, e: est(r.score) }))
+    .filter((r): r is { m: string; e: Est } => r.e !== null)
+    .sort((a, b) => b.e.value - a.e.value || (a.m < b.m ? -1 : 1));
+  const modelOrder = scores.length ? scores.map((s) => s.m) : models.map(([m]) => m);
+  if (scores.length > 0) {
+    out.charts.push({
+      id: `${stage}-score`,
+      title: 'Rubric score per model',
+      caption: 'Mean aggregated rubric score over the judgments with status ok; whiskers are 95% bootstrap intervals over items. Failed judgments are counted apart (below), never scored.',
+      spec: barsWithCi(scores.map((s) => ({ label: s.m, value: s.e.value, lo: s.e.lo, hi: s.e.hi, text: fmt(s.e.value) })), { xTitle: 'rubric score', format: '~g' }),
+    });
+  } else out.notes.push('Rubric score per model left out: no model has an aggregated score (e.g. `separate` aggregation).');
+
+  const crit: Spec[] = [];
+  const critNames = new Set<string>();
+  const sizeScores: { dim: string; model: string; score: number }[] = scores.map((s) => ({ dim: 'score', model: s.m, score: s.e.value }));
+  for (const [m, r] of models) {
+    for (const [c, v] of Object.entries(obj(r.criteria) ?? {})) {
+      const e = est(v);
+      if (!e) continue;
+      critNames.add(c);
+      crit.push({ criterion: c, label: m, value: e.value, lo: e.lo, hi: e.hi });
+      sizeScores.push({ dim: c, model: m, score: e.value });
+    }
+  }
+  if (critNames.size > 0) {
+    const critOrder = [...critNames];
+    const y = { field: 'label', type: 'nominal', sort: modelOrder, title: null, axis: { labelLimit: 220 } };
+    const x = { field: 'value', type: 'quantitative', title: null, scale: { zero: false, nice: true }, axis: { tickCount: 4 } };
+    out.charts.push({
+      id: `${stage}-criteria`,
+      title: 'Score per criterion',
+      caption: 'Mean raw score per rubric criterion (on the rubric\'s own scale) with 95% bootstrap intervals; one panel per criterion.',
+      spec: top(
+        {
+          facet: { column: { field: 'criterion', type: 'nominal', sort: critOrder, title: null, header: { labelFontSize: 12 } } },
+          spacing: { column: 14 },
+          spec: {
+            width: Math.max(120, Math.floor((W + 80) / critOrder.length) - 16),
+            height: Math.max(24, 24 * modelOrder.length),
+            layer: [
+              { transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }], mark: { type: 'rule', color: ACCENT, strokeWidth: 1.8 }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+              { mark: { type: 'point', filled: true, size: 52, color: ACCENT, opacity: 1 }, encoding: { y, x } },
+            ],
+          },
+        },
+        crit,
+      ),
+    });
+  } else out.notes.push('Score per criterion left out: no `criteria` estimates in the result.');
+
+  const status: Spec[] = [];
+  const seen = new Set<string>();
+  for (const [m, r] of models) {
+    for (const [s, n] of Object.entries(obj(r.by_status) ?? {})) {
+      const c = num(n);
+      if (c === null || c === 0) continue;
+      seen.add(s);
+      status.push({ label: m, status: s, count: c });
+    }
+  }
+  if (status.length > 0) {
+    const domain = [...STATUS_ORDER.filter((s) => seen.has(s)), ...[...seen].filter((s) => !STATUS_ORDER.includes(s)).sort()];
+    const range = domain.map((s) => STATUS_COLORS[STATUS_ORDER.indexOf(s)] ?? '#7a8699');
+    out.charts.push({
+      id: `${stage}-status`,
+      title: 'Judgments by status',
+      caption: 'Every judgment per model by status: parse errors, refusals, API errors and truncations are counted here and left out of the scores.',
+      spec: top(
+        {
+          width: W,
+          height: rowHeight(modelOrder.length),
+          mark: { type: 'bar', height: { band: 0.68 } },
+          encoding: {
+            y: { field: 'label', type: 'nominal', sort: modelOrder, title: null },
+            x: { field: 'count', type: 'quantitative', stack: 'zero', title: 'judgments' },
+            color: { field: 'status', type: 'nominal', title: 'status', scale: { domain, range } },
+            order: { field: 'rank', type: 'quantitative' },
+          },
+        },
+        status.map((s) => ({ ...s, rank: domain.indexOf(s.status as string) })),
+      ),
+    });
+  }
+  const size = sizeChart(`${stage}-size`, 'rubric score', sizeScores, ['score', ...critNames], ctx, '~g');
+  if (size.chart) out.charts.push(size.chart);
+  else if (size.note) out.notes.push(size.note);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreement (issue 4): {krippendorff_alpha, fleiss_kappa, gwet_ac1, icc, percent_agreement, pairs[], judge_validation?, dimensions?}
+
+const AGREEMENT_STATS: [string, string][] = [
+  ['krippendorff_alpha', 'Krippendorff α'],
+  ['fleiss_kappa', 'Fleiss κ'],
+  ['gwet_ac1', 'Gwet AC1'],
+  ['icc.icc2_1', 'ICC(2,1)'],
+  ['percent_agreement', 'Raw agreement'],
+];
+
+function pick(o: Obj, path: string): unknown {
+  let cur: unknown = o;
+  for (const k of path.split('.')) cur = isObj(cur) ? cur[k] : undefined;
+  return cur;
+}
+
+function scopesOf(result: Obj): [string, Obj][] {
+  return [['overall', result], ...entries(result.dimensions)];
+}
+
+function agreementCharts(stage: string, result: Obj): StageCharts {
+  const out: StageCharts = { charts: [], notes: [] };
+  const scopes = scopesOf(result);
+  const rows: ForestRow[] = [];
+  for (const [scope, s] of scopes) {
+    for (const [key, stat] of AGREEMENT_STATS) {
+      const e = est(pick(s, key));
+      if (e) rows.push({ scope, stat, label: scope, group: 'all raters', value: e.value, lo: e.lo, hi: e.hi, text: fmt(e.value) });
+    }
+  }
+  const stats = AGREEMENT_STATS.map(([, s]) => s).filter((s) => rows.some((r) => r.stat === s));
+  if (rows.length > 0) {
+    out.charts.push({
+      id: `${stage}-agreement`,
+      title: scopes.length > 1 ? 'Agreement among all raters, per dimension' : 'Agreement among all raters',
+      caption: forestCaption('Raw agreement (observed share of agreeing pairs) sits beside the chance-corrected statistics.'),
+      spec: forest(rows, { statOrder: stats, labelOrder: scopes.map(([s]) => s) }),
+    });
+  } else out.notes.push('Agreement statistics left out: no α, κ or AC1 estimates in the result.');
+
+  // Pairwise Cohen's κ between raters (overall), as a matrix.
+  const pairs = Array.isArray(result.pairs) ? result.pairs.filter(isObj) : [];
+  const cells: HeatCell[] = [];
+  const raters = new Set<string>();
+  for (const p of pairs) {
+    const a = typeof p.a === 'string' ? p.a : null;
+    const b = typeof p.b === 'string' ? p.b : null;
+    const k = est(p.cohen_kappa);
+    if (!a || !b || !k) continue;
+    raters.add(a).add(b);
+    cells.push({ x: b, y: a, value: k.value, text: fmt(k.value) }, { x: a, y: b, value: k.value, text: fmt(k.value) });
+  }
+  if (raters.size >= 3) {
+    const order = Array.isArray(result.raters) ? (result.raters as unknown[]).filter((r): r is string => typeof r === 'string' && raters.has(r)) : [...raters].sort();
+    out.charts.push({
+      id: `${stage}-pairs`,
+      title: "Cohen's κ between each pair of raters",
+      caption: 'Unweighted Cohen κ of every rater pair over the items both rated (the table below gives intervals and the weighted forms).',
+      spec: heatmap(cells, { xOrder: order, yOrder: order, colorTitle: 'Cohen κ', format: '.1f', domain: [Math.min(0, ...cells.map((c) => c.value)), 1] }),
+    });
+  }
+
+  // Judge validation: judge vs each human, vs the consensus, and the human ceiling.
+  const jv: ForestRow[] = [];
+  const labels: string[] = [];
+  const addLabel = (l: string): void => {
+    if (!labels.includes(l)) labels.push(l);
+  };
+  const cand: [string, string][] = [
+    ['cohen_kappa', 'Cohen κ'],
+    ['percent_agreement', 'Raw agreement'],
+    ['spearman', 'Spearman ρ'],
+  ];
+  const confusion: Spec[] = [];
+  const confScopes: string[] = [];
+  const jvScopes: string[] = [];
+  for (const [scope, s] of scopes) {
+    const v = obj(s.judge_validation);
+    if (!v) continue;
+    jvScopes.push(scope);
+    const judge = typeof v.judge === 'string' ? v.judge : 'judge';
+    const push = (label: string, group: string, cmp: unknown): void => {
+      const c = obj(cmp);
+      if (!c) return;
+      for (const [key, stat] of cand) {
+        // Against a categorical reference raw agreement is accuracy; the ceiling means carry only the latter.
+        const e = est(c[key]) ?? (key === 'percent_agreement' ? est(c.accuracy) : null);
+        if (!e) continue;
+        addLabel(label);
+        jv.push({ scope, stat, label, group, value: e.value, lo: e.lo, hi: e.hi, text: fmt(e.value) });
+      }
+    };
+    for (const h of Array.isArray(v.vs_humans) ? v.vs_humans.filter(isObj) : []) push(`${judge} vs ${String(h.human)}`, 'judge', h);
+    const cons = obj(v.vs_consensus);
+    push(`${judge} vs human ${cons?.consensus === 'mean' ? 'mean' : 'majority'}`, 'judge', cons);
+    const ceiling = obj(v.ceiling);
+    const meanHuman = obj(ceiling?.mean_human_vs_rest);
+    const meanJudge = obj(ceiling?.mean_judge_vs_rest);
+    if (meanHuman || meanJudge) {
+      push('human vs rest (mean)', 'human ceiling', meanHuman);
+      push(`${judge} vs rest (mean)`, 'judge', meanJudge);
+    }
+    const conf = obj(cons?.confusion);
+    const cl = Array.isArray(conf?.labels) ? (conf!.labels as unknown[]).map(String) : null;
+    const cm = Array.isArray(conf?.matrix) ? (conf!.matrix as unknown[]) : null;
+    if (cl && cm && cm.length === cl.length) {
+      let any = false;
+      cm.forEach((row, i) => {
+        if (!Array.isArray(row)) return;
+        const total = row.reduce((a: number, c) => a + (num(c) ?? 0), 0);
+        row.forEach((c, j) => {
+          const n = num(c);
+          if (n === null || j >= cl.length) return;
+          any = true;
+          confusion.push({ scope, truth: cl[i]!, pred: cl[j]!, count: n, share: total > 0 ? n / total : 0 });
+        });
+      });
+      if (any) confScopes.push(scope);
+    }
+  }
+  if (jv.length > 0) {
+    const statOrder = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
+    const groups = ['judge', 'human ceiling'].filter((g) => jv.some((r) => r.group === g));
+    out.charts.push({
+      id: `${stage}-judge-validation`,
+      title: 'Judge against humans, beside the human ceiling',
+      caption: forestCaption('Orange rows are the ceiling: each human against the consensus of the other humans; the judge against the same consensus is the row below it.'),
+      spec: forest(jv, { statOrder, labelOrder: labels, scopeOrder: jvScopes, groups, colorTitle: 'compared' }),
+    });
+  } else out.notes.push('Judge validation left out: no `judge_validation` block (the stage names no judge rater).');
+
+  if (confusion.length > 0) {
+    out.charts.push({
+      id: `${stage}-confusion`,
+      title: confScopes.length > 1 ? 'Confusion matrices: judge against the human majority, per dimension' : 'Confusion matrix: judge against the human majority',
+      caption: 'Rows are the human majority label, columns the judge\'s label; cells give counts, colour the share of the row (the judge\'s recall of each human label).',
+      spec: top(
+        {
+          facet: { field: 'scope', type: 'nominal', sort: confScopes, title: null, header: { labelFontSize: 12 } },
+          columns: Math.min(3, confScopes.length),
+          spacing: 18,
+          spec: {
+            width: { step: 46 },
+            height: { step: 34 },
+            encoding: {
+              x: { field: 'pred', type: 'nominal', title: 'judge', axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
+              y: { field: 'truth', type: 'nominal', title: 'human majority', axis: { domain: false, ticks: false } },
+            },
+            layer: [
+              { mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2, cornerRadius: 3 }, encoding: { color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { scheme: 'blues', domain: [0, 1] }, legend: { format: '.0%', gradientLength: 140 } } } },
+              { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'count', type: 'quantitative', format: ',d' }, color: { condition: { test: 'datum.share > 0.55', value: '#ffffff' }, value: INK } } },
+            ],
+          },
+          resolve: { scale: { x: 'independent', y: 'independent' } },
+        },
+        confusion,
+      ),
+    });
+  } else if (jv.length > 0) out.notes.push('Confusion matrix left out: the judge validation holds no confusion matrix (numeric levels have none).');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Win ratios (issue 5): raters.<r>.models.<m>.{win_ratio, bt_score}, dimensions.<d>.…, compare.{…}
+
+function winrateCharts(stage: string, result: Obj): StageCharts {
+  const out: StageCharts = { charts: [], notes: [] };
+  const dims = entries(result.dimensions);
+  const scopes: [string, Obj][] = dims.length > 0 ? dims : [['overall', result]];
+  const compare = obj(result.compare) ?? dims.map(([, d]) => obj(d.compare)).find((c) => c !== null) ?? null;
+  const raterA = typeof compare?.rater_a === 'string' ? compare.rater_a : null;
+  const raterB = typeof compare?.rater_b === 'string' ? compare.rater_b : null;
+
+  // Model order: by the first rater's overall win ratio.
+  const overallRaters = entries(result.raters);
+  if (overallRaters.length === 0 && dims.length === 0) {
+    out.notes.push('No `raters` block in the win-ratio result: no win-ratio charts.');
+    return out;
+  }
+  const first = overallRaters.find(([r]) => r === raterA) ?? overallRaters[0];
+  const modelOrder = entries(first?.[1].models)
+    .map(([m, v]) => ({ m, w: est(v.win_ratio)?.value ?? -1 }))
+    .sort((a, b) => b.w - a.w || (a.m < b.m ? -1 : 1))
+    .map((x) => x.m);
+
+  const bars: Spec[] = [];
+  const panels: string[] = [];
+  const raterOrder: string[] = [];
+  const scatter: Spec[] = [];
+  for (const [scope, s] of scopes) {
+    const cmp = obj(s.compare);
+    const rho = est(cmp?.spearman);
+    const panel = raterA && rho ? `${scope} · ρ = ${rho.value.toFixed(2)}` : scope;
+    let any = false;
+    const byModel = new Map<string, Record<string, Est>>();
+    for (const [rater, r] of entries(s.raters)) {
+      if (raterA && raterB && rater !== raterA && rater !== raterB) continue;
+      for (const [m, v] of entries(r.models)) {
+        const e = est(v.win_ratio);
+        if (!e) continue;
+        any = true;
+        if (!raterOrder.includes(rater)) raterOrder.push(rater);
+        if (!modelOrder.includes(m)) modelOrder.push(m);
+        bars.push({ panel, rater, label: m, value: e.value, lo: e.lo, hi: e.hi });
+        const rec = byModel.get(m) ?? {};
+        rec[rater] = e;
+        byModel.set(m, rec);
+      }
+    }
+    if (any) panels.push(panel);
+    if (raterA && raterB) {
+      for (const [m, rec] of byModel) {
+        const a = rec[raterA];
+        const b = rec[raterB];
+        if (a && b) scatter.push({ scope, model: m, a: a.value, a_lo: a.lo, a_hi: a.hi, b: b.value, b_lo: b.lo, b_hi: b.hi });
+      }
+    }
+  }
+  if (raterA && raterB) raterOrder.sort((x, y) => (x === raterA ? -1 : y === raterA ? 1 : x === raterB ? -1 : 1));
+  if (bars.length > 0) {
+    const colour = { field: 'rater', type: 'nominal', title: 'rater', scale: { domain: raterOrder, range: raterOrder.length <= 2 ? PAIR_COLORS : undefined } };
+    const y = { field: 'label', type: 'nominal', sort: modelOrder, title: null, axis: { labelLimit: 200 } };
+    const x = { field: 'value', type: 'quantitative', title: 'win ratio', scale: { domain: [0, 1], nice: false }, axis: { format: '.1f', tickCount: 5 } };
+    const yOffset = { field: 'rater', type: 'nominal', sort: raterOrder };
+    out.charts.push({
+      id: `${stage}-winratio`,
+      title: raterA && raterB ? `Win ratio per model: ${raterA} against ${raterB}${dims.length ? ', per dimension' : ''}` : `Win ratio per model${dims.length ? ', per dimension' : ''}`,
+      caption: `Bars are win ratios (ties as the study counts them), whiskers 95% bootstrap intervals over items.${raterA ? ' ρ is the Spearman correlation between the two raters\' model rankings (as in Med-CMR Figure 4d).' : ''}`,
+      spec: top(
+        {
+          facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 12 } },
+          columns: panels.length >= 4 ? 2 : panels.length,
+          spacing: { column: 24, row: 18 },
+          spec: {
+            width: panels.length > 1 ? 250 : W - 120,
+            height: { step: raterOrder.length > 2 ? 10 * raterOrder.length + 6 : 28 },
+            layer: [
+              { mark: { type: 'bar', height: { band: 0.9 }, cornerRadiusEnd: 2, opacity: 0.85 }, encoding: { y, yOffset, x, color: colour } },
+              { transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }], mark: { type: 'rule', color: INK, strokeWidth: 1.1 }, encoding: { y, yOffset, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+            ],
+          },
+        },
+        bars,
+      ),
+    });
+  } else out.notes.push('Win ratio per model left out: no win ratios in the result.');
+
+  if (scatter.length > 0) {
+    const scopesWith = [...new Set(scatter.map((s) => s.scope as string))];
+    const ax = { field: 'a', type: 'quantitative', title: `win ratio under ${raterA}`, scale: { domain: [0, 1], nice: false }, axis: { format: '.1f' } };
+    const ay = { field: 'b', type: 'quantitative', title: `win ratio under ${raterB}`, scale: { domain: [0, 1], nice: false }, axis: { format: '.1f' } };
+    const colour = { field: 'scope', type: 'nominal', title: scopesWith.length > 1 ? 'dimension' : null, sort: scopesWith };
+    out.charts.push({
+      id: `${stage}-winratio-scatter`,
+      title: `${raterA} against ${raterB}: win ratios on the y = x line`,
+      caption: 'One point per model and dimension; whiskers are the 95% intervals under each rater. Points on the dashed diagonal mean both raters give the model the same win ratio.',
+      spec: top(
+        {
+          width: 340,
+          height: 340,
+          layer: [
+            { data: { values: [{ a: 0, b: 0 }, { a: 1, b: 1 }] }, mark: { type: 'line', color: '#b9bfcc', strokeDash: [4, 4] }, encoding: { x: ax, y: ay } },
+            { transform: [{ filter: 'isValid(datum.a_lo) && isValid(datum.a_hi)' }], mark: { type: 'rule', opacity: 0.55 }, encoding: { y: ay, x: { field: 'a_lo', type: 'quantitative' }, x2: { field: 'a_hi' }, color: colour } },
+            { transform: [{ filter: 'isValid(datum.b_lo) && isValid(datum.b_hi)' }], mark: { type: 'rule', opacity: 0.55 }, encoding: { x: ax, y: { field: 'b_lo', type: 'quantitative' }, y2: { field: 'b_hi' }, color: colour } },
+            { mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { x: ax, y: ay, color: colour, shape: { field: 'scope', type: 'nominal', sort: scopesWith, legend: null } } },
+          ],
+        },
+        scatter,
+      ),
+    });
+  }
+
+  // The comparison statistics per dimension, as a forest.
+  const cmpStats: [string, string][] = [
+    ['spearman', 'Spearman ρ'],
+    ['kendall_tau_b', 'Kendall τ-b'],
+    ['max_abs_win_ratio_diff', 'max |Δ win ratio|'],
+    ['pair_agreement_with_ties', 'pair agreement (ties)'],
+    ['pair_agreement_without_ties', 'pair agreement (no ties)'],
+  ];
+  const cmpScopes: [string, Obj][] = [['overall', result], ...dims];
+  const frows: ForestRow[] = [];
+  for (const [scope, s] of cmpScopes) {
+    const c = obj(s.compare);
+    if (!c) continue;
+    for (const [key, stat] of cmpStats) {
+      const e = est(c[key]);
+      if (e) frows.push({ scope, stat, label: scope, group: 'compare', value: e.value, lo: e.lo, hi: e.hi, text: fmt(e.value) });
+    }
+  }
+  if (frows.length > 0) {
+    const labelOrder = cmpScopes.map(([s]) => s).filter((s) => frows.some((r) => r.label === s));
+    out.charts.push({
+      id: `${stage}-compare`,
+      title: `How far ${raterB ?? 'the judge'} agrees with ${raterA ?? 'the humans'}`,
+      caption: forestCaption('Rank correlations of the two raters\' model rankings, the largest win-ratio gap, and the share of pairs where both gave the same verdict.'),
+      spec: forest(frows, { statOrder: cmpStats.map(([, s]) => s).filter((s) => frows.some((r) => r.stat === s)), labelOrder, domain: [Math.min(0, ...frows.map((r) => Math.floor((r.lo ?? r.value) * 10) / 10)), 1] }),
+    });
+  } else out.notes.push('Human-versus-judge comparison left out: no `compare` block (the stage compares no two raters).');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consistency (issue 6): models.<m>.{n, both, mcq_only, open_only, neither, kappa, mcnemar_midp}, paired, circular
+
+function consistencyCharts(stage: string, result: Obj): StageCharts {
+  const out: StageCharts = { charts: [], notes: [] };
+  const models = entries(result.models).filter(([, m]) => ['both', 'mcq_only', 'open_only', 'neither'].every((k) => num(m[k]) !== null));
+  if (models.length > 0) {
+    const rows: Spec[] = [];
+    const panels: string[] = [];
+    for (const [name, m] of models) {
+      const n = num(m.n) ?? (num(m.both)! + num(m.mcq_only)! + num(m.open_only)! + num(m.neither)!);
+      const panel = `${name} · κ ${fmt(num(m.kappa))} · mid-p ${fmt(num(m.mcnemar_midp), 'p')}`;
+      panels.push(panel);
+      const cell = (mcq: string, open: string, key: string): void => {
+        const c = num(m[key])!;
+        rows.push({ panel, mcq, open, count: c, share: n > 0 ? c / n : 0 });
+      };
+      cell('MCQ right', 'open right', 'both');
+      cell('MCQ right', 'open wrong', 'mcq_only');
+      cell('MCQ wrong', 'open right', 'open_only');
+      cell('MCQ wrong', 'open wrong', 'neither');
+    }
+    out.charts.push({
+      id: `${stage}-tables`,
+      title: 'MCQ against open-ended: the 2 × 2 table per model',
+      caption: 'Counts of question pairs by MCQ and open-ended outcome; colour is the share of the model\'s pairs. Off-diagonal cells are the discordant pairs McNemar\'s test compares (mid-p in the panel title).',
+      spec: top(
+        {
+          facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 11.5 } },
+          columns: Math.min(2, panels.length),
+          spacing: { column: 40, row: 18 },
+          spec: {
+            width: { step: 70 },
+            height: { step: 36 },
+            encoding: {
+              x: { field: 'open', type: 'nominal', sort: ['open right', 'open wrong'], title: null, axis: { orient: 'bottom', labelAngle: 0, domain: false, ticks: false } },
+              y: { field: 'mcq', type: 'nominal', sort: ['MCQ right', 'MCQ wrong'], title: null, axis: { domain: false, ticks: false } },
+            },
+            layer: [
+              { mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2, cornerRadius: 3 }, encoding: { color: { field: 'share', type: 'quantitative', title: 'share of pairs', scale: { scheme: 'teals', domain: [0, 1] }, legend: { format: '.0%', gradientLength: 140 } } } },
+              { mark: { type: 'text', fontSize: 11.5, fontWeight: 600 }, encoding: { text: { field: 'count', type: 'quantitative', format: ',d' }, color: { condition: { test: 'datum.share > 0.5', value: '#ffffff' }, value: INK } } },
+            ],
+          },
+        },
+        rows,
+      ),
+    });
+  } else out.notes.push('Consistency tables left out: no model has the four cells (both, mcq_only, open_only, neither).');
+
+  // Base against fine-tune (Med-CMR Figure 4b): the two means per form, joined, with the sign-test p.
+  const paired = entries(result.paired);
+  const dumb: Spec[] = [];
+  const order: string[] = [];
+  for (const [key, p] of paired) {
+    const base = typeof p.base === 'string' ? p.base : key.split(':')[0]!;
+    const tuned = typeof p.tuned === 'string' ? p.tuned : key.split(':')[1] ?? key;
+    for (const [form, label] of [['mcq', 'MCQ'], ['open', 'open']] as const) {
+      const t = obj(p[form]);
+      const b = num(t?.base_mean);
+      const u = num(t?.tuned_mean);
+      if (b === null || u === null) continue;
+      const row = `${label}: ${base} → ${tuned}`;
+      order.push(row);
+      const pText = `sign p ${fmt(num(t!.sign_test_p), 'p')} · Wilcoxon p ${fmt(num(t!.wilcoxon_p), 'p')}`;
+      dumb.push({ row, who: 'base', value: b, lo: Math.min(b, u), hi: Math.max(b, u), p: pText, end: Math.max(b, u) }, { row, who: 'fine-tune', value: u, lo: Math.min(b, u), hi: Math.max(b, u), p: pText, end: Math.max(b, u) });
+    }
+  }
+  if (dumb.length > 0) {
+    const y = { field: 'row', type: 'nominal', sort: order, title: null, axis: { labelLimit: 420 } };
+    out.charts.push({
+      id: `${stage}-paired`,
+      title: 'Base model against its medical fine-tune',
+      caption: 'Share of items answered right by the base model and by its fine-tune, per form (as in Med-CMR Figure 4b), with the paired sign-test and Wilcoxon p-values.',
+      spec: top(
+        {
+          width: 360,
+          height: Math.max(60, 34 * order.length),
+          layer: [
+            { transform: [{ filter: "datum.who === 'base'" }], mark: { type: 'rule', color: '#b9bfcc', strokeWidth: 3 }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+            { mark: { type: 'point', filled: true, size: 90, opacity: 1 }, encoding: { y, x: { field: 'value', type: 'quantitative', title: 'share right', scale: { domain: [0, 1], nice: false }, axis: { format: '.0%' } }, color: { field: 'who', type: 'nominal', title: null, scale: { domain: ['base', 'fine-tune'], range: PAIR_COLORS } } } },
+            { transform: [{ filter: "datum.who === 'base'" }], mark: { type: 'text', align: 'left', dx: 10, fontSize: 10, color: MUTED }, encoding: { y, x: { field: 'end', type: 'quantitative' }, text: { field: 'p' } } },
+          ],
+        },
+        dumb,
+      ),
+    });
+  }
+  out.charts.push(...circularCharts(stage, obj(result.circular) ?? result, out.notes));
+  return out;
+}
+
+/** CircularEval (issue 6): models.<m>.{letter_prior, per_rotation, circular_accuracy, mean_accuracy}. */
+function circularCharts(stage: string, result: Obj, notes: string[]): ChartSpec[] {
+  const models = entries(result.models).filter(([, m]) => isObj(m.letter_prior));
+  if (models.length === 0) return [];
+  const charts: ChartSpec[] = [];
+  const cells: HeatCell[] = [];
+  const letters = new Set<string>();
+  for (const [name, m] of models) {
+    for (const [letter, v] of Object.entries(m.letter_prior as Obj)) {
+      const p = num(v);
+      if (p === null) continue;
+      letters.add(letter);
+      cells.push({ x: letter, y: name, value: p, text: `${(p * 100).toFixed(1)}` });
+    }
+  }
+  if (cells.length > 0) {
+    const xOrder = [...letters].sort();
+    charts.push({
+      id: `${stage}-circular-prior`,
+      title: 'CircularEval: share of answers per option letter (position bias)',
+      caption: `Share (%) of each model's valid answers that name each letter over all rotations; with ${xOrder.length} options an unbiased model sits near ${(100 / xOrder.length).toFixed(1)}% everywhere.`,
+      spec: heatmap(cells, { xOrder, yOrder: models.map(([m]) => m), colorTitle: 'share', format: '.0%', domain: [0, Math.max(2 / xOrder.length, ...cells.map((c) => c.value))], scheme: 'oranges' }),
+    });
+  }
+  const acc: Spec[] = [];
+  for (const [name, m] of models) {
+    for (const [key, label] of [['mean_accuracy', 'mean over rotations'], ['circular_accuracy', 'right under every rotation'], ['vote_accuracy', 'majority vote']] as const) {
+      const v = num(m[key]);
+      if (v !== null) acc.push({ label: name, measure: label, value: v });
+    }
+  }
+  if (acc.length > 0) {
+    const measures = ['mean over rotations', 'right under every rotation', 'majority vote'].filter((m) => acc.some((a) => a.measure === m));
+    charts.push({
+      id: `${stage}-circular-accuracy`,
+      title: 'CircularEval accuracy',
+      caption: 'Accuracy over all rotated answers, the share of items right under every rotation (CircularEval), and the majority vote over rotations.',
+      spec: top(
+        {
+          width: W - 100,
+          height: { step: 9 * measures.length + 8 },
+          mark: { type: 'bar', height: { band: 0.9 }, cornerRadiusEnd: 2 },
+          encoding: {
+            y: { field: 'label', type: 'nominal', title: null },
+            yOffset: { field: 'measure', type: 'nominal', sort: measures },
+            x: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1], nice: false }, axis: { format: '.0%' } },
+            color: { field: 'measure', type: 'nominal', sort: measures, title: null },
+          },
+        },
+        acc,
+      ),
+    });
+  } else notes.push('CircularEval accuracy left out: no accuracies in the circular block.');
+  return charts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Swap consistency (pairwise judges in both orders): rows[].{set, judge, strategy, stats.{accuracy_mean, positional_agreement}}
+
+function swapCharts(stage: string, result: Obj): StageCharts {
+  const out: StageCharts = { charts: [], notes: [] };
+  const rows = Array.isArray(result.rows) ? result.rows.filter(isObj) : [];
+  const measures: [string, string, string][] = [
+    ['accuracy_mean', 'Judge accuracy against gold, mean of both answer orders', 'accuracy'],
+    ['positional_agreement', 'Positional agreement: the same verdict in both answer orders', 'agreement'],
+  ];
+  for (const [key, title, legend] of measures) {
+    const cells: HeatCell[] = [];
+    const ys: string[] = [];
+    const xs: string[] = [];
+    for (const r of rows) {
+      const e = est(obj(r.stats)?.[key]);
+      if (!e || typeof r.set !== 'string') continue;
+      const y = [r.judge, r.strategy].filter((v) => typeof v === 'string').join(' · ') || 'judge';
+      if (!ys.includes(y)) ys.push(y);
+      if (!xs.includes(r.set)) xs.push(r.set);
+      cells.push({ x: r.set, y, value: e.value, text: (e.value * 100).toFixed(1) });
+    }
+    if (cells.length === 0) continue;
+    out.charts.push({
+      id: `${stage}-${key.replace(/_/g, '-')}`,
+      title,
+      caption: `${legend === 'accuracy' ? 'Share of pairs judged right (%), averaged over the two presentation orders' : 'Share of pairs (%) where swapping the answers did not change the verdict'}, per judge configuration and data set; the tables below give the 95% intervals.`,
+      spec: heatmap(cells, { xOrder: xs, yOrder: ys, colorTitle: legend, format: '.0%', domain: [0, 1], xTitle: null }),
+    });
+  }
+  if (out.charts.length === 0) out.notes.push('Swap consistency left out: no `rows` with statistics in the result.');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The charts of one stage, from its JSON result. Unknown kinds, and results that are not JSON
+ * objects, give no chart and a note. A builder that throws on an unexpected shape is caught and
+ * reported as a note, so one odd block cannot take the page down.
+ */
+export function chartsForStage(kind: string, stage: string, result: unknown, ctx: ChartContext = {}): StageCharts {
+  if (!isObj(result)) return { charts: [], notes: [`No JSON result for stage "${stage}": no charts.`] };
+  try {
+    switch (kind) {
+      case 'mcq':
+        return mcqCharts(stage, result, ctx);
+      case 'judge':
+        return judgeCharts(stage, result, ctx);
+      case 'agreement':
+        return agreementCharts(stage, result);
+      case 'winrate':
+        return winrateCharts(stage, result);
+      case 'consistency':
+        return consistencyCharts(stage, result);
+      case 'swap':
+        return swapCharts(stage, result);
+      case 'circular': {
+        const notes: string[] = [];
+        return { charts: circularCharts(stage, result, notes), notes };
+      }
+      default:
+        return { charts: [], notes: [`No charts for stage kind "${kind}".`] };
+    }
+  } catch (err) {
+    return { charts: [], notes: [`Charts of stage "${stage}" left out: its result has an unexpected shape (${(err as Error).message}).`] };
+  }
+}
