@@ -6,3 +6,4 @@ export * from './records.ts';
 export * from './medcmr.ts';
 export * from './preferences.ts';
 export * from './judgments.ts';
+export * from './csv.ts';

@@ -1,6 +1,7 @@
 import type { Winner } from '../schema/index.ts';
 import { InputError } from './errors.ts';
 import { readRows } from './rows.ts';
+import { toCsv } from './csv.ts';
 
 /**
  * One pairwise verdict as the win-ratio study needs it: a `Preference` record (schema/records.ts)
@@ -79,4 +80,11 @@ export async function readPreferences(file: string): Promise<PreferenceRow[]> {
   }
   if (out.length === 0) throw new InputError('no preferences in file', { file });
   return out;
+}
+
+/** Preferences as the CSV `readPreferences` (and `judgekit winrate`) reads. */
+export function preferencesToCsv(rows: readonly PreferenceRow[]): string {
+  const withDim = rows.some((r) => r.dimension !== undefined);
+  const header = ['item_id', 'rater', 'model_a', 'model_b', 'winner', 'status', ...(withDim ? ['dimension'] : [])];
+  return toCsv(header, rows.map((r) => [r.item_id, r.rater, r.model_a, r.model_b, r.winner, r.status, ...(withDim ? [r.dimension] : [])]));
 }

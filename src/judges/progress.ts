@@ -1,6 +1,9 @@
 import { SingleBar } from 'cli-progress';
 import type { JudgeProgress } from './rubric-judge.ts';
 
+/** What a progress line shows; `requests` where the caller counts them. */
+export type ProgressState = Pick<JudgeProgress, 'done' | 'total' | 'failed' | 'cached' | 'cost_usd'> & { requests?: number };
+
 function fmtDuration(s: number): string {
   if (!Number.isFinite(s)) return '?';
   const m = Math.floor(s / 60);
@@ -8,7 +11,7 @@ function fmtDuration(s: number): string {
 }
 
 /** Progress on stderr: a bar on a terminal, a plain line every few seconds otherwise. */
-export function progressReporter(label: string): { update: (p: JudgeProgress) => void; stop: () => void } {
+export function progressReporter(label: string): { update: (p: ProgressState) => void; stop: () => void } {
   const t0 = performance.now();
   if (process.stderr.isTTY) {
     const bar = new SingleBar(
@@ -35,7 +38,7 @@ export function progressReporter(label: string): { update: (p: JudgeProgress) =>
       last = now;
       const rate = (p.done - p.cached) / ((now - t0) / 1000);
       const eta = rate > 0 ? fmtDuration((p.total - p.done) / rate) : '?';
-      process.stderr.write(`${label}: ${p.done}/${p.total} (${((100 * p.done) / Math.max(1, p.total)).toFixed(1)}%), ${rate.toFixed(1)}/s, ETA ${eta}, ${p.failed} failed, ${p.cached} cached, ${p.requests} requests, $${p.cost_usd.toFixed(4)}\n`);
+      process.stderr.write(`${label}: ${p.done}/${p.total} (${((100 * p.done) / Math.max(1, p.total)).toFixed(1)}%), ${rate.toFixed(1)}/s, ETA ${eta}, ${p.failed} failed, ${p.cached} cached${p.requests !== undefined ? `, ${p.requests} requests` : ''}, $${p.cost_usd.toFixed(4)}\n`);
     },
     stop: () => undefined,
   };

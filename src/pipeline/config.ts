@@ -14,7 +14,7 @@ export interface LoadedExperiment {
 }
 
 /** The config fields, per stage, that name input files (relative to the config file). */
-export const STAGE_INPUT_FIELDS = ['items', 'responses', 'rubric', 'labels', 'preferences', 'pairs', 'verdicts'] as const;
+export const STAGE_INPUT_FIELDS = ['items', 'responses', 'rubric', 'labels', 'preferences', 'pairs', 'verdicts', 'human_preferences', 'ratings'] as const;
 
 /**
  * Reads an experiment config (YAML or JSON), validates it against the schema and reports the

@@ -15,6 +15,7 @@ import { InputError } from '../io/errors.ts';
 import type { Item, Judgment, McqRecord } from '../schema/index.ts';
 import type { ConsistencyRow } from './consistency.ts';
 import { pairIdOf } from './reformulate.ts';
+import { toCsv } from '../io/csv.ts';
 
 export const DEFAULT_OPEN_CRITERION = 'ground_truth_correctness';
 
@@ -80,20 +81,10 @@ export function pairsFromRecords(
   return { rows: out, counts };
 }
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The rows as a pairs CSV that `readConsistencyPairs` reads back. */
 export function pairsToCsv(rows: ConsistencyRow[]): string {
   const dims = [...new Set(rows.flatMap((r) => Object.keys(r.dimensions ?? {})))].sort();
   const hasTask = rows.some((r) => r.task !== undefined);
   const header = ['pair_id', 'model', 'mcq_correct', 'open_correct', ...(hasTask ? ['task'] : []), ...dims.map((d) => `dim_${d}`)];
-  const lines = [header.join(',')];
-  for (const r of rows) {
-    lines.push([r.pair_id, r.model, r.mcq_correct, r.open_correct, ...(hasTask ? [r.task] : []), ...dims.map((d) => r.dimensions?.[d])].map(csvCell).join(','));
-  }
-  return lines.join('\n') + '\n';
+  return toCsv(header, rows.map((r) => [r.pair_id, r.model, r.mcq_correct, r.open_correct, ...(hasTask ? [r.task] : []), ...dims.map((d) => r.dimensions?.[d])]));
 }

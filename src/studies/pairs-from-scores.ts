@@ -94,3 +94,80 @@ export function pairsFromScores(judgments: readonly Judgment[], opts: PairsFromS
   }
   return { prefs, n_ok: nOk, failures };
 }
+
+export interface PairsFromLabelsOptions {
+  /** Tie margin on the labels' scale (default 0: only equal scores tie). */
+  margin?: number;
+  /** Only pairs (baseline, other). */
+  baseline?: string;
+  /**
+   * Adds a rater `name` whose score of a (item, dimension, model) is the mean of the listed raters'
+   * scores that exist there (at least `min` of them, default all listed; otherwise that model is
+   * left out of that item's pairs and counted in `missing_mean`).
+   */
+  meanOf?: { name: string; raters: readonly string[]; min?: number };
+}
+
+/**
+ * Pairwise preferences from numeric ratings in long form (`item_id, rater, value, model` and
+ * optionally `dimension`), as pairsFromScores does for judgments: per item, rater and dimension,
+ * every two rated models are compared; a difference of at most `margin` is a tie. This is how
+ * human and LLM win ratios per dimension come from single-answer ratings (Med-CMR Figure 4d).
+ */
+export function pairsFromLabels(
+  labels: readonly { item_id: string; rater: string; value: string | number; model?: string | undefined; dimension?: string | undefined }[],
+  opts: PairsFromLabelsOptions = {},
+): { prefs: PreferenceRow[]; missing_mean: number } {
+  const margin = opts.margin ?? 0;
+  // (item, dimension) → rater → model → value
+  const groups = new Map<string, { item: string; dim: string | undefined; byRater: Map<string, Map<string, number>> }>();
+  for (const l of labels) {
+    if (l.model === undefined) throw new RangeError(`label of item "${l.item_id}" by "${l.rater}" names no model`);
+    if (typeof l.value !== 'number' || !Number.isFinite(l.value)) throw new RangeError(`label of item "${l.item_id}" by "${l.rater}" is not a number: "${l.value}"`);
+    const key = `${l.item_id}\u0000${l.dimension ?? ''}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { item: l.item_id, dim: l.dimension, byRater: new Map() }));
+    let byModel = g.byRater.get(l.rater);
+    if (!byModel) g.byRater.set(l.rater, (byModel = new Map()));
+    byModel.set(l.model, l.value);
+  }
+  let missingMean = 0;
+  const prefs: PreferenceRow[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const g = groups.get(key)!;
+    if (opts.meanOf) {
+      const { name, raters } = opts.meanOf;
+      const need = opts.meanOf.min ?? raters.length;
+      const models = new Set<string>();
+      for (const r of raters) for (const m of g.byRater.get(r)?.keys() ?? []) models.add(m);
+      const mean = new Map<string, number>();
+      for (const m of models) {
+        const vs = raters.map((r) => g.byRater.get(r)?.get(m)).filter((v): v is number => v !== undefined);
+        if (vs.length >= need) mean.set(m, vs.reduce((a, b) => a + b, 0) / vs.length);
+        else missingMean += 1;
+      }
+      g.byRater.set(name, mean);
+    }
+    for (const rater of [...g.byRater.keys()].sort()) {
+      const byModel = g.byRater.get(rater)!;
+      const models = [...byModel.keys()].sort();
+      for (let x = 0; x < models.length; x++) {
+        for (let y = x + 1; y < models.length; y++) {
+          const [ma, mb] = [models[x]!, models[y]!];
+          if (opts.baseline !== undefined && ma !== opts.baseline && mb !== opts.baseline) continue;
+          const d = byModel.get(ma)! - byModel.get(mb)!;
+          prefs.push({
+            item_id: g.item,
+            rater,
+            model_a: ma,
+            model_b: mb,
+            winner: Math.abs(d) <= margin + 1e-12 ? 'tie' : d > 0 ? 'A' : 'B',
+            status: 'ok',
+            ...(g.dim !== undefined ? { dimension: g.dim } : {}),
+          });
+        }
+      }
+    }
+  }
+  return { prefs, missing_mean: missingMean };
+}
