@@ -43,7 +43,7 @@ export function register(program: Command): void {
           for (const [name, st] of Object.entries(res.manifest.stages)) {
             lines.push(`  ${name.padEnd(28)} ${st.kind.padEnd(12)} ${st.status.padEnd(6)} ${Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
           }
-          if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.md')}`);
+          if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');
         });
       } finally {

@@ -11,6 +11,7 @@ import { runStage } from './stages/index.ts';
 import { renderRunReport } from './report.ts';
 import { codeHash } from './code-hash.ts';
 import { writeHtmlReport } from '../report/index.ts';
+import { writeJudgeCards } from '../report/card.ts';
 
 export interface RunOptions {
   /** Folder that holds run folders (default `reports`). */
@@ -51,6 +52,12 @@ export function stageInputs(stage: Stage, configDir: string): string[] {
   for (const f of STAGE_INPUT_FIELDS) if (typeof s[f] === 'string') files.push(resolveFrom(configDir, s[f] as string));
   if (stage.kind === 'judge' && stage.judge.kind === 'replay') files.push(resolveFrom(configDir, stage.judge.verdicts));
   return files;
+}
+
+/** Earlier stages of the same run whose outputs a stage reads. */
+export function stageDependencies(stage: Stage): string[] {
+  if (stage.kind === 'tuning') return stage.candidates.flatMap((c) => (typeof c === 'object' && 'stage' in c ? [c.stage] : []));
+  return [];
 }
 
 async function readManifest(path: string): Promise<RunManifest | null> {
@@ -116,7 +123,14 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       if (!(await exists(f))) throw new InputError(`stage "${stage.name}": input file not found: ${f}`, { file: exp.path });
       inputs.push({ path: relative(process.cwd(), f) || f, ...(await hashFile(f)) });
     }
-    const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
+    // A stage that reads another stage's outputs depends on that stage's key too.
+    const upstream: Record<string, string | null> = {};
+    for (const dep of stageDependencies(stage)) {
+      const st = manifest.stages[dep] ?? (opts.only ? previous?.stages[dep] : undefined);
+      if (!st || st.status !== 'done') throw new InputError(`stage "${stage.name}" reads stage "${dep}", which must come earlier in the experiment and finish`, { file: exp.path });
+      upstream[dep] = st.key;
+    }
+    const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), upstream, seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
     const prev = previous?.stages[stage.name];
     if (prev && prev.status === 'done' && prev.key === key && !ctx.dryRun) {
       const all = await Promise.all(prev.outputs.map((o) => exists(join(runDir, o))));
@@ -193,6 +207,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   await writeJsonAtomic(manifestPath, done);
   await writeFileAtomic(join(runDir, 'report.md'), await renderRunReport(runDir, done));
   await writeHtmlReport(runDir);
+  await writeJudgeCards(runDir);
   return { runDir, manifest: done, skipped, ran };
 }
 

@@ -69,7 +69,19 @@ export const AgreementStage = StageBase.extend({
 export const WinrateStage = StageBase.extend({
   kind: z.literal('winrate'),
   /** Long-form preferences: item_id, rater, model_a, model_b, winner (+ dimension, status). */
-  preferences: Path,
+  preferences: Path.optional(),
+  /**
+   * Or pairs from numeric single-answer ratings, without new calls: a long-form label file
+   * (item_id, rater, value, model, dimension); two models' scores on an item are compared per
+   * rater and dimension, a difference of at most `margin` being a tie.
+   */
+  ratings: Path.optional(),
+  ratings_columns: LabelColumns.optional(),
+  margin: z.number().nonnegative().default(0),
+  /** With `ratings`: a rater `name` scoring each answer by the mean of these raters (e.g. the human mean). */
+  mean_of: z.object({ name: z.string().min(1), raters: z.array(z.string()).min(2) }).optional(),
+  /** With `ratings`: keep only these dimensions. */
+  dimensions: z.array(z.string()).optional(),
   /** Two raters whose rankings and win ratios are compared (e.g. the human majority and a judge). */
   compare: z.tuple([z.string(), z.string()]).optional(),
   ties: z.enum(['half', 'drop']).default('half'),
@@ -81,6 +93,35 @@ export const WinrateStage = StageBase.extend({
   majority: z.array(z.string()).min(2).optional(),
   /** Keep only these raters (after the majority is formed). */
   raters: z.array(z.string()).optional(),
+}).superRefine((s, ctx) => {
+  if ((s.preferences === undefined) === (s.ratings === undefined)) ctx.addIssue({ code: 'custom', path: ['preferences'], message: 'a winrate stage takes either preferences or ratings' });
+});
+
+/**
+ * The pairwise LLM judge: every pair of models that answered the same item, judged in both answer
+ * orders; the combined verdicts become preferences, with swap consistency and win ratios. With
+ * `human_preferences`, the human-versus-LLM win-ratio study on the same pairs.
+ */
+export const PairwiseStage = StageBase.extend({
+  kind: z.literal('pairwise'),
+  items: Path,
+  responses: Path,
+  endpoint: EndpointConfig,
+  /** Dimensions judged per pair (default one, `overall`). */
+  dimensions: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9_]*$/), description: z.string().min(1) })).optional(),
+  /** Orders that disagree: a tie (as FastChat does), or dropped and counted. */
+  policy: z.enum(['tie', 'drop']).default('tie'),
+  /** Only pairs (baseline, other model). */
+  baseline: z.string().optional(),
+  /** Name of the judge as a rater (default: its model). */
+  rater: z.string().optional(),
+  max_repairs: z.number().int().nonnegative().default(2),
+  ties: z.enum(['half', 'drop']).default('half'),
+  /** Human preferences on the same (item, model_a, model_b) pairs, for the human-versus-LLM study. */
+  human_preferences: Path.optional(),
+  /** The human rater to compare with; `majority` with `majority_of`. */
+  human_rater: z.string().optional(),
+  majority_of: z.array(z.string()).min(2).optional(),
 });
 
 /** Answer-order (swap) consistency of pairwise judges that judged every pair in both orders, against gold labels. */
@@ -97,13 +138,57 @@ export const ConsistencyStage = StageBase.extend({
   paired: z.array(z.tuple([z.string(), z.string()])).default([]),
 });
 
+/** A candidate judge configuration of a tuning stage: a rater of the labels, or the judgments of an earlier judge stage. */
+export const TuningCandidate = z.union([
+  z.string().min(1),
+  z.object({ name: z.string().min(1), rater: z.string().min(1) }),
+  z.object({
+    name: z.string().min(1),
+    /** An earlier judge stage of the same run: its `<stage>.judgments.jsonl` (ok judgments; failures counted). */
+    stage: z.string().min(1),
+    /** Prepended to each criterion key to name the dimension (to match the labels, e.g. `summarization/`). */
+    dimension_prefix: z.string().optional(),
+  }),
+]);
+
+/**
+ * Rubric tuning: candidate judge configurations compared by their agreement with the humans on the
+ * same labelled items, the winner chosen on one part of the items and reported on the other.
+ */
+export const TuningStage = StageBase.extend({
+  kind: z.literal('tuning'),
+  /** Human labels (and candidates given as raters), long form. */
+  labels: Path,
+  columns: LabelColumns.default({ item: 'item_id', rater: 'rater', value: 'value' }),
+  humans: z.array(z.string().min(1)).min(1),
+  candidates: z.array(TuningCandidate).min(1),
+  level: z.enum(['nominal', 'ordinal', 'interval', 'ratio']).default('nominal'),
+  /** The statistic the winner is chosen by (default kappa for nominal/ordinal, spearman otherwise). */
+  statistic: z.enum(['kappa', 'alpha', 'spearman', 'pearson', 'agreement']).optional(),
+  split: z
+    .discriminatedUnion('method', [
+      z.object({ method: z.literal('holdout'), test_fraction: z.number().gt(0).lt(1).default(0.3) }),
+      z.object({ method: z.literal('kfold'), folds: z.number().int().min(2).default(5) }),
+    ])
+    .default({ method: 'holdout', test_fraction: 0.3 }),
+  /** Keep only these dimensions of the labels. */
+  dimensions: z.array(z.string()).optional(),
+  /** A rubric with weights enables the re-weighting analysis. */
+  rubric: Path.optional(),
+  failure_values: z.array(z.string()).optional(),
+  /** |Spearman ρ| between two criteria at or above which they are flagged as saying the same thing. */
+  correlation_threshold: z.number().gt(0).max(1).default(0.8),
+});
+
 export const Stage = z.discriminatedUnion('kind', [
   McqStage,
   JudgeStage,
   AgreementStage,
   WinrateStage,
+  PairwiseStage,
   SwapStage,
   ConsistencyStage,
+  TuningStage,
 ]);
 export type Stage = z.infer<typeof Stage>;
 

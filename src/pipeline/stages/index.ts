@@ -4,7 +4,9 @@ import { runAgreementStage } from './agreement.ts';
 import { runConsistencyStage } from './consistency.ts';
 import { runJudgeStage } from './judge.ts';
 import { runMcqStage } from './mcq.ts';
+import { runPairwiseStage } from './pairwise.ts';
 import { runSwapStage } from './swap.ts';
+import { runTuningStage } from './tuning.ts';
 import { runWinrateStage } from './winrate.ts';
 
 /** Dispatches a stage to its runner; every stage kind of the schema is handled here. */
@@ -22,6 +24,10 @@ export async function runStage(stage: Stage, ctx: StageContext): Promise<StageOu
       return runConsistencyStage(stage, ctx);
     case 'judge':
       return runJudgeStage(stage, ctx);
+    case 'pairwise':
+      return runPairwiseStage(stage, ctx);
+    case 'tuning':
+      return runTuningStage(stage, ctx);
     default: {
       const never: never = stage;
       throw new Error(`unknown stage kind ${(never as Stage).kind}`);

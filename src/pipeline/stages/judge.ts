@@ -43,8 +43,11 @@ export async function runJudgeStage(stage: z.infer<typeof JudgeStage>, ctx: Stag
   const ledger = outName(stage, 'judgments.jsonl');
   const json = outName(stage, 'json');
   await writeJsonlAtomic(join(ctx.runDir, ledger), result.judgments);
+  // The judge card regresses scores on answer length: keep the lengths of the answers the judge read.
+  const lengths = outName(stage, 'answer-lengths.jsonl');
+  await writeJsonlAtomic(join(ctx.runDir, lengths), responses.map((r) => ({ item_id: r.item_id, model: r.model, chars: [...r.output].length })));
   await writeJsonAtomic(join(ctx.runDir, json), { ...result.summary, fingerprint: result.fingerprint, spend: result.spend });
   const counts: Record<string, number> = {};
   for (const j of result.judgments) counts[j.status] = (counts[j.status] ?? 0) + 1;
-  return { outputs: [ledger, json], counts, cost_usd: result.spend.cost_usd, markdown: renderJudgeMarkdown(result.summary, rubric) };
+  return { outputs: [ledger, lengths, json], counts, cost_usd: result.spend.cost_usd, markdown: renderJudgeMarkdown(result.summary, rubric) };
 }

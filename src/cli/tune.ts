@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../io/errors.ts';
+import { readLabels } from '../io/records.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { loadRubric } from '../judges/rubric.ts';
+import { runTuning, TUNING_STATISTICS, type SplitSpec, type TuningStatistic } from '../studies/tuning.ts';
+import { renderTuningMarkdown } from '../studies/tuning-report.ts';
+import type { Level } from '../studies/validation.ts';
+import { emit, numberOption } from './output.ts';
+
+const LEVELS: Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
+const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+
+interface TuneOptions {
+  candidates: string;
+  humans: string;
+  level: string;
+  statistic?: string;
+  split: string;
+  folds: string;
+  testFraction: string;
+  seed: string;
+  bootstrap: string;
+  rubric?: string;
+  itemCol: string;
+  raterCol: string;
+  valueCol: string;
+  dimensionCol?: string;
+  failureValues?: string;
+  correlationThreshold: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('tune')
+    .description(
+      'Compares candidate judge configurations (raters of a long-form label table) by their agreement with the humans: the winner chosen on a seeded tuning part of the items and reported on the held-out part (or k-fold), paired-bootstrap differences, per-criterion diagnostics.',
+    )
+    .argument('<labels>', 'label file (CSV, TSV, JSONL or JSON), one row per rating: item_id, rater, value (+ dimension, model)')
+    .requiredOption('--candidates <list>', 'the candidate raters, comma-separated (the first is the baseline of the differences)')
+    .requiredOption('--humans <list>', 'the human raters, comma-separated')
+    .option('--level <level>', 'nominal | ordinal | interval | ratio', 'nominal')
+    .option('--statistic <s>', `statistic the winner is chosen by: ${TUNING_STATISTICS.join(' | ')} (default kappa for nominal/ordinal, spearman otherwise)`)
+    .option('--split <method>', 'holdout | kfold', 'holdout')
+    .option('--folds <k>', 'folds for --split kfold', '5')
+    .option('--test-fraction <f>', 'share of items held out for --split holdout', '0.3')
+    .option('--seed <n>', 'seed of the split and the bootstrap', '1')
+    .option('--bootstrap <n>', 'bootstrap resamples (0: no intervals)', '1000')
+    .option('--rubric <file>', 'rubric YAML whose weights the re-weighting analysis uses (dimension = criterion key, or ".../<key>")')
+    .option('--item-col <name>', 'item id column', 'item_id')
+    .option('--rater-col <name>', 'rater column', 'rater')
+    .option('--value-col <name>', 'value column', 'value')
+    .option('--dimension-col <name>', 'dimension column (default: "dimension" when present)')
+    .option('--failure-values <list>', 'values that mark a failed rating, left out and counted (default: garbage and the judge failure statuses)')
+    .option('--correlation-threshold <r>', 'flag two criteria whose scores correlate at |ρ| ≥ r', '0.8')
+    .option('--out <dir>', 'also write tuning.json and tuning.md to this folder')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: TuneOptions) => {
+      if (!LEVELS.includes(o.level as Level)) throw new InputError(`option --level takes one of ${LEVELS.join(', ')}, not "${o.level}"`);
+      if (o.statistic !== undefined && !TUNING_STATISTICS.includes(o.statistic as TuningStatistic)) throw new InputError(`option --statistic takes one of ${TUNING_STATISTICS.join(', ')}, not "${o.statistic}"`);
+      let split: SplitSpec;
+      if (o.split === 'holdout') split = { method: 'holdout', test_fraction: numberOption('test-fraction', o.testFraction, { min: 0, max: 1 })! };
+      else if (o.split === 'kfold') split = { method: 'kfold', folds: numberOption('folds', o.folds, { int: true, min: 2 })! };
+      else throw new InputError(`option --split takes holdout or kfold, not "${o.split}"`);
+      const labels = await readLabels(file, { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol });
+      const result = runTuning(labels, {
+        candidates: list(o.candidates) ?? [],
+        humans: list(o.humans) ?? [],
+        level: o.level as Level,
+        split,
+        seed: numberOption('seed', o.seed, { int: true, min: 0 })!,
+        resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!,
+        correlationThreshold: numberOption('correlation-threshold', o.correlationThreshold, { min: 0, max: 1 })!,
+        ...(o.statistic ? { statistic: o.statistic as TuningStatistic } : {}),
+        ...(o.failureValues !== undefined ? { failureValues: list(o.failureValues) } : {}),
+        ...(o.rubric ? { rubric: (await loadRubric(o.rubric)).rubric } : {}),
+      });
+      const md = () => renderTuningMarkdown(result, `Rubric tuning (${file})`);
+      if (o.out) {
+        await writeJsonAtomic(join(o.out, 'tuning.json'), result);
+        await writeFileAtomic(join(o.out, 'tuning.md'), md());
+      }
+      emit(result, o.json, md);
+    });
+}

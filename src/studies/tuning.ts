@@ -1,0 +1,811 @@
+/**
+ * Rubric tuning: two or more candidate judge configurations (rubric versions, judge models, prompt
+ * templates) compared on the SAME human-labelled items by their agreement with the humans, without
+ * reporting on the items the choice was made on.
+ *
+ * Candidates and humans are raters of one long-form label table (`item_id, rater, value` plus
+ * `dimension`, `model`); `judgmentsToLabels` turns a judge's judgments ledger into such rows, so any
+ * judge's output is a candidate. A rated unit is one (item_id, model, dimension), as in the
+ * judge-validation study (validation.ts).
+ *
+ * Statistics of a candidate against the humans (on a set of units):
+ * - `kappa`: nominal, Cohen's κ against the strict human majority (units without one, or with fewer
+ *   than 2 human ratings when there are ≥ 2 humans, are left out and counted); ordinal, interval and
+ *   ratio, the mean over humans of the quadratic-weighted κ between the candidate and that human, on
+ *   the scale of the whole table (a mean of humans is not on the scale, so κ against it is undefined).
+ * - `alpha`: Krippendorff's α at the level over the humans plus the candidate.
+ * - `spearman`, `pearson` (not nominal): against the mean of the humans (same minimum of humans).
+ * - `agreement` (nominal): share of units where the candidate equals the human majority.
+ * With a dimension column, each statistic is computed per dimension, and the headline value of a
+ * candidate is the mean over dimensions of the per-dimension values (dimensions where it is undefined
+ * are skipped): pooling a κ across criteria that measure different things would mix their scales.
+ *
+ * The split. Items (not units) are split, seeded (`Rng(seed)`, a Fisher–Yates shuffle of the item ids
+ * in order of first appearance): `holdout` puts round(n · test_fraction) items (at least 1, at most
+ * n − 1) in the test part; `kfold` assigns the shuffled item at position j to fold j mod K. The
+ * winner is the candidate with the highest selection statistic on the tuning part (ties: the first
+ * listed). Hold-out: every candidate and the differences are reported on the test part only, with the
+ * winner's in-sample (tuning-part) value next to its held-out value. K-fold: each fold is held out
+ * once; the result counts how often each candidate won, and the pooled held-out agreement is the
+ * agreement of the ratings each item got from the winner of the fold that held it out (the honest
+ * estimate of "tune, then use the winner"). A candidate's own ratings do not depend on the split, so
+ * its pooled held-out agreement over all folds is its agreement on all items.
+ *
+ * Intervals: percentile bootstrap over the items of the evaluated part (`bootstrapItems`, seeded with
+ * the same seed), every statistic and every candidate computed on the SAME resamples, so a difference
+ * between two candidates is a paired bootstrap (b − a on each resample). Undefined statistics are
+ * null, never NaN; resamples where one is undefined drop out of its interval.
+ *
+ * Diagnostics (all items; nothing is selected there): each candidate's per-criterion agreement
+ * sorted from the lowest (the criteria it cannot verify), the Spearman correlation matrix between
+ * its criterion scores over the rated (item, model) pairs (|ρ| ≥ threshold flagged: criteria that
+ * say the same thing), and, with a rubric, each model's mean weighted total and rank under the
+ * rubric's weights, equal weights and each leave-one-criterion-out weighting, with Kendall τ-b
+ * between the rubric-weight ranking and each other ranking (and the humans' ranking under the
+ * rubric's weights, from the mean human score of each unit).
+ */
+import { InputError } from '../io/errors.ts';
+import type { Estimate, HumanLabel, Judgment, Rubric } from '../schema/index.ts';
+import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
+import { kendallTauB, pearson, spearman } from '../stats/correlation.ts';
+import { cohenKappa } from '../stats/kappa.ts';
+import { krippendorffAlpha } from '../stats/krippendorff.ts';
+import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
+import { Rng } from '../stats/random.ts';
+import { DEFAULT_FAILURE_VALUES, rankDescending, type Level } from './validation.ts';
+
+export type TuningStatistic = 'kappa' | 'alpha' | 'spearman' | 'pearson' | 'agreement';
+export const TUNING_STATISTICS: TuningStatistic[] = ['kappa', 'alpha', 'spearman', 'pearson', 'agreement'];
+
+export type SplitSpec = { method: 'holdout'; test_fraction: number } | { method: 'kfold'; folds: number };
+
+export interface TuningOptions {
+  /** Candidate raters (each a judge configuration), in order; the first is the baseline of the differences. */
+  candidates: string[];
+  humans: string[];
+  level: Level;
+  split: SplitSpec;
+  /** The statistic the winner is chosen by (default: kappa for nominal and ordinal, spearman otherwise). */
+  statistic?: TuningStatistic;
+  seed: number;
+  resamples: number;
+  failureValues?: string[];
+  /** Enables the weights analysis. Dimensions map to criteria by their last `/`-separated part. */
+  rubric?: Rubric;
+  /** |ρ| at or above which two criteria are flagged as saying the same thing (default 0.8). */
+  correlationThreshold?: number;
+  /** Failures counted outside the labels (e.g. failed judgments of a ledger), per candidate and status. */
+  extraFailures?: Record<string, Record<string, number>>;
+}
+
+export type StatSet = Record<TuningStatistic, Estimate | null>;
+
+export interface CandidateStats {
+  candidate: string;
+  /** Units with a candidate rating and a human reference (majority or mean). */
+  n_units: number;
+  stats: StatSet;
+  dimensions?: Record<string, { n_units: number; stats: StatSet }>;
+}
+
+export interface Difference {
+  a: string;
+  b: string;
+  /** b − a on the same items and resamples (paired bootstrap); null where either side is undefined. */
+  stats: StatSet;
+  dimensions?: Record<string, StatSet>;
+}
+
+export interface FoldResult {
+  fold: number;
+  n_tune: number;
+  n_test: number;
+  winner: string;
+  tune: Record<string, number | null>;
+  test: Record<string, number | null>;
+}
+
+export interface CriterionAgreement {
+  dimension: string;
+  n_units: number;
+  stats: StatSet;
+}
+
+export interface CriterionCorrelations {
+  dimensions: string[];
+  /** Spearman ρ between the candidate's scores of two criteria over the (item, model) pairs rated on both. */
+  matrix: (number | null)[][];
+  n: number[][];
+  threshold: number;
+  flagged: { a: string; b: string; rho: number; n: number }[];
+}
+
+export interface WeightingRanking {
+  name: string;
+  weights: Record<string, number>;
+  totals: Record<string, number | null>;
+  ranks: Record<string, number | null>;
+  /** Kendall τ-b between this ranking and the one under the rubric's weights. */
+  kendall_tau_b_vs_rubric: number | null;
+  /** Kendall τ-b between this ranking and the humans' ranking under the rubric's weights. */
+  kendall_tau_b_vs_humans: number | null;
+}
+
+export interface WeightsAnalysis {
+  models: string[];
+  criteria: string[];
+  /** Units (item, model) with a score on every criterion: the only ones that have a total. */
+  n_complete: Record<string, number>;
+  rankings: WeightingRanking[];
+  humans: { totals: Record<string, number | null>; ranks: Record<string, number | null>; n_complete: Record<string, number> } | null;
+}
+
+export interface CandidateDiagnostics {
+  candidate: string;
+  /** Per-criterion agreement with humans on all items, lowest selection statistic first. */
+  criteria: CriterionAgreement[];
+  correlations: CriterionCorrelations | null;
+  weights: WeightsAnalysis | null;
+  notes: string[];
+}
+
+export interface TuningResult {
+  level: Level;
+  statistic: TuningStatistic;
+  candidates: string[];
+  humans: string[];
+  n_items: number;
+  n_units: number;
+  dimensions: string[];
+  split: { method: 'holdout'; test_fraction: number; seed: number; n_tune: number; n_test: number } | { method: 'kfold'; folds: number; seed: number; n_tune: number[]; n_test: number[] };
+  /** Candidate failures (failed ratings in the labels plus failed judgments), per candidate and status. */
+  failures: Record<string, Record<string, number>>;
+  /** Units left out of κ/agreement for want of a strict human majority (nominal), over all items. */
+  no_majority: number;
+  winner: string;
+  /** Hold-out: the winner's selection statistic on the tuning part (in-sample) and on the test part. */
+  winner_tune_value: number | null;
+  winner_test_value: number | null;
+  /** Every candidate on the evaluated items (hold-out: the test part; k-fold: all items, each held out once). */
+  evaluation: CandidateStats[];
+  differences: Difference[];
+  folds?: FoldResult[];
+  wins?: Record<string, number>;
+  /** K-fold: agreement of the ratings of each fold's winner on the items that fold held out, pooled. */
+  selected_pooled?: CandidateStats;
+  diagnostics: CandidateDiagnostics[];
+  bootstrap: { resamples: number; seed: number; level: number; unit: 'item' };
+  notes: string[];
+}
+
+// -------------------------------------------------------------------------------------------------
+// judgments as labels
+
+/**
+ * Turns a judgments ledger into long-form label rows: one row per criterion score of each ok
+ * judgment (`dimension` = `dimensionPrefix` + criterion key, `model` = the judged model). Failed
+ * judgments give no row and are counted by status in `failures`.
+ */
+export function judgmentsToLabels(
+  judgments: readonly Judgment[],
+  opts: { rater: string; dimensionPrefix?: string },
+): { labels: HumanLabel[]; failures: Record<string, number>; n_ok: number } {
+  const labels: HumanLabel[] = [];
+  const failures: Record<string, number> = {};
+  let nOk = 0;
+  for (const j of judgments) {
+    if (j.status !== 'ok') {
+      failures[j.status] = (failures[j.status] ?? 0) + 1;
+      continue;
+    }
+    nOk++;
+    for (const [key, value] of Object.entries(j.scores)) {
+      labels.push({ item_id: j.item_id, rater: opts.rater, value, dimension: (opts.dimensionPrefix ?? '') + key, model: j.model });
+    }
+  }
+  return { labels, failures, n_ok: nOk };
+}
+
+// -------------------------------------------------------------------------------------------------
+// the table
+
+interface Table {
+  items: string[];
+  /** Units of each item (cluster). */
+  clusters: Int32Array[];
+  unitDim: Int32Array;
+  unitModel: (string | undefined)[];
+  unitItem: Int32Array;
+  dims: string[];
+  /** values[rater][unit], NaN where missing or failed; nominal values are category codes. */
+  cand: Float64Array[];
+  humans: Float64Array[];
+  scale: number[];
+  /** Human consensus per unit (majority code or mean), NaN where undefined. */
+  consensus: Float64Array;
+  noMajority: Uint8Array;
+  failures: Record<string, Record<string, number>>;
+}
+
+function buildTable(labels: readonly HumanLabel[], opts: TuningOptions): Table {
+  const failureValues = new Set(opts.failureValues ?? DEFAULT_FAILURE_VALUES);
+  const candIdx = new Map(opts.candidates.map((c, i) => [c, i]));
+  const humIdx = new Map(opts.humans.map((h, i) => [h, i]));
+  const itemIndex = new Map<string, number>();
+  const items: string[] = [];
+  const unitIndex = new Map<string, number>();
+  const units: { item: number; model: string | undefined; dim: string }[] = [];
+  const failures: Record<string, Record<string, number>> = Object.fromEntries(opts.candidates.map((c) => [c, { ...(opts.extraFailures?.[c] ?? {}) }]));
+  const cells: { r: number; human: boolean; u: number; v: string | number }[] = [];
+  const dimSet: string[] = [];
+  for (const l of labels) {
+    const ci = candIdx.get(l.rater);
+    const hi = humIdx.get(l.rater);
+    if (ci === undefined && hi === undefined) continue;
+    let it = itemIndex.get(l.item_id);
+    if (it === undefined) {
+      it = items.length;
+      itemIndex.set(l.item_id, it);
+      items.push(l.item_id);
+    }
+    const dim = l.dimension ?? '';
+    if (!dimSet.includes(dim)) dimSet.push(dim);
+    const key = `${l.item_id}\u0000${l.model ?? ''}\u0000${dim}`;
+    let u = unitIndex.get(key);
+    if (u === undefined) {
+      u = units.length;
+      unitIndex.set(key, u);
+      units.push({ item: it, model: l.model, dim });
+    }
+    if (typeof l.value === 'string' && failureValues.has(l.value)) {
+      if (ci !== undefined) failures[l.rater]![l.value] = (failures[l.rater]![l.value] ?? 0) + 1;
+      continue;
+    }
+    cells.push({ r: ci ?? hi!, human: ci === undefined, u, v: l.value });
+  }
+  if (dimSet.length > 1 && dimSet.includes('')) throw new InputError('some labels have a dimension and some have none: give every label a dimension, or none');
+  const dims = dimSet.filter((d) => d !== '').sort();
+  const n = units.length;
+  const cand = opts.candidates.map(() => new Float64Array(n).fill(NaN));
+  const humans = opts.humans.map(() => new Float64Array(n).fill(NaN));
+  let scale: number[];
+  if (opts.level === 'nominal') {
+    const coded = codeCategories(cells.map((c) => c.v));
+    cells.forEach((c, i) => ((c.human ? humans : cand)[c.r]![c.u] = coded.codes[i]!));
+    scale = coded.categories.map((_, i) => i);
+  } else {
+    const distinct = new Set<number>();
+    for (const c of cells) {
+      if (typeof c.v !== 'number' || !Number.isFinite(c.v)) {
+        const who = c.human ? opts.humans[c.r] : opts.candidates[c.r];
+        throw new InputError(`the ${opts.level} level needs numeric values, but rater "${who}" has "${String(c.v)}" on item "${items[units[c.u]!.item]}" (use level nominal, or list it as a failure value)`, { field: 'value' });
+      }
+      (c.human ? humans : cand)[c.r]![c.u] = c.v;
+      distinct.add(c.v);
+    }
+    scale = [...distinct].sort((a, b) => a - b);
+  }
+  const clustersL: number[][] = items.map(() => []);
+  units.forEach((u, i) => clustersL[u.item]!.push(i));
+  const minHumans = Math.min(2, opts.humans.length);
+  const consensus = new Float64Array(n).fill(NaN);
+  const noMajority = new Uint8Array(n);
+  const counts = new Map<number, number>();
+  for (let u = 0; u < n; u++) {
+    counts.clear();
+    let m = 0;
+    let s = 0;
+    for (const h of humans) {
+      const v = h[u]!;
+      if (Number.isNaN(v)) continue;
+      m++;
+      s += v;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    if (m === 0 || m < minHumans) continue;
+    if (opts.level !== 'nominal') {
+      consensus[u] = s / m;
+      continue;
+    }
+    let found = false;
+    for (const [v, c] of counts) if (2 * c > m) ((consensus[u] = v), (found = true));
+    if (!found) noMajority[u] = 1;
+  }
+  return {
+    items,
+    clusters: clustersL.map((c) => Int32Array.from(c)),
+    unitDim: Int32Array.from(units.map((u) => (u.dim === '' ? -1 : dims.indexOf(u.dim)))),
+    unitModel: units.map((u) => u.model),
+    unitItem: Int32Array.from(units.map((u) => u.item)),
+    dims,
+    cand,
+    humans,
+    scale,
+    consensus,
+    noMajority,
+    failures,
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// statistics on a set of units
+
+function gather(v: Float64Array, sel: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(sel.length);
+  for (let i = 0; i < sel.length; i++) out[i] = v[sel[i]!]!;
+  return out;
+}
+
+const safe = (f: () => number | null): number | null => {
+  try {
+    const v = f();
+    return v !== null && Number.isFinite(v) ? v : null;
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
+};
+
+/** The statistics that apply at a level. */
+export function statisticsFor(level: Level): TuningStatistic[] {
+  return level === 'nominal' ? ['kappa', 'alpha', 'agreement'] : ['kappa', 'alpha', 'spearman', 'pearson'];
+}
+
+function statsOn(t: Table, level: Level, pred: Float64Array, sel: ArrayLike<number>): Record<TuningStatistic, number | null> {
+  const p = gather(pred, sel);
+  const cons = gather(t.consensus, sel);
+  const out: Record<TuningStatistic, number | null> = { kappa: null, alpha: null, spearman: null, pearson: null, agreement: null };
+  if (level === 'nominal') {
+    out.kappa = safe(() => cohenKappa(cons, p, { categories: t.scale }));
+    out.agreement = safe(() => {
+      let n = 0;
+      let same = 0;
+      for (let i = 0; i < p.length; i++) {
+        if (Number.isNaN(p[i]!) || Number.isNaN(cons[i]!)) continue;
+        n++;
+        if (p[i] === cons[i]) same++;
+      }
+      return n ? same / n : null;
+    });
+  } else {
+    out.kappa = safe(() => {
+      let s = 0;
+      let k = 0;
+      for (const h of t.humans) {
+        const v = cohenKappa(gather(h, sel), p, { weights: 'quadratic', categories: t.scale });
+        if (v !== null) ((s += v), k++);
+      }
+      return k ? s / k : null;
+    });
+    out.spearman = safe(() => spearman(cons, p));
+    out.pearson = safe(() => pearson(cons, p));
+  }
+  out.alpha = safe(() => {
+    const m: RatingMatrix = new Array(sel.length);
+    for (let i = 0; i < sel.length; i++) {
+      const u = sel[i]!;
+      const row: (number | null)[] = t.humans.map((h) => (Number.isNaN(h[u]!) ? null : h[u]!));
+      row.push(Number.isNaN(pred[u]!) ? null : pred[u]!);
+      m[i] = row;
+    }
+    return krippendorffAlpha(m, level);
+  });
+  return out;
+}
+
+function countUnits(t: Table, pred: Float64Array, sel: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < sel.length; i++) if (!Number.isNaN(pred[sel[i]!]!) && !Number.isNaN(t.consensus[sel[i]!]!)) n++;
+  return n;
+}
+
+/** The statistics of one candidate on a set of units: per dimension and, with dimensions, their mean. */
+interface Scored {
+  overall: Record<TuningStatistic, number | null>;
+  dims: Record<TuningStatistic, number | null>[];
+}
+
+function splitByDim(t: Table, sel: ArrayLike<number>): number[][] {
+  const out: number[][] = t.dims.map(() => []);
+  for (let i = 0; i < sel.length; i++) {
+    const d = t.unitDim[sel[i]!]!;
+    if (d >= 0) out[d]!.push(sel[i]!);
+  }
+  return out;
+}
+
+function score(t: Table, level: Level, pred: Float64Array, sel: ArrayLike<number>, byDim?: number[][]): Scored {
+  if (t.dims.length === 0) return { overall: statsOn(t, level, pred, sel), dims: [] };
+  const parts = byDim ?? splitByDim(t, sel);
+  const dims = parts.map((s) => statsOn(t, level, pred, s));
+  const overall = {} as Record<TuningStatistic, number | null>;
+  for (const k of TUNING_STATISTICS) {
+    const vals = dims.map((d) => d[k]).filter((v): v is number => v !== null);
+    overall[k] = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
+  }
+  return { overall, dims };
+}
+
+function unitsOf(t: Table, itemIdx: ArrayLike<number>): Int32Array {
+  let n = 0;
+  for (let i = 0; i < itemIdx.length; i++) n += t.clusters[itemIdx[i]!]!.length;
+  const out = new Int32Array(n);
+  let w = 0;
+  for (let i = 0; i < itemIdx.length; i++) {
+    const c = t.clusters[itemIdx[i]!]!;
+    out.set(c, w);
+    w += c.length;
+  }
+  return out;
+}
+
+/**
+ * The resamples of n items, drawn by `bootstrapItems` itself (so they are exactly the draws every
+ * other item bootstrap in judgekit makes for this seed): the first call is the full sample.
+ */
+export function itemResamples(n: number, resamples: number, seed: number): Uint32Array[] {
+  const out: Uint32Array[] = [];
+  let first = true;
+  bootstrapItems(
+    n,
+    (idx) => {
+      if (first) first = false;
+      else out.push(Uint32Array.from(idx));
+      return 0;
+    },
+    { resamples, seed },
+  );
+  return out;
+}
+
+interface Evaluated {
+  stats: CandidateStats[];
+  differences: Difference[];
+}
+
+/**
+ * Every candidate (and the extra "selected" rating vector, when given) on the given items, with
+ * intervals from the same item resamples, and the paired differences between candidates.
+ */
+function evaluate(t: Table, opts: TuningOptions, level: Level, evalItems: number[], extra?: { name: string; pred: Float64Array }): Evaluated {
+  const preds = [...opts.candidates.map((c, i) => ({ name: c, pred: t.cand[i]! })), ...(extra ? [extra] : [])];
+  const applies = statisticsFor(level);
+  const allUnits = unitsOf(t, evalItems);
+  const byDimAll = t.dims.length ? splitByDim(t, allUnits) : undefined;
+  const points = preds.map((p) => score(t, level, p.pred, allUnits, byDimAll));
+  const reps = itemResamples(evalItems.length, opts.resamples, opts.seed);
+  const nd = t.dims.length;
+  // replicates[p][dim+1][stat][b]: dim index 0 is the overall value
+  const repl = preds.map(() => Array.from({ length: nd + 1 }, () => Object.fromEntries(applies.map((k) => [k, new Float64Array(reps.length)])) as Record<TuningStatistic, Float64Array>));
+  reps.forEach((r, b) => {
+    const items = new Int32Array(r.length);
+    for (let i = 0; i < r.length; i++) items[i] = evalItems[r[i]!]!;
+    const sel = unitsOf(t, items);
+    const byDim = nd ? splitByDim(t, sel) : undefined;
+    preds.forEach((p, pi) => {
+      const s = score(t, level, p.pred, sel, byDim);
+      for (const k of applies) {
+        repl[pi]![0]![k]![b] = s.overall[k] ?? NaN;
+        for (let d = 0; d < nd; d++) repl[pi]![d + 1]![k]![b] = s.dims[d]![k] ?? NaN;
+      }
+    });
+  });
+  const estimate = (value: number | null, reps: Float64Array): Estimate =>
+    value === null || opts.resamples <= 0 ? { value, ci_low: null, ci_high: null } : { value, ...percentileInterval(reps) };
+  const statSet = (get: (k: TuningStatistic) => Estimate): StatSet =>
+    Object.fromEntries(TUNING_STATISTICS.map((k) => [k, applies.includes(k) ? get(k) : null])) as StatSet;
+  const stats: CandidateStats[] = preds.map((p, pi) => {
+    const cs: CandidateStats = {
+      candidate: p.name,
+      n_units: countUnits(t, p.pred, allUnits),
+      stats: statSet((k) => estimate(points[pi]!.overall[k], repl[pi]![0]![k]!)),
+    };
+    if (nd) {
+      cs.dimensions = Object.fromEntries(
+        t.dims.map((d, di) => [d, { n_units: countUnits(t, p.pred, byDimAll![di]!), stats: statSet((k) => estimate(points[pi]!.dims[di]![k], repl[pi]![di + 1]![k]!)) }]),
+      );
+    }
+    return cs;
+  });
+  const diff = (a: number, b: number, slot: number, k: TuningStatistic, pa: number | null, pb: number | null): Estimate => {
+    if (pa === null || pb === null) return { value: null, ci_low: null, ci_high: null };
+    const ra = repl[a]![slot]![k]!;
+    const rb = repl[b]![slot]![k]!;
+    const d = new Float64Array(ra.length);
+    for (let i = 0; i < d.length; i++) d[i] = rb[i]! - ra[i]!;
+    return estimate(pb - pa, d);
+  };
+  const differences: Difference[] = [];
+  for (let a = 0; a < opts.candidates.length; a++) {
+    for (let b = a + 1; b < opts.candidates.length; b++) {
+      const df: Difference = {
+        a: opts.candidates[a]!,
+        b: opts.candidates[b]!,
+        stats: statSet((k) => diff(a, b, 0, k, points[a]!.overall[k], points[b]!.overall[k])),
+      };
+      if (nd) df.dimensions = Object.fromEntries(t.dims.map((dn, di) => [dn, statSet((k) => diff(a, b, di + 1, k, points[a]!.dims[di]![k], points[b]!.dims[di]![k]))]));
+      differences.push(df);
+    }
+  }
+  return { stats, differences };
+}
+
+function pickWinner(t: Table, opts: TuningOptions, level: Level, statistic: TuningStatistic, items: number[]): { winner: number; values: (number | null)[] } {
+  const sel = unitsOf(t, items);
+  const byDim = t.dims.length ? splitByDim(t, sel) : undefined;
+  const values = opts.candidates.map((_, i) => score(t, level, t.cand[i]!, sel, byDim).overall[statistic]);
+  let winner = 0;
+  values.forEach((v, i) => {
+    const best = values[winner]!;
+    if (v !== null && (best === null || v > best)) winner = i;
+  });
+  return { winner, values };
+}
+
+// -------------------------------------------------------------------------------------------------
+// split
+
+/** The seeded split of n items (in first-appearance order): the fold (k-fold) or 1 = test / 0 = tune (hold-out) of each. */
+export function splitItems(n: number, split: SplitSpec, seed: number): Int32Array {
+  const perm = Array.from({ length: n }, (_, i) => i);
+  new Rng(seed).shuffle(perm);
+  const out = new Int32Array(n);
+  if (split.method === 'holdout') {
+    const nTest = Math.min(n - 1, Math.max(1, Math.round(n * split.test_fraction)));
+    for (let j = 0; j < nTest; j++) out[perm[j]!] = 1;
+  } else {
+    perm.forEach((item, j) => (out[item] = j % split.folds));
+  }
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// diagnostics
+
+/** The criterion key of a dimension: its last `/`-separated part (`summarization/relevance` → `relevance`). */
+export function criterionOf(dimension: string): string {
+  const i = dimension.lastIndexOf('/');
+  return i < 0 ? dimension : dimension.slice(i + 1);
+}
+
+function pivot(t: Table, pred: Float64Array): { rows: Map<string, Float64Array>; models: Map<string, string> } {
+  const rows = new Map<string, Float64Array>();
+  const models = new Map<string, string>();
+  for (let u = 0; u < pred.length; u++) {
+    const d = t.unitDim[u]!;
+    if (d < 0 || Number.isNaN(pred[u]!)) continue;
+    const key = `${t.items[t.unitItem[u]!]}\u0000${t.unitModel[u] ?? ''}`;
+    let r = rows.get(key);
+    if (!r) {
+      rows.set(key, (r = new Float64Array(t.dims.length).fill(NaN)));
+      models.set(key, t.unitModel[u] ?? '');
+    }
+    r[d] = pred[u]!;
+  }
+  return { rows, models };
+}
+
+function correlations(t: Table, pred: Float64Array, threshold: number): CriterionCorrelations | null {
+  if (t.dims.length < 2) return null;
+  const { rows } = pivot(t, pred);
+  const cols = t.dims.map((_, d) => Float64Array.from([...rows.values()].map((r) => r[d]!)));
+  const k = t.dims.length;
+  const matrix: (number | null)[][] = Array.from({ length: k }, () => new Array<number | null>(k).fill(null));
+  const n: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const flagged: CriterionCorrelations['flagged'] = [];
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      let m = 0;
+      for (let i = 0; i < cols[a]!.length; i++) if (!Number.isNaN(cols[a]![i]!) && !Number.isNaN(cols[b]![i]!)) m++;
+      const rho = a === b ? (m >= 2 ? safe(() => spearman(cols[a]!, cols[b]!)) : null) : safe(() => spearman(cols[a]!, cols[b]!));
+      matrix[a]![b] = matrix[b]![a] = rho;
+      n[a]![b] = n[b]![a] = m;
+      if (a !== b && rho !== null && Math.abs(rho) >= threshold) flagged.push({ a: t.dims[a]!, b: t.dims[b]!, rho, n: m });
+    }
+  }
+  return { dimensions: t.dims, matrix, n, threshold, flagged };
+}
+
+function weightsAnalysis(t: Table, pred: Float64Array, rubric: Rubric, notes: string[]): WeightsAnalysis | null {
+  if (rubric.aggregation.method !== 'weighted_mean') {
+    notes.push(`the rubric aggregates criteria separately: there is no weighted total to re-weight`);
+    return null;
+  }
+  const byKey = new Map(rubric.criteria.map((c) => [c.key, c]));
+  const crit = t.dims.map(criterionOf);
+  const missing = crit.filter((c) => !byKey.has(c));
+  if (missing.length) {
+    notes.push(`weights: the rubric has no criterion ${missing.map((m) => `"${m}"`).join(', ')}: no weights analysis`);
+    return null;
+  }
+  const absent = rubric.criteria.filter((c) => c.weight > 0 && !crit.includes(c.key)).map((c) => c.key);
+  if (absent.length) notes.push(`weights: criteria of the rubric with no labels (${absent.join(', ')}) are left out of every total`);
+  const norm = rubric.aggregation.normalise;
+  const scales = crit.map((c) => {
+    const cr = byKey.get(c)!;
+    return cr.scale ?? rubric.scale;
+  });
+  const totalsFor = (rows: Map<string, Float64Array>, models: Map<string, string>, w: number[]) => {
+    const sums = new Map<string, { s: number; n: number }>();
+    const wsum = w.reduce((a, b) => a + b, 0);
+    for (const [key, r] of rows) {
+      if (r.some((v) => Number.isNaN(v))) continue;
+      let num = 0;
+      for (let d = 0; d < r.length; d++) num += w[d]! * ((r[d]! - scales[d]!.min) / (scales[d]!.max - scales[d]!.min));
+      const total = norm.min + (num / wsum) * (norm.max - norm.min);
+      const m = models.get(key)!;
+      const e = sums.get(m) ?? { s: 0, n: 0 };
+      e.s += total;
+      e.n++;
+      sums.set(m, e);
+    }
+    return sums;
+  };
+  const cand = pivot(t, pred);
+  const models = [...new Set(cand.models.values())].sort();
+  if (models.length < 2 || models.every((m) => m === '')) {
+    notes.push('weights: fewer than two models: no ranking to compare');
+    return null;
+  }
+  const rubricW = crit.map((c) => byKey.get(c)!.weight);
+  const weightings: { name: string; w: number[] }[] = [{ name: 'rubric', w: rubricW }, { name: 'equal', w: crit.map(() => 1) }];
+  if (crit.length > 1) {
+    crit.forEach((c, d) => {
+      const w = rubricW.map((x, i) => (i === d ? 0 : x));
+      if (w.some((x) => x > 0)) weightings.push({ name: `without ${c}`, w });
+    });
+  }
+  const rankOf = (sums: Map<string, { s: number; n: number }>) => {
+    const totals: Record<string, number | null> = {};
+    for (const m of models) totals[m] = sums.has(m) ? sums.get(m)!.s / sums.get(m)!.n : null;
+    const rated = models.filter((m) => totals[m] !== null);
+    const rk = rankDescending(rated.map((m) => totals[m]!));
+    const ranks: Record<string, number | null> = Object.fromEntries(models.map((m) => [m, null]));
+    rated.forEach((m, i) => (ranks[m] = rk[i]!));
+    return { totals, ranks };
+  };
+  const tau = (a: Record<string, number | null>, b: Record<string, number | null>): number | null => {
+    const ms = models.filter((m) => a[m] !== null && b[m] !== null);
+    return safe(() => kendallTauB(ms.map((m) => a[m]!), ms.map((m) => b[m]!)));
+  };
+  // the humans' mean score of each unit, pivoted like a candidate
+  const humanMean = new Float64Array(t.consensus.length).fill(NaN);
+  for (let u = 0; u < humanMean.length; u++) {
+    let s = 0;
+    let m = 0;
+    for (const h of t.humans) if (!Number.isNaN(h[u]!)) ((s += h[u]!), m++);
+    if (m) humanMean[u] = s / m;
+  }
+  const hp = pivot(t, humanMean);
+  const hSums = totalsFor(hp.rows, hp.models, rubricW);
+  const humans = t.humans.length ? { ...rankOf(hSums), n_complete: Object.fromEntries(models.map((m) => [m, hSums.get(m)?.n ?? 0])) } : null;
+  const base = rankOf(totalsFor(cand.rows, cand.models, rubricW));
+  const nComplete = Object.fromEntries(models.map((m) => [m, totalsFor(cand.rows, cand.models, rubricW).get(m)?.n ?? 0]));
+  const rankings: WeightingRanking[] = weightings.map(({ name, w }) => {
+    const r = name === 'rubric' ? base : rankOf(totalsFor(cand.rows, cand.models, w));
+    return {
+      name,
+      weights: Object.fromEntries(crit.map((c, i) => [c, w[i]!])),
+      totals: r.totals,
+      ranks: r.ranks,
+      kendall_tau_b_vs_rubric: tau(r.totals, base.totals),
+      kendall_tau_b_vs_humans: humans ? tau(r.totals, humans.totals) : null,
+    };
+  });
+  return { models, criteria: crit, n_complete: nComplete, rankings, humans };
+}
+
+function diagnostics(t: Table, opts: TuningOptions, level: Level, statistic: TuningStatistic, evaluation: CandidateStats[]): CandidateDiagnostics[] {
+  return opts.candidates.map((c, i) => {
+    const notes: string[] = [];
+    const ev = evaluation[i]!;
+    const criteria: CriterionAgreement[] = t.dims.map((d) => ({ dimension: d, n_units: ev.dimensions![d]!.n_units, stats: ev.dimensions![d]!.stats }));
+    criteria.sort((a, b) => (a.stats[statistic]?.value ?? Infinity) - (b.stats[statistic]?.value ?? Infinity));
+    if (t.dims.length === 0) notes.push('no dimension column: no per-criterion diagnostics');
+    const weights = opts.rubric && t.dims.length ? weightsAnalysis(t, t.cand[i]!, opts.rubric, notes) : null;
+    if (!opts.rubric) notes.push('no rubric given: no weights analysis');
+    return { candidate: c, criteria, correlations: correlations(t, t.cand[i]!, opts.correlationThreshold ?? 0.8), weights, notes };
+  });
+}
+
+// -------------------------------------------------------------------------------------------------
+// the study
+
+/** The tuning study: see the module comment. */
+export function runTuning(labels: readonly HumanLabel[], opts: TuningOptions): TuningResult {
+  const level = opts.level;
+  if (opts.candidates.length === 0) throw new InputError('tuning needs at least one candidate');
+  if (opts.humans.length === 0) throw new InputError('tuning needs at least one human rater');
+  const dup = opts.candidates.find((c, i) => opts.candidates.indexOf(c) !== i || opts.humans.includes(c));
+  if (dup) throw new InputError(`"${dup}" is listed twice among the candidates and humans`);
+  const present = new Set(labels.map((l) => l.rater));
+  for (const r of [...opts.candidates, ...opts.humans]) {
+    if (!present.has(r)) throw new InputError(`no labels of rater "${r}" (raters: ${[...present].sort().join(', ')})`, { field: 'rater' });
+  }
+  const statistic = opts.statistic ?? (level === 'nominal' || level === 'ordinal' ? 'kappa' : 'spearman');
+  if (!statisticsFor(level).includes(statistic)) throw new InputError(`the statistic "${statistic}" does not apply at the ${level} level (use ${statisticsFor(level).join(', ')})`);
+  if (opts.split.method === 'holdout' && !(opts.split.test_fraction > 0 && opts.split.test_fraction < 1)) throw new InputError('the test fraction must be strictly between 0 and 1');
+  const t = buildTable(labels, opts);
+  const n = t.items.length;
+  if (opts.split.method === 'kfold' && (opts.split.folds < 2 || opts.split.folds > n)) throw new InputError(`k-fold needs 2 ≤ folds ≤ the number of items (${n})`);
+  if (n < 2) throw new InputError('tuning needs at least 2 labelled items to split');
+  const assign = splitItems(n, opts.split, opts.seed);
+  const notes: string[] = [];
+  if (opts.candidates.length === 1) notes.push('one candidate: nothing to choose between; the split and the differences are reported for form only');
+  if (t.dims.length) notes.push(`the headline value of a statistic is its mean over the ${t.dims.length} dimensions (each dimension's value is in dimensions)`);
+  const idx = (pred: (i: number) => boolean) => Array.from({ length: n }, (_, i) => i).filter(pred);
+  const base = {
+    level,
+    statistic,
+    candidates: opts.candidates,
+    humans: opts.humans,
+    n_items: n,
+    n_units: t.unitDim.length,
+    dimensions: t.dims,
+    failures: t.failures,
+    no_majority: t.noMajority.reduce((s, x) => s + x, 0),
+    bootstrap: { resamples: opts.resamples, seed: opts.seed, level: 0.95, unit: 'item' as const },
+  };
+  if (opts.split.method === 'holdout') {
+    const tune = idx((i) => assign[i] === 0);
+    const test = idx((i) => assign[i] === 1);
+    const pick = pickWinner(t, opts, level, statistic, tune);
+    const ev = evaluate(t, opts, level, test);
+    const winner = opts.candidates[pick.winner]!;
+    return {
+      ...base,
+      split: { method: 'holdout', test_fraction: opts.split.test_fraction, seed: opts.seed, n_tune: tune.length, n_test: test.length },
+      winner,
+      winner_tune_value: pick.values[pick.winner] ?? null,
+      winner_test_value: ev.stats[pick.winner]!.stats[statistic]?.value ?? null,
+      evaluation: ev.stats,
+      differences: ev.differences,
+      diagnostics: diagnostics(t, opts, level, statistic, evaluate(t, opts, level, idx(() => true)).stats),
+      notes,
+    };
+  }
+  const K = opts.split.folds;
+  const folds: FoldResult[] = [];
+  const wins: Record<string, number> = Object.fromEntries(opts.candidates.map((c) => [c, 0]));
+  const selected = new Float64Array(t.unitDim.length).fill(NaN);
+  for (let f = 0; f < K; f++) {
+    const tune = idx((i) => assign[i] !== f);
+    const test = idx((i) => assign[i] === f);
+    const pick = pickWinner(t, opts, level, statistic, tune);
+    const testVals = pickWinner(t, opts, level, statistic, test).values;
+    const w = opts.candidates[pick.winner]!;
+    wins[w]! += 1;
+    for (const u of unitsOf(t, test)) selected[u] = t.cand[pick.winner]![u]!;
+    folds.push({
+      fold: f,
+      n_tune: tune.length,
+      n_test: test.length,
+      winner: w,
+      tune: Object.fromEntries(opts.candidates.map((c, i) => [c, pick.values[i] ?? null])),
+      test: Object.fromEntries(opts.candidates.map((c, i) => [c, testVals[i] ?? null])),
+    });
+  }
+  const all = idx(() => true);
+  const ev = evaluate(t, opts, level, all, { name: 'selected', pred: selected });
+  const evaluation = ev.stats.slice(0, opts.candidates.length);
+  // the overall winner: the candidate that won most folds (ties: the first listed)
+  let best = 0;
+  opts.candidates.forEach((c, i) => {
+    if (wins[c]! > wins[opts.candidates[best]!]!) best = i;
+  });
+  notes.push('k-fold: every item is held out once; a candidate\'s pooled held-out agreement is its agreement on all items, and "selected" is the agreement of each fold\'s winner on the items that fold held out');
+  return {
+    ...base,
+    split: { method: 'kfold', folds: K, seed: opts.seed, n_tune: folds.map((f) => f.n_tune), n_test: folds.map((f) => f.n_test) },
+    winner: opts.candidates[best]!,
+    winner_tune_value: null,
+    winner_test_value: ev.stats[opts.candidates.length]!.stats[statistic]?.value ?? null,
+    evaluation,
+    differences: ev.differences,
+    folds,
+    wins,
+    selected_pooled: ev.stats[opts.candidates.length]!,
+    diagnostics: diagnostics(t, opts, level, statistic, evaluation),
+    notes,
+  };
+}
