@@ -48,6 +48,9 @@ ITEMS = [
 ]
 assert len(ITEMS) == 40
 
+# Parameter counts (billions) of the fictional models, for the size-against-score figure (Med-CMR Figure 3).
+SIZES = {"demo-general-7b": 7, "demo-medical-7b": 7, "demo-large-72b": 72}
+
 MODELS = {"demo-general-7b": 0.45, "demo-medical-7b": 0.55, "demo-large-72b": 0.75}
 LETTERS = "ABCDE"
 
@@ -100,7 +103,7 @@ def main():
                 if model == "demo-general-7b" and rng.random() < 0.05:
                     continue  # no reply at all: a `missing` record
                 out = reply(rng, it, model, p)
-                f.write(json.dumps({"item_id": f"mcq-{row['index']}", "model": model, "output": out}, ensure_ascii=False) + "\n")
+                f.write(json.dumps({"item_id": f"mcq-{row['index']}", "model": model, "output": out, "meta": {"size": SIZES[model]}}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
