@@ -21,6 +21,13 @@ export class Rng {
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
   }
 
+  /** A generator at a given raw xoshiro128** state (for checking against the reference stream). */
+  static fromState(state: readonly [number, number, number, number]): Rng {
+    const r = new Rng(0);
+    for (let i = 0; i < 4; i++) r.s[i] = state[i]! | 0;
+    return r;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
     const s = this.s;
