@@ -4,7 +4,7 @@ import { readItems, readResponses } from '../io/records.ts';
 import { writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
 import { progressReporter } from '../judges/progress.ts';
-import { DEFAULT_CACHE_DIR, estimateJudge, loadRubric, renderJudgeMarkdown, runJudge, type JudgeConfig, type JudgeProgress } from '../judges/index.ts';
+import { DEFAULT_CACHE_DIR, estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge, type JudgeConfig, type JudgeProgress } from '../judges/index.ts';
 import { emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -79,13 +79,7 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
 
   if (o.dryRun) {
     const est = await estimateJudge(base);
-    emit({ dry_run: true, ...est }, o.json, () =>
-      [
-        `dry run (nothing sent): ${est.judgments} judgments, ${est.calls} calls${est.cached ? ` (${est.cached} more already cached)` : ''}${est.invalid_input ? `, ${est.invalid_input} without the inputs they need` : ''}${est.batch ? ', through the Batch API' : ''}`,
-        `estimated tokens: ${est.tokens.input} input, ${est.tokens.output} output (input ≈ characters / 4; output = ${judge.kind === 'llm' ? 'expected output tokens or max tokens per call' : 'none'})`,
-        `estimated cost: $${est.cost_usd.toFixed(4)}`,
-      ].join('\n'),
-    );
+    emit({ dry_run: true, ...est }, o.json, () => renderJudgeEstimate(est));
     return;
   }
 

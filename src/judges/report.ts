@@ -1,6 +1,7 @@
 import type { Estimate } from '../schema/common.ts';
 import type { JudgeSummary } from './summary.ts';
 import { criterionScale, type LoadedRubric } from './rubric.ts';
+import type { JudgeEstimate } from './rubric-judge.ts';
 
 function est(e: Estimate, digits: number): string {
   if (e.value === null) return '–';
@@ -51,4 +52,13 @@ export function renderJudgeMarkdown(summary: JudgeSummary, lr: LoadedRubric): st
   );
   lines.push(`Judge spend: ${summary.requests} requests, ${summary.tokens.input} input and ${summary.tokens.output} output tokens, $${summary.cost_usd.toFixed(4)}.`, '');
   return lines.join('\n');
+}
+
+/** The dry-run estimate as a few lines for people (nothing has been sent when this is shown). */
+export function renderJudgeEstimate(est: JudgeEstimate): string {
+  return [
+    `dry run (nothing sent): ${est.judgments} judgments, ${est.calls} calls${est.cached ? ` (${est.cached} more already cached)` : ''}${est.invalid_input ? `, ${est.invalid_input} without the inputs they need` : ''}${est.batch ? ', through the Batch API' : ''}`,
+    `estimated tokens: ${est.tokens.input} input, ${est.tokens.output} output (input ≈ characters / 4; output = expected output tokens, else max tokens, per call)`,
+    `estimated cost: $${est.cost_usd.toFixed(4)}`,
+  ].join('\n');
 }

@@ -125,10 +125,21 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     }
     // A stage that reads another stage's outputs depends on that stage's key too.
     const upstream: Record<string, string | null> = {};
+    let waiting: string | undefined;
     for (const dep of stageDependencies(stage)) {
-      const st = manifest.stages[dep] ?? (opts.only ? previous?.stages[dep] : undefined);
-      if (!st || st.status !== 'done') throw new InputError(`stage "${stage.name}" reads stage "${dep}", which must come earlier in the experiment and finish`, { file: exp.path });
+      const st = manifest.stages[dep] ?? (opts.only || ctx.dryRun ? previous?.stages[dep] : undefined);
+      if (!st || st.status !== 'done') {
+        waiting = dep;
+        break;
+      }
       upstream[dep] = st.key;
+    }
+    if (waiting !== undefined) {
+      if (ctx.dryRun) {
+        log(`[${stage.name}] dry run: not estimated, it reads the outputs of stage "${waiting}" (no calls of its own)`);
+        continue;
+      }
+      throw new InputError(`stage "${stage.name}" reads stage "${waiting}", which must come earlier in the experiment and finish`, { file: exp.path });
     }
     const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), upstream, seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
     const prev = previous?.stages[stage.name];

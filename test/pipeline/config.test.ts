@@ -53,3 +53,36 @@ describe('experiment configs', () => {
     expect((await failure(await cfg('e.json', '{"id": '))).message).toMatch(/malformed JSON/);
   });
 });
+
+describe('the shipped experiments', () => {
+  const dir = new URL('../../experiments/', import.meta.url).pathname;
+
+  it('every experiments/*.yaml is a valid config whose input files exist', async () => {
+    const { readdir, access } = await import('node:fs/promises');
+    const { stageInputs } = await import('../../src/pipeline/run.ts');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml'));
+    expect(files).toContain('default.yaml');
+    for (const f of files) {
+      const e = await loadExperiment(join(dir, f));
+      for (const s of e.config.stages) for (const input of stageInputs(s, e.dir)) await access(input);
+    }
+  });
+
+  it('the live-judge experiment estimates its calls and cost offline, without a key, sending nothing', async () => {
+    const { runExperiment } = await import('../../src/pipeline/run.ts');
+    const lines: string[] = [];
+    const saved = process.env.DEEPSEEK_API_KEY;
+    delete process.env.DEEPSEEK_API_KEY;
+    try {
+      const out = await mkdtemp(join(tmpdir(), 'jk-dry-'));
+      const res = await runExperiment(join(dir, 'sottana-deepseek.yaml'), { reportsDir: out, cacheDir: join(out, 'cache'), dryRun: true, log: (m) => lines.push(m) });
+      expect(res.ran).toEqual([]);
+      const text = lines.join('\n');
+      expect(text).toMatch(/\[judge-deepseek\] dry run \(nothing sent\): 400 judgments, 800 calls/);
+      expect(text).toMatch(/estimated cost: \$\d+\.\d{4}/);
+      expect(text).toMatch(/\[judges-vs-humans\] dry run: not estimated/);
+    } finally {
+      if (saved !== undefined) process.env.DEEPSEEK_API_KEY = saved;
+    }
+  });
+});

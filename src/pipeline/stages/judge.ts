@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { JudgeStage } from '../../schema/experiment.ts';
 import { readItems, readResponses } from '../../io/records.ts';
 import { writeJsonAtomic, writeJsonlAtomic } from '../../io/atomic.ts';
-import { estimateJudge, loadRubric, renderJudgeMarkdown, runJudge } from '../../judges/index.ts';
+import { estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge } from '../../judges/index.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { resolveFrom } from '../config.ts';
 import { outName, type StageContext, type StageOutcome } from '../stage.ts';
@@ -31,7 +31,7 @@ export async function runJudgeStage(stage: z.infer<typeof JudgeStage>, ctx: Stag
   };
   if (ctx.dryRun) {
     const est = await estimateJudge(base);
-    return { outputs: [], counts: {}, cost_usd: 0, markdown: `[${stage.name}] dry run (nothing sent): ${JSON.stringify(est)}` };
+    return { outputs: [], counts: {}, cost_usd: 0, markdown: `[${stage.name}] ${renderJudgeEstimate(est)}` };
   }
   const progress = progressReporter(stage.name);
   let result;
