@@ -57,6 +57,7 @@ export function stageInputs(stage: Stage, configDir: string): string[] {
 /** Earlier stages of the same run whose outputs a stage reads. */
 export function stageDependencies(stage: Stage): string[] {
   if (stage.kind === 'tuning') return stage.candidates.flatMap((c) => (typeof c === 'object' && 'stage' in c ? [c.stage] : []));
+  if (stage.kind === 'agreement' && stage.judge_stage) return [stage.judge_stage.stage];
   return [];
 }
 

@@ -64,6 +64,14 @@ export const AgreementStage = StageBase.extend({
   dimensions: z.array(z.string()).optional(),
   /** Values that record a failed rating (e.g. `garbage`): left out and counted, never a category. */
   failure_values: z.array(z.string()).optional(),
+  /**
+   * Adds the judgments of an earlier judge stage of this run as a rater (each criterion a
+   * dimension, named `dimension_prefix` + key; a failed judgment is a failed rating, counted),
+   * and validates that judge against the humans in `labels`.
+   */
+  judge_stage: z
+    .object({ stage: z.string().min(1), name: z.string().min(1).optional(), dimension_prefix: z.string().optional() })
+    .optional(),
 });
 
 export const WinrateStage = StageBase.extend({

@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { AgreementStage } from '../../schema/experiment.ts';
 import { readLabels } from '../../io/records.ts';
+import { readJudgments } from '../../io/judgments.ts';
+import { judgmentsToLabels } from '../../studies/tuning.ts';
+import type { HumanLabel } from '../../schema/index.ts';
 import { InputError } from '../../io/errors.ts';
 import { writeJsonAtomic } from '../../io/atomic.ts';
 import { DEFAULT_FAILURE_VALUES, runAgreement } from '../../studies/validation.ts';
@@ -13,8 +16,15 @@ import { outName, type StageContext, type StageOutcome } from '../stage.ts';
 export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, ctx: StageContext): Promise<StageOutcome> {
   const file = resolveFrom(ctx.configDir, stage.labels);
   let labels = await readLabels(file, stage.columns);
+  let judge = stage.judge;
+  if (stage.judge_stage) {
+    const added = await judgeStageLabels(stage.judge_stage, ctx.runDir);
+    if (labels.some((l) => l.rater === added.name)) throw new InputError(`stage "${stage.name}": the labels already have a rater "${added.name}"; name the judge with judge_stage.name`, { file });
+    labels = [...labels, ...added.labels];
+    judge ??= added.name;
+  }
   const raters = new Set(labels.map((l) => l.rater));
-  for (const r of [...(stage.judge ? [stage.judge] : []), ...(stage.raters ?? []), ...stage.exclude_raters]) {
+  for (const r of [...(judge ? [judge] : []), ...(stage.raters ?? []), ...stage.exclude_raters]) {
     if (!raters.has(r)) throw new InputError(`stage "${stage.name}": no rater "${r}" in the labels (raters: ${[...raters].sort().join(', ')})`, { file });
   }
   if (stage.dimensions) {
@@ -28,7 +38,7 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
     seed: ctx.seed,
     resamples: ctx.resamples,
     excludeRaters: stage.exclude_raters,
-    ...(stage.judge ? { judge: stage.judge } : {}),
+    ...(judge ? { judge } : {}),
     ...(stage.epsilon !== undefined ? { epsilon: stage.epsilon } : {}),
     ...(stage.raters ? { raters: stage.raters } : {}),
     ...(stage.failure_values ? { failureValues: stage.failure_values } : {}),
@@ -43,4 +53,21 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
     else counts.ok! += 1;
   }
   return { outputs: [json], counts, cost_usd: 0, markdown: renderAgreementMarkdown(result, stage.title ?? 'Agreement') };
+}
+
+/**
+ * An earlier judge stage's judgments as labels of one rater: each criterion a dimension; a failed
+ * judgment gives one failed rating (its status) per criterion, which the study counts apart.
+ */
+async function judgeStageLabels(ref: { stage: string; name?: string | undefined; dimension_prefix?: string | undefined }, runDir: string): Promise<{ name: string; labels: HumanLabel[] }> {
+  const judgments = await readJudgments(join(runDir, `${ref.stage}.judgments.jsonl`));
+  const name = ref.name ?? judgments[0]?.judge.model ?? ref.stage;
+  const prefix = ref.dimension_prefix ?? '';
+  const { labels } = judgmentsToLabels(judgments, { rater: name, dimensionPrefix: prefix });
+  const keys = [...new Set(judgments.flatMap((j) => (j.status === 'ok' ? Object.keys(j.scores) : [])))];
+  for (const j of judgments) {
+    if (j.status === 'ok') continue;
+    for (const k of keys) labels.push({ item_id: j.item_id, rater: name, value: j.status, dimension: prefix + k, model: j.model });
+  }
+  return { name, labels };
 }
