@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -26,8 +27,13 @@ export function register(program: Command): void {
     .option('--json', 'print the manifest as JSON')
     .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean }) => {
       const ac = new AbortController();
-      const onSigint = (): void => ac.abort();
-      process.once('SIGINT', onSigint);
+      setMaxListeners(0, ac.signal);
+      // The first Ctrl-C stops after the calls in flight; a second one stops at once.
+      const onSigint = (): void => {
+        if (ac.signal.aborted) process.exit(130);
+        ac.abort();
+      };
+      process.on('SIGINT', onSigint);
       try {
         const res = await runExperiment(experiment ?? defaultExperimentPath(), {
           reportsDir: o.out,
@@ -46,6 +52,10 @@ export function register(program: Command): void {
           if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');
         });
+      } catch (err) {
+        if (!ac.signal.aborted) throw err;
+        process.stderr.write('judgekit: interrupted; finished stages and every finished judgment are saved (manifest, judge cache): run the same command again to resume without paying twice\n');
+        process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSigint);
       }
