@@ -5,10 +5,8 @@ import { readLabels } from '../io/records.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
 import { DEFAULT_FAILURE_VALUES, runAgreement, type Level } from '../studies/validation.ts';
 import { renderAgreementMarkdown } from '../studies/validation-report.ts';
-import { emit, numberOption } from './output.ts';
+import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
 
-const LEVELS: Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
-const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
 interface AgreeOptions {
   itemCol: string;
@@ -49,7 +47,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write agreement.json and agreement.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: AgreeOptions) => {
-      if (!LEVELS.includes(o.level as Level)) throw new InputError(`option --level takes one of ${LEVELS.join(', ')}, not "${o.level}"`);
+      choiceOption('level', o.level, LEVELS);
       const epsilon = numberOption('epsilon', o.epsilon, { min: 0, max: 1 })!;
       const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
@@ -60,9 +58,9 @@ export function register(program: Command): void {
         epsilon,
         seed,
         resamples,
-        raters: list(o.raters),
-        excludeRaters: list(o.excludeRaters),
-        failureValues: o.failureValues === undefined ? undefined : list(o.failureValues),
+        raters: listOption(o.raters),
+        excludeRaters: listOption(o.excludeRaters),
+        failureValues: o.failureValues === undefined ? undefined : listOption(o.failureValues),
       });
       const title = o.judge ? `Agreement and judge validation: ${o.judge} (${file})` : `Agreement (${file})`;
       const md = () => renderAgreementMarkdown(result, title);

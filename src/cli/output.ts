@@ -16,3 +16,17 @@ export function numberOption(name: string, value: string | undefined, opts: { in
   }
   return n;
 }
+
+/** Checks an option against its allowed values, or fails with a user error naming them. */
+export function choiceOption<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`option --${name} takes ${allowed.join(', ')}, not "${value}"`);
+  return value as T;
+}
+
+/** A comma-separated option as a list (blank entries dropped). */
+export function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+/** The measurement levels of the agreement statistics. */
+export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;

@@ -7,10 +7,8 @@ import { loadRubric } from '../judges/rubric.ts';
 import { runTuning, TUNING_STATISTICS, type SplitSpec, type TuningStatistic } from '../studies/tuning.ts';
 import { renderTuningMarkdown } from '../studies/tuning-report.ts';
 import type { Level } from '../studies/validation.ts';
-import { emit, numberOption } from './output.ts';
+import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
 
-const LEVELS: Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
-const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
 interface TuneOptions {
   candidates: string;
@@ -59,7 +57,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write tuning.json and tuning.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: TuneOptions) => {
-      if (!LEVELS.includes(o.level as Level)) throw new InputError(`option --level takes one of ${LEVELS.join(', ')}, not "${o.level}"`);
+      choiceOption('level', o.level, LEVELS);
       if (o.statistic !== undefined && !TUNING_STATISTICS.includes(o.statistic as TuningStatistic)) throw new InputError(`option --statistic takes one of ${TUNING_STATISTICS.join(', ')}, not "${o.statistic}"`);
       let split: SplitSpec;
       if (o.split === 'holdout') split = { method: 'holdout', test_fraction: numberOption('test-fraction', o.testFraction, { min: 0, max: 1 })! };
@@ -67,15 +65,15 @@ export function register(program: Command): void {
       else throw new InputError(`option --split takes holdout or kfold, not "${o.split}"`);
       const labels = await readLabels(file, { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol });
       const result = runTuning(labels, {
-        candidates: list(o.candidates) ?? [],
-        humans: list(o.humans) ?? [],
+        candidates: listOption(o.candidates) ?? [],
+        humans: listOption(o.humans) ?? [],
         level: o.level as Level,
         split,
         seed: numberOption('seed', o.seed, { int: true, min: 0 })!,
         resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!,
         correlationThreshold: numberOption('correlation-threshold', o.correlationThreshold, { min: 0, max: 1 })!,
         ...(o.statistic ? { statistic: o.statistic as TuningStatistic } : {}),
-        ...(o.failureValues !== undefined ? { failureValues: list(o.failureValues) } : {}),
+        ...(o.failureValues !== undefined ? { failureValues: listOption(o.failureValues) } : {}),
         ...(o.rubric ? { rubric: (await loadRubric(o.rubric)).rubric } : {}),
       });
       const md = () => renderTuningMarkdown(result, `Rubric tuning (${file})`);

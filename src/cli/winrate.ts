@@ -9,12 +9,7 @@ import { itemsForWinRatio, itemsForWinRatioDifference } from '../stats/power.ts'
 import { pairsFromScores } from '../studies/pairs-from-scores.ts';
 import { addMajorityRater, runWinrate, type MajorityReport } from '../studies/winrate.ts';
 import { renderWinrateMarkdown } from '../studies/winrate-report.ts';
-import { emit, numberOption } from './output.ts';
-
-function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`option --${name} takes ${allowed.join(' or ')}, not "${value}"`);
-  return value as T;
-}
+import { choiceOption, emit, numberOption } from './output.ts';
 
 interface WinrateCliOptions {
   compare?: string[];
@@ -52,8 +47,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write winrate.json and winrate.md there')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: WinrateCliOptions) => {
-      const ties = choice('ties', o.ties, ['half', 'drop'] as const);
-      const bt = o.bt === undefined ? undefined : choice('bt', o.bt, ['half', 'davidson'] as const);
+      const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
+      const bt = o.bt === undefined ? undefined : choiceOption('bt', o.bt, ['half', 'davidson'] as const);
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
       const seed = numberOption('seed', o.seed, { int: true })!;
       if (o.compare && o.compare.length !== 2) throw new InputError(`option --compare takes two raters, not ${o.compare.length}`);
@@ -107,7 +102,7 @@ export function register(program: Command): void {
     .option('--power <p>', 'power 1 − β', '0.8')
     .option('--json', 'print the result as JSON')
     .action((o: { winRatio: string; vs?: string; tieRate: string; ties: string; alpha: string; power: string; json?: boolean }) => {
-      const ties = choice('ties', o.ties, ['half', 'drop'] as const);
+      const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
       const common = {
         tie_rate: numberOption('tie-rate', o.tieRate, { min: 0, max: 0.999 })!,
         alpha: numberOption('alpha', o.alpha, { min: 1e-9, max: 0.5 })!,

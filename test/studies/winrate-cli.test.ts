@@ -55,7 +55,7 @@ describe('judgekit winrate (CLI)', () => {
     expect(r.stderr.trim()).toBe(`judgekit: ${bad}:3: field "winner": winner must be A, B or tie, not "maybe"`);
     const r2 = spawnSync('node', [bin, 'winrate', csv, '--ties', 'third'], { encoding: 'utf8' });
     expect(r2.status).toBe(2);
-    expect(r2.stderr).toContain('--ties takes half or drop');
+    expect(r2.stderr).toContain('--ties takes half, drop');
   });
 
   it('plans a study size', () => {
