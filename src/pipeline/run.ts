@@ -112,6 +112,13 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     log,
   };
 
+  // Several stages often read the same file (the default experiment reads the PandaLM labels three times): hash it once.
+  const hashes = new Map<string, Promise<{ sha256: string; bytes: number }>>();
+  const hashOnce = (f: string): Promise<{ sha256: string; bytes: number }> => {
+    let h = hashes.get(f);
+    if (!h) hashes.set(f, (h = hashFile(f)));
+    return h;
+  };
   const skipped: string[] = [];
   const ran: string[] = [];
   const sections: { stage: Stage; markdown: string }[] = [];
@@ -122,7 +129,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const inputs = [];
     for (const f of stageInputs(stage, exp.dir)) {
       if (!(await exists(f))) throw new InputError(`stage "${stage.name}": input file not found: ${f}`, { file: exp.path });
-      inputs.push({ path: relative(process.cwd(), f) || f, ...(await hashFile(f)) });
+      inputs.push({ path: relative(process.cwd(), f) || f, ...(await hashOnce(f)) });
     }
     // A stage that reads another stage's outputs depends on that stage's key too.
     const upstream: Record<string, string | null> = {};

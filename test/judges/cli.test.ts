@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { candidateOf, OpenAIServer } from '../helpers/openai-server.ts';
+import { spawnJudgekit, traceableJudgeFixture, type CliRun } from '../helpers/cli.ts';
 
 const ROOT = resolve('.');
 const FIX = join(ROOT, 'test/fixtures/judge');
@@ -23,20 +23,8 @@ beforeEach(() => {
   server.latency_ms = 0;
 });
 
-interface Run {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/judgekit.js'), 'judge', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
-  return { child, done };
-}
+/** `judgekit judge ARGS` from the project root. */
+const cli = (args: string[], env: Record<string, string> = {}): CliRun => spawnJudgekit(['judge', ...args], { cwd: ROOT, env });
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'jk-cli-'));
 
@@ -47,19 +35,7 @@ function allFiles(dir: string): string[] {
   });
 }
 
-/** n items × 2 models, each response naming itself so requests can be traced back to units. */
-function bigFixture(n: number): { items: string; responses: string } {
-  const dir = tmp();
-  const items: string[] = [];
-  const resp: string[] = [];
-  for (let i = 0; i < n; i++) {
-    items.push(JSON.stringify({ id: `q${i}`, format: 'open', question: `Question ${i}?`, reference: `Ref ${i}`, visual_description: `Description ${i}` }));
-    for (const m of ['ma', 'mb']) resp.push(JSON.stringify({ item_id: `q${i}`, model: m, output: `Reasoning: step.\nAnswer: unit ${m}/q${i}` }));
-  }
-  writeFileSync(join(dir, 'items.jsonl'), items.join('\n') + '\n');
-  writeFileSync(join(dir, 'responses.jsonl'), resp.join('\n') + '\n');
-  return { items: join(dir, 'items.jsonl'), responses: join(dir, 'responses.jsonl') };
-}
+const bigFixture = (n: number): { items: string; responses: string } => traceableJudgeFixture(tmp(), n);
 
 function unitOf(req: Parameters<typeof candidateOf>[0]): string {
   return candidateOf(req)!.replace(/^unit /, '');

@@ -1,11 +1,11 @@
 // `judgekit run` killed (SIGKILL) or interrupted (SIGINT) in the middle of a judge stage, then run
 // again: no finished judgment is lost, none is paid for twice, and the run completes.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIServer, autoVerdict, candidateOf } from '../helpers/openai-server.ts';
+import { spawnJudgekit, traceableJudgeFixture } from '../helpers/cli.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let server: OpenAIServer;
@@ -16,26 +16,9 @@ afterAll(async () => {
   await server.close();
 });
 
-function jk(cwd: string, args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/judgekit.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
-  return { child, done };
-}
-
 function workspace(n: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'jk-int-'));
-  const items: string[] = [];
-  const resp: string[] = [];
-  for (let i = 0; i < n; i++) {
-    items.push(JSON.stringify({ id: `q${i}`, format: 'open', question: `Question ${i}?`, reference: `Ref ${i}`, visual_description: `Description ${i}` }));
-    for (const m of ['ma', 'mb']) resp.push(JSON.stringify({ item_id: `q${i}`, model: m, output: `Reasoning: step.\nAnswer: unit ${m}/q${i}` }));
-  }
-  writeFileSync(join(dir, 'items.jsonl'), items.join('\n') + '\n');
-  writeFileSync(join(dir, 'responses.jsonl'), resp.join('\n') + '\n');
+  traceableJudgeFixture(dir, n);
   writeFileSync(
     join(dir, 'exp.yaml'),
     [
@@ -62,7 +45,7 @@ describe('interrupting judgekit run', () => {
     it(`${signal} in the middle of a judge stage, then a rerun: nothing lost, nothing paid twice`, async () => {
       const dir = workspace(40); // 80 judgments, one call each under the Med-CMR rubric
       server.reset();
-      const first = jk(dir, args);
+      const first = spawnJudgekit(args, { cwd: dir });
       while (server.chatRequests().length < 25) await new Promise((r) => setTimeout(r, 10));
       first.child.kill(signal);
       const stopped = await first.done;
@@ -75,7 +58,7 @@ describe('interrupting judgekit run', () => {
       // be asked again. Everything recorded as finished must not be.
       const askedBefore = new Set(unitsAsked());
       server.reset();
-      const second = await jk(dir, args).done;
+      const second = await spawnJudgekit(args, { cwd: dir }).done;
       expect(second.code).toBe(0);
       const again = unitsAsked();
       expect(new Set(again).size).toBe(again.length); // none asked twice in the rerun

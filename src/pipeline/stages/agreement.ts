@@ -7,7 +7,7 @@ import { judgmentsToLabels } from '../../studies/tuning.ts';
 import type { HumanLabel } from '../../schema/index.ts';
 import { InputError } from '../../io/errors.ts';
 import { writeJsonAtomic } from '../../io/atomic.ts';
-import { DEFAULT_FAILURE_VALUES, runAgreement } from '../../studies/validation.ts';
+import { runAgreement } from '../../studies/validation.ts';
 import { renderAgreementMarkdown } from '../../studies/validation-report.ts';
 import { resolveFrom } from '../config.ts';
 import { outName, type StageContext, type StageOutcome } from '../stage.ts';
@@ -45,13 +45,9 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
   });
   const json = outName(stage, 'json');
   await writeJsonAtomic(join(ctx.runDir, json), result);
-  const counts: Record<string, number> = { ok: 0 };
-  const failureValues = new Set(stage.failure_values ?? DEFAULT_FAILURE_VALUES);
-  for (const l of labels) {
-    if (stage.exclude_raters.includes(l.rater)) continue;
-    if (typeof l.value === 'string' && failureValues.has(l.value)) counts.parse_error = (counts.parse_error ?? 0) + 1;
-    else counts.ok! += 1;
-  }
+  // The study counts failed ratings per rater (left out of every statistic); the manifest sums them.
+  const failed = Object.values(result.failures).reduce((a, b) => a + b, 0);
+  const counts: Record<string, number> = { ok: result.n_ratings, ...(failed ? { parse_error: failed } : {}) };
   return { outputs: [json], counts, cost_usd: 0, markdown: renderAgreementMarkdown(result, stage.title ?? 'Agreement') };
 }
 
