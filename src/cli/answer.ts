@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { AnswerStage } from '../schema/experiment.ts';
 import { estimateAnswers } from '../studies/answer.ts';
 import { answerStageInputs, runAnswerStage } from '../pipeline/stages/answer.ts';
-import { choiceOption, emit } from './output.ts';
+import { choiceOption, emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
 
@@ -15,6 +15,7 @@ interface AnswerCliOptions extends EndpointCliOptions {
   ledger?: string;
   only?: string;
   imageRoot?: string;
+  maxImageMb?: string;
   cacheDir: string;
   cache: boolean;
   dryRun?: boolean;
@@ -34,7 +35,8 @@ export function register(program: Command): void {
     .option('--ledger <file>', 'every call with its status, tokens and cost (default: <out>.ledger.jsonl)')
     .option('--only <format>', 'ask only mcq or only open items');
   addEndpointOptions(cmd, { model: 'model id at the endpoint (required)' })
-    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory)')
+    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory); no image outside it is ever read')
+    .option('--max-image-mb <mb>', 'images larger than this are not sent; their units are invalid_input (default 5)')
     .option('--cache-dir <dir>', 'cache directory', '.judgekit-cache')
     .option('--no-cache', 'neither read nor write the cache')
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
@@ -48,6 +50,7 @@ export function register(program: Command): void {
         model_name: o.name,
         only: o.only === undefined ? undefined : choiceOption('only', o.only, ['mcq', 'open'] as const),
         image_root: o.imageRoot,
+        max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }),
       });
       const cacheDir = o.cache ? o.cacheDir : null;
       if (o.dryRun) {
@@ -72,7 +75,7 @@ export function register(program: Command): void {
           [
             `Wrote ${res.responses} response(s) of ${res.fingerprint.model} to ${o.out}; ledger ${ledger}.`,
             `  ${Object.entries(res.counts).map(([k, v]) => `${k}=${v}`).join(' ')}; ${res.spend.requests} request(s), $${res.spend.cost_usd.toFixed(4)}.`,
-            ...(res.counts.invalid_input ? [`  ${res.counts.invalid_input} item(s) not asked: image file not found (see the ledger; set --image-root, or --no-images for text only).`] : []),
+            ...(res.counts.invalid_input ? [`  ${res.counts.invalid_input} item(s) not asked: image refused (missing, outside --image-root, not an image, or over --max-image-mb; see the ledger), or use --no-images for text only.`] : []),
             ...(res.counts.api_error ? [`  ${res.counts.api_error} call(s) failed and were not written; run the command again to retry them (finished ones come from the cache).`] : []),
           ].join('\n'),
         );

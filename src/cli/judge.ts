@@ -24,6 +24,7 @@ interface JudgeCliOptions extends EndpointCliOptions {
   judgeName?: string;
   maxRepairs?: string;
   imageRoot?: string;
+  maxImageMb?: string;
   bootstrap?: string;
 }
 
@@ -46,7 +47,8 @@ export function register(program: Command): void {
     .option('--replay <file>', 'replay recorded verdicts (JSONL) instead of calling a judge')
     .option('--judge-name <name>', 'name of the recorded judge for --replay (default: the file name)')
     .option('--max-repairs <n>', 'repair requests for an unreadable verdict (default 2)')
-    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory)')
+    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory); no image outside it is ever read')
+    .option('--max-image-mb <mb>', 'images larger than this are not sent; their units are invalid_input (default 5)')
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals (default 1000)')
     .action(async (o: JudgeCliOptions) => {
       await judgeCommand(o);
@@ -69,7 +71,7 @@ function judgeConfig(o: JudgeCliOptions): Record<string, unknown> {
 }
 
 async function judgeCommand(o: JudgeCliOptions): Promise<void> {
-  const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot });
+  const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }) });
   const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
   // `--cache-dir` names the judge cache itself (a run keeps it in <cache>/judge).

@@ -75,3 +75,8 @@ const REF_SUFFIX = { items: 'items.jsonl', responses: 'responses.jsonl' } as con
 export function resolveInput(ctx: Pick<StageContext, 'configDir' | 'runDir'>, ref: InputRef, field: keyof typeof REF_SUFFIX): string {
   return typeof ref === 'string' ? resolveFrom(ctx.configDir, ref) : join(ctx.runDir, outName({ name: ref.stage }, REF_SUFFIX[field]));
 }
+
+/** A stage's `max_image_mb` as the byte cap the image reader takes (unset: its default). */
+export function imageCapBytes(mb: number | undefined): { maxImageBytes?: number } {
+  return mb === undefined ? {} : { maxImageBytes: Math.round(mb * 1024 * 1024) };
+}

@@ -57,8 +57,10 @@ export const JudgeStage = StageBase.extend({
   kind: z.literal('judge'),
   items: InputRef,
   responses: InputRef,
-  /** Folder the items' image paths are relative to (default: the items file's folder). */
+  /** Folder the items' image paths are relative to (default: the items file's folder); no image outside it is read. */
   image_root: Path.optional(),
+  /** Images larger than this are not sent; their units are invalid_input (default 5). */
+  max_image_mb: z.number().min(0.001).max(1024).optional(),
   rubric: Path,
   judge: JudgeStageJudge,
 });
@@ -211,7 +213,10 @@ export const AnswerStage = StageBase.extend({
   model_name: z.string().min(1).optional(),
   /** Ask only the MCQ or only the open-ended items. */
   only: z.enum(['mcq', 'open']).optional(),
+  /** Folder the items' image paths are relative to (default: the items file's folder); no image outside it is read. */
   image_root: Path.optional(),
+  /** Images larger than this are not sent; their units are invalid_input (default 5). */
+  max_image_mb: z.number().min(0.001).max(1024).optional(),
 });
 
 /** The other form of each item, linked by pair_id: `<name>.items.jsonl`. */

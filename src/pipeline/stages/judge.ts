@@ -5,7 +5,7 @@ import { readItems, readResponses } from '../../io/records.ts';
 import { loadRubric, renderJudgeMarkdown, runJudge, type LoadedRubric, type RunJudgeOptions } from '../../judges/index.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { resolveFrom } from '../config.ts';
-import { resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
+import { imageCapBytes, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
 
 /** What a judge stage judges, read from its files: shared by the stage and its dry-run estimate. */
 export async function judgeStageInputs(stage: z.infer<typeof JudgeStage>, ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>, cacheDir: string | null): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
@@ -22,6 +22,7 @@ export async function judgeStageInputs(stage: z.infer<typeof JudgeStage>, ctx: P
     cacheDir,
     seed: ctx.seed,
     resamples: ctx.resamples,
+    ...imageCapBytes(stage.max_image_mb),
     imageRoot: stage.image_root !== undefined ? resolveFrom(ctx.configDir, stage.image_root) : dirname(itemsPath),
   };
 }
