@@ -103,6 +103,27 @@ describe('stages that read stages, end to end', () => {
     expect(a.judge_validation.humans).toEqual(['h1', 'h2']);
   });
 
+  it('a reformulate stage feeds a judge stage (items: {stage}): the same judge.json as the shipped open forms give', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jk-e2e-reform-'));
+    await writeFile(
+      join(dir, 'exp.yaml'),
+      [
+        'id: reform',
+        'seed: 7',
+        'bootstrap: 100',
+        'stages:',
+        `  - { name: open, kind: reformulate, to: open, items: ${root}data/medcmr-sample/cmed.copy.mcq_cate.cleaned.json }`,
+        `  - { name: judge, kind: judge, items: { stage: open }, responses: ${FIX}/open-responses.jsonl, rubric: ${root}rubrics/medcmr-v1.yaml, judge: { kind: replay, name: demo-judge, verdicts: ${FIX}/verdicts.jsonl } }`,
+        '',
+      ].join('\n'),
+    );
+    const res = await runExperiment(join(dir, 'exp.yaml'), { reportsDir: join(dir, 'reports'), log: () => {} });
+    expect(res.manifest.stages.open!.counts).toEqual({ ok: 40 });
+    // `judgekit reformulate --to open` of the sample is data/reformulation-sample/open.jsonl, byte for byte
+    expect(await readFile(join(res.runDir, 'open.items.jsonl'), 'utf8')).toBe(await readFile(join(root, 'data/reformulation-sample/open.jsonl'), 'utf8'));
+    expect(await readFile(join(res.runDir, 'judge.json'), 'utf8')).toBe(await readFile(join(runDir, 'judge.json'), 'utf8'));
+  }, 60_000);
+
   it('a stage that reads a judge stage with no ok judgment names that stage and its counts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jk-e2e-fail-'));
     await cp(FIX, dir, { recursive: true });
