@@ -151,6 +151,34 @@ describe('judgekit run --dry-run and strict options', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
+  it('--dry-run estimates pairwise and answer stages from their inputs, offline', async () => {
+    const { planExperiment } = await import('../../src/pipeline/plan.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'jk-e2e-dry2-'));
+    const ep = '{ base_url: "http://127.0.0.1:9/v1", model: m, supports_images: false, expected_output_tokens: 100, price: { input_per_m: 1, output_per_m: 2 } }';
+    await writeFile(
+      join(dir, 'exp.yaml'),
+      [
+        'id: dry',
+        'stages:',
+        `  - { name: ask, kind: answer, items: ${root}data/reformulation-sample/open.jsonl, endpoint: ${ep} }`,
+        `  - { name: pairs, kind: pairwise, items: ${root}data/reformulation-sample/open.jsonl, responses: ${FIX}/open-responses.jsonl, endpoint: ${ep} }`,
+        `  - { name: judged, kind: judge, items: ${root}data/reformulation-sample/open.jsonl, responses: { stage: ask }, rubric: ${root}rubrics/medcmr-v1.yaml, judge: { kind: llm, endpoint: ${ep} } }`,
+        '',
+      ].join('\n'),
+    );
+    const plan = await planExperiment(join(dir, 'exp.yaml'), { reportsDir: join(dir, 'reports'), cacheDir: join(dir, 'cache') });
+    // 40 items, one call each; 40 items × 3 model pairs × 2 answer orders
+    const [ask, pairs, judged] = plan.stages;
+    expect(ask!.estimate).toMatchObject({ calls: 40, cached: 0, output_tokens: 40 * 100 });
+    expect(pairs!.estimate).toMatchObject({ calls: 240, cached: 0, output_tokens: 240 * 100 });
+    for (const e of [ask!.estimate, pairs!.estimate]) expect(e.cost_usd).toBeCloseTo((e.input_tokens! * 1 + e.output_tokens! * 2) / 1e6, 12);
+    // its responses come from the answer stage, which has not run: not estimated, and said so
+    expect(judged!.estimate).toMatchObject({ calls: null, cost_usd: null });
+    expect(judged!.estimate.note).toMatch(/stage "ask"/);
+    expect(plan.total.calls).toBe(280);
+    expect(await readdir(dir)).toEqual(['exp.yaml']);
+  });
+
   it('an unknown --stage name and an unknown config key exit 2 with one line naming them', async () => {
     const r = await spawnJudgekit(['run', join(FIX, 'e2e.yaml'), '--stage', 'mcq,nosuch', '--dry-run']).done;
     expect(r.code).toBe(2);
