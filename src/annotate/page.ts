@@ -169,10 +169,11 @@ export const APP_JS = `(() => {
     try { await api('POST', '/api/skip', { unit: cur.unit, reason }); await load(); } catch (e) { message(e.message, true); } finally { busy = false; }
   }
   document.addEventListener('keydown', (ev) => {
-    if (!cur || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const k = ev.key.toLowerCase();
-    if (k === 'enter') { ev.preventDefault(); send(); return; }
     if (k === 'u') { doUndo(); return; }
+    if (!cur) return;
+    if (k === 'enter') { ev.preventDefault(); send(); return; }
     if (k === 's') { doSkip(); return; }
     if (k === 'arrowdown') { focus = Math.min(focus + 1, cur.dimensions.length - 1); render(); ev.preventDefault(); return; }
     if (k === 'arrowup') { focus = Math.max(focus - 1, 0); render(); ev.preventDefault(); return; }

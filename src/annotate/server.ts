@@ -103,6 +103,10 @@ export class AnnotateServer {
         return sendText(res, 200, APP_HTML, 'text/html; charset=utf-8');
       case 'GET /app.js':
         return sendText(res, 200, APP_JS, 'text/javascript; charset=utf-8');
+      case 'GET /favicon.ico':
+        res.writeHead(204, SECURITY_HEADERS);
+        res.end();
+        return;
       case 'GET /app.css':
         return sendText(res, 200, APP_CSS, 'text/css; charset=utf-8');
       case 'GET /api/next': {

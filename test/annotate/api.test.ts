@@ -4,6 +4,7 @@
  * killed with SIGKILL mid-study that loses no label on restart.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,12 @@ describe('judgekit annotate: the JSON API', () => {
       expect(page.status).toBe(200);
       expect(leaks(page.text + (await get(base + '/app.js')).text)).toBe(false);
 
+      // a request addressed to another host name (DNS rebinding) is refused
+      const rebind = await new Promise<number>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: s.port, path: '/', headers: { host: `evil.example:${s.port}` } }, (res) => resolve(res.statusCode!));
+        req.end();
+      });
+      expect(rebind).toBe(421);
       // wrong token, unknown rater
       expect((await get(`${base}/api/next?rater=r1&token=${'0'.repeat(32)}`)).status).toBe(403);
       expect((await get(`${base}/api/next?rater=nobody&token=${cred.get('r1')}`)).status).toBe(403);
@@ -186,5 +193,39 @@ describe('judgekit annotate: the JSON API', () => {
     const r = await spawnJudgekit(['annotate', join(dir, 'plan.yaml'), '--status']).done;
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'plan.yaml')}:5: field "per_unti": unknown key "per_unti"`);
+  });
+});
+
+describe('judgekit annotate: rubric scoring', () => {
+  it("shows one answer with the rubric's criteria, scales and anchors, and writes item_id, model, rater, dimension, value", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-annot-rubric-'));
+    pairwisePlan(dir, 3);
+    writeFileSync(
+      join(dir, 'rubric-plan.json'),
+      JSON.stringify({ task: 'rubric', items: 'items.jsonl', responses: 'responses.jsonl', rubric: join(process.cwd(), 'rubrics/medcmr-v1.yaml'), raters: ['r1'], seed: 2, out: 'scores.csv' }),
+    );
+    const s = await serveAnnotation(join(dir, 'rubric-plan.json'), { host: '127.0.0.1', port: 0 });
+    try {
+      const base = `http://127.0.0.1:${s.port}`;
+      const token = new URL(s.urls[0]!.url).searchParams.get('token')!;
+      const nx = await get(`${base}/api/next?rater=r1&token=${token}`);
+      expect(nx.json.answers).toHaveLength(1);
+      expect(nx.json.dimensions.map((d: any) => d.key)).toEqual(['consistency', 'coherence', 'visual_accuracy', 'ground_truth_correctness']);
+      expect(nx.json.dimensions[0]).toMatchObject({ min: 1, max: 5 });
+      expect(Object.keys(nx.json.dimensions[0].anchors)).toEqual(['1', '2', '3', '4', '5']);
+      expect(leaks(nx.text)).toBe(false);
+      const scores = { consistency: 5, coherence: 4, visual_accuracy: 3, ground_truth_correctness: 2 };
+      expect((await post(base, '/api/label', { rater: 'r1', token, unit: nx.json.unit, labels: { ...scores, coherence: 6 } })).status).toBe(400);
+      expect((await post(base, '/api/label', { rater: 'r1', token, unit: nx.json.unit, labels: { consistency: 5 } })).status).toBe(400);
+      expect((await post(base, '/api/label', { rater: 'r1', token, unit: nx.json.unit, labels: scores })).status).toBe(200);
+      const lines = readFileSync(join(dir, 'scores.csv'), 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('item_id,model,rater,dimension,value,time,ms_spent,unit');
+      expect(lines.slice(1).map((l) => l.split(',').slice(3, 5).join('='))).toEqual(['consistency=5', 'coherence=4', 'visual_accuracy=3', 'ground_truth_correctness=2']);
+      expect(MODELS).toContain(lines[1]!.split(',')[1]);
+    } finally {
+      await s.server.close();
+      s.opened.store.close();
+      s.release();
+    }
   });
 });
