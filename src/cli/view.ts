@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { serveView } from '../view/index.ts';
+import { serveView, VIEW_DEFAULT_PORT } from '../view/index.ts';
 import { numberOption } from './output.ts';
 
 interface ViewCliOptions {
@@ -17,7 +17,7 @@ export function register(program: Command): void {
         'the units where judge and humans disagree most; with --compare, what changed against another run of the same experiment.',
     )
     .argument('<run-dir>', 'run folder (reports/<run-id>, with its manifest.json)')
-    .option('--port <p>', 'port (0: any free port)', '0')
+    .option('--port <p>', 'port (0: any free port; report.html links to the default)', String(VIEW_DEFAULT_PORT))
     .option('--host <addr>', 'address to listen on (anything but 127.0.0.1 exposes the run to the network)', '127.0.0.1')
     .option('--compare <other-run-dir>', 'another run of the same experiment: what changed, per model and per criterion')
     .action(async (runDir: string, o: ViewCliOptions) => {

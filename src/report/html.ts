@@ -87,6 +87,8 @@ export interface PageStage {
   markdown: string | null;
   charts: PageChart[];
   notes: string[];
+  /** The first records of the stage's ledger, and how to see them all in `judgekit view`. */
+  sample?: { file: string; total: number; columns: string[]; rows: string[][]; viewUrl: string; viewCommand: string } | undefined;
 }
 
 export interface PageInput {
@@ -266,6 +268,12 @@ function renderStage(s: PageStage): string {
   const nTables = (md.match(/<table>/g) ?? []).length;
   const summary = `Tables and details${nTables ? ` (${nTables} table${nTables === 1 ? '' : 's'})` : ''}`;
   const body = s.charts.length ? `<details class="tables"><summary>${summary}</summary><div class="md">${md}</div></details>` : `<div class="md">${md}</div>`;
+  const sample = s.sample
+    ? `<div class="sample"><p class="stage-meta">Every record: <code>${escapeHtml(s.sample.viewCommand)}</code>, then <a href="${escapeHtml(s.sample.viewUrl)}">${escapeHtml(s.sample.viewUrl)}</a>. The first ${s.sample.rows.length} of ${escapeHtml(fmtInt(s.sample.total))} in <code>${escapeHtml(s.sample.file)}</code>:</p>
+<div class="table-wrap"><table><thead><tr>${s.sample.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>
+${s.sample.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table></div></div>`
+    : '';
   return `<section class="stage" id="${escapeHtml(slug(s.name))}">
 <div class="stage-head"><h2>${escapeHtml(s.title)}</h2><span class="badge${s.status === 'done' ? '' : ' failed'}">${escapeHtml(s.kind)}</span></div>
 <div class="stage-meta">stage <code>${escapeHtml(s.name)}</code> · ${escapeHtml(s.status)} in ${escapeHtml(fmtMs(s.duration_ms))}${s.cost_usd > 0 ? ` · judge cost $${escapeHtml(s.cost_usd.toFixed(4))}` : ''} · ${countsHtml(s.counts)}</div>
@@ -274,5 +282,6 @@ ${s.error ? `<p class="error">Failed: ${escapeHtml(s.error)}</p>` : ''}
 ${charts ? `<div class="charts">${charts}</div>` : ''}
 ${notes}
 ${s.status === 'done' ? body : ''}
+${sample}
 </section>`;
 }

@@ -12,6 +12,7 @@ import { readResponses } from '../io/records.ts';
 import { chartsForStage, type ChartContext } from './charts.ts';
 import { renderPage, type PageStage } from './html.ts';
 import { renderSvg } from './render-svg.ts';
+import { ledgerSample, VIEW_DEFAULT_PORT } from '../view/sample.ts';
 
 export { chartsForStage, type ChartSpec, type StageCharts } from './charts.ts';
 export { renderSvg } from './render-svg.ts';
@@ -168,6 +169,8 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
         }
       }
       page.notes.push(...built.notes);
+      const sample = await ledgerSample(runDir, name, st.outputs);
+      if (sample) page.sample = { ...sample, viewCommand: `judgekit view reports/${manifest.run_id}`, viewUrl: `http://127.0.0.1:${VIEW_DEFAULT_PORT}/?stage=${encodeURIComponent(name)}` };
     }
     for (const n of page.notes) notes.push({ stage: name, note: n });
     stages.push(page);

@@ -213,7 +213,7 @@ export async function loadRunIndex(runDir: string): Promise<RunIndex> {
   return { runDir: dir, manifest, rows, stageItems, answers, judgeRaters, notes };
 }
 
-function toRow(id: number, stages: string[], source: RowSource, r: Record<string, unknown>, file: string, line: number, itemTask: string): ViewRow {
+export function toRow(id: number, stages: string[], source: RowSource, r: Record<string, unknown>, file: string, line: number, itemTask: string): ViewRow {
   const pairwise = r.model_a !== undefined && r.model_b !== undefined;
   const model = pairwise ? `${str(r.model_a)} vs ${str(r.model_b)}` : str(r.model);
   const judge = r.judge && typeof r.judge === 'object' ? (r.judge as Record<string, unknown>) : null;

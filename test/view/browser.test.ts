@@ -93,7 +93,7 @@ async function startViewer(args: string[]): Promise<{ run: CliRun; url: string }
     expect(text).toContain('You are a judge.');
     expect(text).toContain(`{"accuracy": ${judgeScore(0, 0, 'accuracy')}}`);
     expect(await drill.locator('b, script').count()).toBe(0);
-    await expect.poll(() => drill.locator('img.item').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await expect.poll(() => drill.locator("img.item").evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
     const beside = await drill.locator('table.beside tbody tr td:nth-child(4)').allTextContents();
     expect(beside).toContain('human1');
     expect(beside).toContain('human2');
