@@ -2,6 +2,7 @@ import type { Stage } from '../../schema/index.ts';
 import type { StageContext, StageOutcome } from '../stage.ts';
 import { runAgreementStage } from './agreement.ts';
 import { runConsistencyStage } from './consistency.ts';
+import { runCorrectedStage } from './corrected.ts';
 import { runJudgeStage } from './judge.ts';
 import { runMcqStage } from './mcq.ts';
 import { runPairwiseStage } from './pairwise.ts';
@@ -28,6 +29,8 @@ export async function runStage(stage: Stage, ctx: StageContext): Promise<StageOu
       return runPairwiseStage(stage, ctx);
     case 'tuning':
       return runTuningStage(stage, ctx);
+    case 'corrected':
+      return runCorrectedStage(stage, ctx);
     default: {
       const never: never = stage;
       throw new Error(`unknown stage kind ${(never as Stage).kind}`);

@@ -1,0 +1,119 @@
+// The corrected-score study (units, gold values, labelled/unlabelled split, every estimate) against
+// the NumPy port in test/fixtures/ppi/make_golden.py, on real human-vs-GPT-4 ratings and on
+// simulations; and its refusals: failures counted, bad input named.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { correctFile, readCorrectionRows } from '../../src/pipeline/stages/corrected.ts';
+import { CorrectedResult, runCorrected, type CorrectionRow } from '../../src/studies/corrected.ts';
+import { renderCorrectedMarkdown } from '../../src/studies/corrected-report.ts';
+import { InputError } from '../../src/io/errors.ts';
+
+const fx = (f: string) => new URL(`../fixtures/ppi/${f}`, import.meta.url).pathname;
+const golden = JSON.parse(readFileSync(fx('golden.json'), 'utf8'));
+
+/** Every number of `expected` equals the same path in `actual` to 1e-9 (relative above 1). */
+function matchNumbers(actual: unknown, expected: unknown, path = ''): void {
+  if (typeof expected === 'number') {
+    expect(typeof actual, path).toBe('number');
+    expect(Math.abs((actual as number) - expected), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+  } else if (expected === null) {
+    expect(actual ?? null, path).toBeNull();
+  } else if (typeof expected === 'object') {
+    for (const [k, v] of Object.entries(expected as Record<string, unknown>)) matchNumbers((actual as Record<string, unknown>)?.[k], v, `${path}.${k}`);
+  } else {
+    expect(actual, path).toBe(expected);
+  }
+}
+
+describe('corrected scores on real ratings (Sottana et al. 2023: GPT-4 vs three humans, relevance)', () => {
+  it('matches the reference to 1e-9: human-only, naive, PPI, PPI++ (λ), Rogan–Gladen (+ bootstrap), bias and plan', async () => {
+    const g = golden.sottana;
+    const r = await correctFile(fx('sottana-relevance.csv'), {}, { judge: 'gpt-4', alpha: g.alpha, threshold: g.threshold, bootstrap: g.bootstrap, seed: g.seed, planWidth: g.width });
+    expect(() => CorrectedResult.parse(r)).not.toThrow();
+    expect(Object.keys(r.models).sort()).toEqual(Object.keys(g.models).sort());
+    matchNumbers(r.models, g.models);
+    expect(r.humans).toEqual(['57e2b', '5995e', '61102']);
+    expect(r.dimension).toBe('summarization/relevance');
+    // the judge is generous on the reference summaries: its naive ranking puts them above T0pp, the humans do not
+    expect(r.models.gold_reference!.bias!.ci_low).toBeGreaterThan(0.5);
+    const pos = (k: string) => r.rankings[k]!.indexOf('gold_reference') - r.rankings[k]!.indexOf('bigscience/T0pp');
+    expect(pos('judge_naive')).toBeLessThan(0);
+    expect(pos('human_only')).toBeGreaterThan(0);
+    expect(pos('ppi_plus_plus')).toBeGreaterThan(0);
+  });
+
+  it('matches at alpha = 0.1 and with the gold taken as the humans listed', async () => {
+    const r = await correctFile(fx('sottana-relevance.csv'), {}, { judge: 'gpt-4', humans: ['57e2b', '5995e', '61102'], alpha: 0.1, bootstrap: 0, seed: 1 });
+    matchNumbers(r.models, golden.sottana_alpha10.models);
+    expect(r.models['gpt-3.5-turbo']!.rogan_gladen).toBeUndefined();
+    expect(r.models['gpt-3.5-turbo']!.stratified_ppi).toBeUndefined();
+  });
+});
+
+describe('corrected scores on simulations', () => {
+  it('matches the reference with strata, threshold and planner; failures are counted, not scored', async () => {
+    const g = golden.sim_scores;
+    const r = await correctFile(fx('sim-scores.csv'), { strata: 'task' }, { judge: 'judge', strata: 'task', alpha: 0.05, threshold: g.threshold, bootstrap: 0, seed: 1, planWidth: g.width });
+    matchNumbers(r.models, g.models);
+    expect(r.counts).toEqual({ human_refusal: 1, judge_parse_error: 1, judge_api_error: 1 });
+    expect(r.models['m-fair']!.n_labelled).toBe(47); // its api_error unit is left out
+    expect(r.models['m-low']!.n_unlabelled).toBe(191); // its parse_error unit is left out
+    expect(Object.keys(r.models['m-gen']!.stratified_ppi!.strata)).toEqual(['diagnosis', 'imaging', 'treatment']);
+  });
+
+  it('a judge biased for one model gives the wrong naive ranking and the true corrected one', async () => {
+    const r = await correctFile(fx('sim-scores.csv'), {}, { judge: 'judge', alpha: 0.05, bootstrap: 0, seed: 1 });
+    // truth (make_golden.py): m-fair 66 > m-gen 60 > m-low 50; the judge adds 8 to m-gen
+    expect(r.rankings.judge_naive).toEqual(['m-gen', 'm-fair', 'm-low']);
+    expect(r.rankings.ppi_plus_plus).toEqual(['m-fair', 'm-gen', 'm-low']);
+    expect(r.rankings.ppi).toEqual(['m-fair', 'm-gen', 'm-low']);
+    expect(r.models['m-gen']!.bias!.ci_low).toBeGreaterThan(5);
+  });
+
+  it('corrects win ratios from pairwise verdicts (gold = human majority) to the reference', async () => {
+    const r = await correctFile(fx('sim-pairs.csv'), {}, { judge: 'judge', alpha: 0.05, bootstrap: 0, seed: 1 });
+    expect(r.target).toBe('win_ratio');
+    matchNumbers(r.models, golden.sim_pairs.models);
+    expect(r.rankings.judge_naive![0]).toBe('m-gen');
+    expect(r.rankings.ppi_plus_plus![0]).toBe('m-fair');
+  });
+
+  it('renders the side-by-side table, the interval chart and the rankings', async () => {
+    const r = await correctFile(fx('sim-scores.csv'), { strata: 'task' }, { judge: 'judge', strata: 'task', alpha: 0.05, threshold: 62, bootstrap: 0, seed: 1, planWidth: 4 });
+    const md = renderCorrectedMarkdown(r, 'T');
+    expect(md).toContain('| m-gen | 48 | 192 |');
+    expect(md).toContain(`λ=${r.models['m-gen']!.ppi_plus_plus!.lambda.toFixed(2)}`);
+    expect(md).toContain('- PPI++: m-fair > m-gen > m-low');
+    expect(md).toMatch(/m-gen {2}PPI\+\+ +├─*●─*┤/);
+    expect(md).toContain('judge parse error 1');
+  });
+});
+
+describe('corrected scores: bad input', () => {
+  const rows: CorrectionRow[] = [
+    { item_id: 'a', rater: 'j', value: 3, model: 'x', line: 2 },
+    { item_id: 'a', rater: 'h', value: 4, model: 'x', line: 3 },
+    { item_id: 'b', rater: 'j', value: 2, model: 'x', line: 4 },
+  ];
+  const base = { alpha: 0.05, seed: 1, bootstrap: 0, file: 'r.csv' };
+  it('names the missing judge, human and dimension', () => {
+    expect(() => runCorrected(rows, { ...base, judge: 'k' })).toThrow(/r.csv: no rater "k" \(the judge\)/);
+    expect(() => runCorrected(rows, { ...base, judge: 'j', humans: ['g'] })).toThrow(/no rater "g"/);
+    expect(() => runCorrected(rows, { ...base, judge: 'j', dimension: 'd' })).toThrow(/no dimension "d"/);
+    expect(() => runCorrected(rows, { ...base, judge: 'j', threshold: 1, humans: ['h'] })).not.toThrow();
+  });
+  it('refuses a rating without a model, and conflicting strata, at their line', () => {
+    expect(() => runCorrected([...rows, { item_id: 'c', rater: 'h', value: 1, line: 9 }], { ...base, judge: 'j' })).toThrow(/r.csv:9: field "model"/);
+    const strat = rows.map((r, i) => ({ ...r, stratum: i === 1 ? 's2' : 's1' }));
+    expect(() => runCorrected(strat, { ...base, judge: 'j', strata: 'task' })).toThrow(InputError);
+  });
+  it('reports too few labelled units as null with a note, never a number', () => {
+    const r = runCorrected(rows, { ...base, judge: 'j' });
+    expect(r.models.x!.human_only).toBeNull();
+    expect(r.models.x!.ppi_plus_plus).toBeNull();
+    expect(r.models.x!.notes[0]).toMatch(/1 labelled unit/);
+  });
+  it('the reader names a missing column and a duplicate rating', async () => {
+    await expect(readCorrectionRows(fx('sim-scores.csv'), { strata: 'organ' })).rejects.toThrow(/sim-scores.csv:1: field "organ": missing column/);
+  });
+});
