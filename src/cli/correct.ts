@@ -17,6 +17,7 @@ interface CorrectOptions {
   seed: string;
   bootstrap: string;
   planWidth?: string;
+  labelFraction?: string;
   itemCol: string;
   raterCol: string;
   valueCol: string;
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the Rogan–Gladen bootstrap', '1')
     .option('--bootstrap <n>', 'resamples of the Rogan–Gladen percentile bootstrap (0: none)', '1000')
     .option('--plan-width <w>', 'human labels needed for an interval of this full width, humans only vs PPI++')
+    .option('--label-fraction <f>', "keep the humans' ratings on this share of the items only (seeded), to see what fewer labels give; adds human_all")
     .option('--item-col <name>', 'item id column', 'item_id')
     .option('--rater-col <name>', 'rater column', 'rater')
     .option('--value-col <name>', 'value column', 'value')
@@ -64,6 +66,7 @@ export function register(program: Command): void {
           seed: numberOption('seed', o.seed, { int: true, min: 0 })!,
           bootstrap: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!,
           planWidth: numberOption('plan-width', o.planWidth, { min: 1e-12 }),
+          labelFraction: numberOption('label-fraction', o.labelFraction, { min: 1e-9, max: 0.999999 }),
         },
       );
       const md = () => renderCorrectedMarkdown(result, `Judge-corrected scores: ${o.judge} (${file})`);

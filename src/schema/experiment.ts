@@ -215,6 +215,11 @@ export const CorrectedStage = StageBase.extend({
   alpha: z.number().gt(0).lt(1).default(0.05),
   /** Adds the label planner: human labels for an interval of this full width. */
   plan_width: z.number().positive().optional(),
+  /**
+   * Keep the humans' ratings on this share of the items only (seeded), as if only those had been
+   * labelled; the result adds `human_all`, the humans' mean over every unit, to check against.
+   */
+  label_fraction: z.number().gt(0).lt(1).optional(),
 })
   .strict()
   .superRefine((s, ctx) => {

@@ -58,6 +58,14 @@ export function renderCorrectedMarkdown(r: CorrectedResult, title: string): stri
   }
   out.push('');
 
+  if (r.label_fraction) {
+    const lf = r.label_fraction;
+    out.push(`Human ratings kept on ${lf.items_kept} of ${lf.items_with_humans} items (fraction ${lf.fraction}, seeded); the others count as judge-only. Check against the humans' mean over every unit:`, '');
+    out.push('| model | humans, all units | humans, kept units | PPI++ |', '|---|---|---|---|');
+    for (const [name, m] of Object.entries(r.models)) out.push(`| ${name} | ${cell(m.human_all, d)} | ${cell(m.human_only, d)} | ${cell(m.ppi_plus_plus, d)} |`);
+    out.push('');
+  }
+
   const shown = (['judge_naive', 'human_only', 'ppi_plus_plus', 'stratified_ppi'] as const).filter((k) => methods.includes(k));
   const all = Object.values(r.models).flatMap((m) => shown.map((k) => m[k]).filter((e): e is NonNullable<typeof e> => !!e));
   if (all.length) {

@@ -20,6 +20,7 @@ import {
   stratifiedPpiMean,
   type NormalEstimate,
 } from '../stats/ppi.ts';
+import { Rng } from '../stats/random.ts';
 
 /** One rating as the study reads it (long form), with the line it came from for error messages. */
 export interface CorrectionRow {
@@ -49,6 +50,11 @@ export interface CorrectedOptions {
   bootstrap: number;
   /** Target full interval width for the label planner. */
   planWidth?: number | undefined;
+  /**
+   * Keep the humans' ratings on this share of the items only (chosen with `seed`), as if only they
+   * had been labelled; `human_all` then reports the humans' mean over every unit, for checking.
+   */
+  labelFraction?: number | undefined;
   /** The file the rows came from (error messages only). */
   file?: string | undefined;
 }
@@ -81,6 +87,8 @@ export const CorrectedModel = z.object({
   })
     .nullable()
     .optional(),
+  /** With a label fraction: the humans' mean over all units with a gold value and a judge rating (the withheld ones too). */
+  human_all: Interval.nullable().optional(),
   /** The judge's bias on this model: mean(judge − gold) over the labelled units. */
   bias: Interval.nullable(),
   plan: z
@@ -103,6 +111,8 @@ export const CorrectedResult = z.object({
   strata: z.string().nullable(),
   threshold: z.number().nullable(),
   alpha: z.number(),
+  /** With a label fraction: the items whose human ratings were kept, of those that had some. */
+  label_fraction: z.object({ fraction: z.number(), items_kept: z.number().int(), items_with_humans: z.number().int() }).nullable(),
   models: z.record(z.string(), CorrectedModel),
   /** Models from best to worst under each estimate (models without one are left out). */
   rankings: z.record(z.string(), z.array(z.string())),
@@ -120,6 +130,9 @@ interface Unit {
   judge: number | string | undefined;
   humans: (number | string)[];
   gold?: number | string;
+  /** Human ratings withheld by the label fraction. */
+  withheld: (number | string)[];
+  withheldGold?: number | string;
 }
 
 const inc = (c: Record<string, number>, k: string, by = 1): void => {
@@ -160,6 +173,18 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
     throw new InputError(`the ratings have ${dims.size} dimensions (${[...dims].sort().join(', ')}); choose one with --dimension`, where());
   }
 
+  // Withheld human ratings still give each unit a gold value for `human_all`, never for the estimates.
+  let withheld = new Set<string>();
+  let fraction: CorrectedResult['label_fraction'] = null;
+  if (opts.labelFraction !== undefined) {
+    if (!(opts.labelFraction > 0 && opts.labelFraction < 1)) throw new InputError(`label fraction must be in (0, 1), got ${opts.labelFraction}`, where());
+    const items = [...new Set(selected.filter((r) => humanSet.has(r.rater)).map((r) => r.item_id))].sort();
+    const keep = Math.max(1, Math.round(opts.labelFraction * items.length));
+    const order = new Rng(opts.seed).shuffle(items);
+    withheld = new Set(order.slice(keep));
+    fraction = { fraction: opts.labelFraction, items_kept: keep, items_with_humans: items.length };
+  }
+
   const pairwise = selected.some((r) => r.model_a !== undefined || r.model_b !== undefined);
   if (pairwise && opts.threshold !== undefined) throw new InputError('--threshold applies to single-answer ratings, not to pairwise verdicts', where());
   const counts: Record<string, number> = {};
@@ -181,7 +206,7 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
     const key = [r.item_id, ...models].join('\u0000');
     let u = units.get(key);
     if (!u) {
-      u = { key, models, stratum: undefined, judge: undefined, humans: [] };
+      u = { key, models, stratum: undefined, judge: undefined, humans: [], withheld: [] };
       units.set(key, u);
     }
     if (r.stratum !== undefined) {
@@ -206,6 +231,8 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
       u.judge = v;
     } else if (failed) {
       inc(counts, `human_${(v as string).slice(7)}`);
+    } else if (withheld.has(r.item_id)) {
+      u.withheld.push(v);
     } else {
       u.humans.push(v);
     }
@@ -214,17 +241,20 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
   // Gold values, and the labelled / unlabelled split.
   const labelled: Unit[] = [];
   const unlabelled: Unit[] = [];
+  const goldOf = (hs: (number | string)[]): number | string | undefined => {
+    if (!hs.length) return undefined;
+    if (!pairwise) return (hs as number[]).reduce((a, b) => a + b, 0) / hs.length;
+    const tally = new Map<string, number>();
+    for (const h of hs) tally.set(h as string, (tally.get(h as string) ?? 0) + 1);
+    for (const [w, c] of tally) if (c * 2 > hs.length) return w;
+    return undefined;
+  };
+  const withheldUnits: Unit[] = [];
   for (const u of units.values()) {
     const judgeOk = u.judge !== undefined && !(typeof u.judge === 'string' && u.judge.startsWith('failed:'));
-    if (u.humans.length) {
-      if (pairwise) {
-        const tally = new Map<string, number>();
-        for (const h of u.humans) tally.set(h as string, (tally.get(h as string) ?? 0) + 1);
-        for (const [w, c] of tally) if (c * 2 > u.humans.length) u.gold = w;
-      } else {
-        u.gold = (u.humans as number[]).reduce((a, b) => a + b, 0) / u.humans.length;
-      }
-    }
+    u.gold = goldOf(u.humans);
+    u.withheldGold = goldOf(u.withheld);
+    if (judgeOk && u.withheldGold !== undefined) withheldUnits.push(u);
     if (!judgeOk) {
       if (u.judge === undefined) inc(counts, u.gold !== undefined ? 'labelled_units_without_judge' : 'units_without_judge');
       continue;
@@ -244,6 +274,10 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
     const yhat = L.map((u) => scoreFor(u.judge!, u, m));
     const yhatU = U.map((u) => scoreFor(u.judge!, u, m));
     models[m] = estimateModel(y, yhat, yhatU, L, U, opts);
+    if (fraction) {
+      const all = [...y, ...withheldUnits.filter((u) => u.models.includes(m)).map((u) => scoreFor(u.withheldGold!, u, m))];
+      models[m]!.human_all = all.length >= 2 ? interval(classicalMean(all, opts.alpha)) : null;
+    }
   }
 
   const rankings: Record<string, string[]> = {};
@@ -265,6 +299,7 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
     strata: opts.strata ?? null,
     threshold: opts.threshold ?? null,
     alpha: opts.alpha,
+    label_fraction: fraction,
     models,
     rankings,
     counts,

@@ -50,6 +50,29 @@ describe('corrected scores on real ratings (Sottana et al. 2023: GPT-4 vs three 
   });
 });
 
+describe('a label fraction: fewer human labels on the same data, checked against all of them', () => {
+  it('keeps the humans on a seeded share of the items, and human_all is the humans-only mean on every unit', async () => {
+    const file = new URL('../../human-labels/sottana/labels.csv', import.meta.url).pathname;
+    const opts = { judge: 'gpt-4', dimension: 'summarization/fluency', alpha: 0.05, bootstrap: 0, seed: 3 };
+    const full = await correctFile(file, {}, opts);
+    const part = await correctFile(file, {}, { ...opts, labelFraction: 0.3 });
+    expect(part.label_fraction).toEqual({ fraction: 0.3, items_kept: 30, items_with_humans: 100 });
+    for (const [m, r] of Object.entries(part.models)) {
+      expect(r.n_labelled).toBe(30);
+      expect(r.n_unlabelled).toBe(70);
+      matchNumbers(r.human_all, full.models[m]!.human_only);
+      expect(full.models[m]!.ppi).toBeNull(); // every unit labelled: nothing to predict
+    }
+    // GPT-4 rates the reference summaries' fluency near 5; the humans 2.5: the corrected score follows the humans
+    const g = part.models.gold_reference!;
+    expect(g.judge_naive!.value).toBeGreaterThan(4.9);
+    expect(g.ppi_plus_plus!.ci_low).toBeLessThanOrEqual(full.models.gold_reference!.human_only!.value);
+    expect(g.ppi_plus_plus!.ci_high).toBeGreaterThanOrEqual(full.models.gold_reference!.human_only!.value);
+    const other = await correctFile(file, {}, { ...opts, labelFraction: 0.3, seed: 4 });
+    expect(other.models.gold_reference!.human_only!.value).not.toBe(g.human_only!.value);
+  });
+});
+
 describe('corrected scores on simulations', () => {
   it('matches the reference with strata, threshold and planner; failures are counted, not scored', async () => {
     const g = golden.sim_scores;

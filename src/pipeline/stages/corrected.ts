@@ -103,6 +103,7 @@ export async function runCorrectedStage(stage: z.infer<typeof CorrectedStage>, c
     seed: ctx.seed,
     bootstrap: stage.bootstrap ?? ctx.resamples,
     planWidth: stage.plan_width,
+    labelFraction: stage.label_fraction,
     file,
   });
   const json = outName(stage, 'json');
