@@ -9,7 +9,8 @@
  * Stratified: three strata (weights ⅓) with means 50, 60, 70 and the judge's bias 0, +5, +10; in
  * each stratum 34 labelled and 333 unlabelled units; truth 60.
  * Binary (Rogan–Gladen): Z ~ Bernoulli(0.7), the judge's sensitivity 0.9 and specificity 0.8;
- * n = 200 labelled and N = 1000 unlabelled; truth 0.7.
+ * n = 200 labelled and N = 1000 unlabelled; truth 0.7. Near the boundary: Z ~ Bernoulli(0.9), a
+ * lenient judge (sensitivity 0.95, specificity 0.7), n = 100 labelled (about 10 gold negatives).
  * Ranking: three models with true means 66 > 60 > 50, a judge +8 on the second only (and fair on
  * the others, noise as above); share of repetitions where each ranking equals the true one.
  */
@@ -69,6 +70,9 @@ export function simulateCoverage(reps: number, seed = 20260112): CoverageRow[] {
     'binary: judge naive': acc(),
     'binary: Rogan–Gladen': acc(),
     'binary: PPI++': acc(),
+    'binary near 1: humans only': acc(),
+    'binary near 1: Rogan–Gladen': acc(),
+    'binary near 1: PPI++': acc(),
   };
   for (let r = 0; r < reps; r++) {
     // scores
@@ -101,6 +105,15 @@ export function simulateCoverage(reps: number, seed = 20260112): CoverageRow[] {
     add(a['binary: judge naive']!, classicalMean(num([...jl, ...ju]), 0.05), 0.7);
     add(a['binary: Rogan–Gladen']!, roganGladen(binaryCounts(gold, jl, ju), 0.05), 0.7);
     add(a['binary: PPI++']!, ppiMean(num(gold), num(jl), num(ju), { alpha: 0.05 }), 0.7);
+    // binary near the boundary: few gold negatives, a lenient judge
+    const verdict2 = (t: boolean) => (t ? rng.next() < 0.95 : rng.next() >= 0.7);
+    const gold2 = Array.from({ length: 100 }, () => rng.next() < 0.9);
+    const jl2 = gold2.map(verdict2);
+    const ju2 = Array.from({ length: 1000 }, () => verdict2(rng.next() < 0.9));
+    add(a['binary near 1: humans only']!, classicalMean(num(gold2), 0.05), 0.9);
+    const c2 = binaryCounts(gold2, jl2, ju2);
+    if (c2.m0 && c2.m1) add(a['binary near 1: Rogan–Gladen']!, roganGladen(c2, 0.05), 0.9);
+    add(a['binary near 1: PPI++']!, ppiMean(num(gold2), num(jl2), num(ju2), { alpha: 0.05 }), 0.9);
   }
   return Object.entries(a).map(([method, x]) => ({ method, coverage: x.hit / x.n, mean_width: x.width / x.n, reps: x.n }));
 }
