@@ -55,6 +55,12 @@ describe('a corrected stage on a judge stage of the same run', () => {
     const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8'));
     expect(manifest.stages.corrected.counts.labelled).toBe(120);
     expect(await readFile(join(runDir, 'corrected.md'), 'utf8')).toContain('Ranking under each estimate');
+    // the judge card gains the judge's bias per model, copied from the stage
+    const card = JSON.parse(await readFile(join(runDir, 'cards', 'gpt-4-replay.json'), 'utf8'));
+    const row = card.bias.per_model.items.find((b: any) => b.model === 'gold_reference');
+    expect(row.bias).toEqual(out.models.gold_reference.bias);
+    expect(row.corrected).toEqual(out.models.gold_reference.ppi_plus_plus);
+    expect(await readFile(join(runDir, 'cards', 'gpt-4-replay.md'), 'utf8')).toMatch(/### Score bias per model[\s\S]*\| corrected \| gold_reference \| 30 \|/);
   });
 
   it('refuses unknown keys and a stage with both judge and judge_stage, naming the line', async () => {

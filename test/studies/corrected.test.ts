@@ -140,3 +140,19 @@ describe('corrected scores: bad input', () => {
     await expect(readCorrectionRows(fx('sim-scores.csv'), { strata: 'organ' })).rejects.toThrow(/sim-scores.csv:1: field "organ": missing column/);
   });
 });
+
+describe('corrected scores in the HTML report', () => {
+  it('charts every estimate per model with its interval, and the spec renders', async () => {
+    const { chartsForStage, renderSvg } = await import('../../src/report/index.ts');
+    const r = await correctFile(fx('sim-scores.csv'), { strata: 'task' }, { judge: 'judge', strata: 'task', alpha: 0.05, bootstrap: 0, seed: 1 });
+    const { charts } = chartsForStage('corrected', 'c', JSON.parse(JSON.stringify(r)));
+    expect(charts).toHaveLength(1);
+    const data = (charts[0]!.spec as any).data.values as any[];
+    expect(data).toHaveLength(3 * 5); // naive, humans only, PPI, PPI++, stratified PPI per model
+    const gen = data.find((d) => d.model === 'm-gen' && d.method === 'PPI++');
+    expect(gen).toMatchObject({ value: r.models['m-gen']!.ppi_plus_plus!.value, lo: r.models['m-gen']!.ppi_plus_plus!.ci_low });
+    const svg = await renderSvg(charts[0]!.spec);
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('m-gen');
+  });
+});
