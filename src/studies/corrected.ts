@@ -21,6 +21,11 @@ import {
   type NormalEstimate,
 } from '../stats/ppi.ts';
 import { Rng } from '../stats/random.ts';
+import { JudgeFailureStatus } from '../schema/records.ts';
+import { DEFAULT_FAILURE_VALUES } from './validation.ts';
+
+/** Values that record a failed rating: counted by kind, never scored. Any other word is an input error. */
+const FAILURE_VALUES = new Set([...DEFAULT_FAILURE_VALUES, ...JudgeFailureStatus.options]);
 
 /** One rating as the study reads it (long form), with the line it came from for error messages. */
 export interface CorrectionRow {
@@ -215,15 +220,17 @@ export function runCorrected(rows: readonly CorrectionRow[], opts: CorrectedOpti
       }
       u.stratum = r.stratum;
     }
-    // A value the study cannot score (a failure status, an unknown verdict) is counted by kind, never scored.
+    // A failure status is counted by kind, never scored; any other value the study cannot read is an error.
     let v: number | string = r.value;
-    if (pairwise) {
+    if (typeof v === 'string' && FAILURE_VALUES.has(v.trim().toLowerCase())) {
+      v = `failed:${v.trim().toLowerCase()}`;
+    } else if (pairwise) {
       const w = typeof v === 'string' ? WINNERS[v.trim().toLowerCase()] : undefined;
+      if (w === undefined) throw new InputError(`a pairwise verdict is A, B or tie (or a failure status), not "${String(v)}"`, { ...where(r), field: 'value' });
       // The same pair listed in the other order is the same unit, with A and B swapped.
-      const flip = r.model_a! > r.model_b!;
-      v = w === undefined ? `failed:${String(v)}` : flip && w !== 'tie' ? (w === 'A' ? 'B' : 'A') : w;
+      v = r.model_a! > r.model_b! && w !== 'tie' ? (w === 'A' ? 'B' : 'A') : w;
     } else if (typeof v !== 'number' || !Number.isFinite(v)) {
-      v = `failed:${String(v)}`;
+      throw new InputError(`a rating is a number (a binary verdict as 0/1) or a failure status, not "${String(v)}"`, { ...where(r), field: 'value' });
     }
     const failed = typeof v === 'string' && v.startsWith('failed:');
     if (r.rater === opts.judge) {

@@ -130,6 +130,24 @@ describe('corrected scores: bad input', () => {
     const strat = rows.map((r, i) => ({ ...r, stratum: i === 1 ? 's2' : 's1' }));
     expect(() => runCorrected(strat, { ...base, judge: 'j', strata: 'task' })).toThrow(InputError);
   });
+  it('counts failure statuses; any other word is an error at its line', () => {
+    const r = runCorrected([...rows, { item_id: 'b', rater: 'h', value: 'garbage', model: 'x', line: 5 }], { ...base, judge: 'j' });
+    expect(r.counts).toEqual({ human_garbage: 1 });
+    expect(() => runCorrected([...rows, { item_id: 'c', rater: 'h', value: 'correct', model: 'x', line: 7 }], { ...base, judge: 'j' })).toThrow(/r.csv:7: field "value": a rating is a number/);
+    const pair = [{ item_id: 'a', rater: 'j', value: 'left', model_a: 'x', model_b: 'y', line: 3 }];
+    expect(() => runCorrected(pair, { ...base, judge: 'j', humans: ['j2'] })).toThrow(/no rater "j2"/);
+    expect(() => runCorrected([...pair, { item_id: 'a', rater: 'h', value: 'A', model_a: 'x', model_b: 'y', line: 4 }], { ...base, judge: 'j' })).toThrow(/r.csv:3: field "value": a pairwise verdict is A, B or tie/);
+  });
+  it('a pair listed in the other order is the same unit, its verdict turned round', () => {
+    const pr = (item: string, rater: string, a: string, b: string, value: string) => ({ item_id: item, rater, model_a: a, model_b: b, value });
+    const r = runCorrected(
+      [pr('1', 'j', 'x', 'y', 'A'), pr('1', 'h', 'y', 'x', 'B'), pr('2', 'j', 'x', 'y', 'B'), pr('2', 'h', 'y', 'x', 'A'), pr('3', 'j', 'y', 'x', 'tie')],
+      { ...base, judge: 'j' },
+    );
+    expect(r.models.x).toMatchObject({ n_labelled: 2, n_unlabelled: 1 });
+    expect(r.models.x!.bias!.value).toBe(0); // the judge agrees with the human on both labelled pairs
+    expect(r.models.x!.judge_naive!.value).toBe(0.5); // win, loss, tie
+  });
   it('reports too few labelled units as null with a note, never a number', () => {
     const r = runCorrected(rows, { ...base, judge: 'j' });
     expect(r.models.x!.human_only).toBeNull();
