@@ -257,7 +257,7 @@ interface Conclusion {
 
 const BARE = /^[\s([{<"'“‘]*([A-Za-z])[\s)\]}>"'”’.:;,!。]*$/;
 const ANSWER_MARKER = /(?:\b(?:final\s+|correct\s+)?answer\s*(?:[:]|=(?!=))|答案\s*(?:[:]|是|为|应为|应该是))/gi;
-const HEAD = /^[\s"'“‘]*(?:(?:option|choice|选项)\s*)?[([{]?\s*(?:\\boxed\s*\{\s*)?(?:\\text\s*\{\s*)?\(?\s*([A-Za-z])(?![A-Za-z0-9])/i;
+const HEAD = /^[\s"'“‘:]*(?:(?:option|choice|选项)\s*)?[([{]?\s*(?:\\boxed\s*\{\s*)?(?:\\text\s*\{\s*)?\(?\s*([A-Za-z])(?![A-Za-z0-9])/i;
 /** A letter followed by an operator is a variable in the working (`x = 5`, `P = nRT/V`), not an option. */
 const MATH_AFTER = /^[)\]]?\s*[=<>+\-*/^_≈≠≤≥]/;
 const HEAD_SET = /^[\s"'“‘]*[([{]?\s*([A-Z]{2,6})(?![A-Za-z0-9])/;
