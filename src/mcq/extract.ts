@@ -17,7 +17,7 @@
  *    it commits to something or is long enough (≥ 60 characters) to be the real reply.
  * 3. `bare`: the whole reply is one letter (`C`, `(C)`, `**C**`, `Ｃ`).
  * 4. Conclusions, everywhere in the reply, in order: `answer_line` (`Answer:` / `Final answer:` /
- *    `答案：` / `答案是`, its head letter, or the rest of its line read by the rules below as
+ *    `答案：` / `答案是` / `正解は` / `Réponse :` / `Antwort:` / `Ответ:`, its head letter, or the rest of its line read by the rules below as
  *    `answer_line/<rule>`), `boxed` (`\boxed{C}`), `json` (`{"answer": "C"}`, `{"answer_choice":
  *    "D"}`), `answer_is` (`the (correct|final|closest …) answer/option/choice is C`, `the most
  *    accurate one is (H)`, `I choose C`, `Therefore, C`, `C is correct`, `故选C`, `选项为D`). A
@@ -256,7 +256,8 @@ interface Conclusion {
 }
 
 const BARE = /^[\s([{<"'“‘]*([A-Za-z])[\s)\]}>"'”’.:;,!。]*$/;
-const ANSWER_MARKER = /(?:\b(?:final\s+|correct\s+)?answer\s*(?:[:]|=(?!=))|答案\s*(?:[:]|是|为|应为|应该是))/gi;
+const ANSWER_MARKER =
+  /(?:\b(?:final\s+|correct\s+)?answer\s*(?:[:]|=(?!=))|答案\s*(?:[:]|是|为|应为|应该是)|(?:答え|正解)\s*(?:[:]|は)|(?<![\p{L}])(?:antwort|réponse|respuesta|resposta|risposta|ответ)\s*[:])/giu;
 const HEAD = /^[\s"'“‘:]*(?:(?:option|choice|选项)\s*)?[([{]?\s*(?:\\boxed\s*\{\s*)?(?:\\text\s*\{\s*)?\(?\s*([A-Za-z])(?![A-Za-z0-9])/i;
 /** A letter followed by an operator is a variable in the working (`x = 5`, `P = nRT/V`), not an option. */
 const MATH_AFTER = /^[)\]]?\s*[=<>+\-*/^_≈≠≤≥]/;
