@@ -65,6 +65,12 @@ export interface GetResult {
   files: string[];
 }
 
+/** Waits for every task (none keeps writing after we report), then throws the first failure. */
+async function settleAll(tasks: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 const pinsHash = (pins: readonly PinnedFile[]): string => hashValue(pins);
 
 /** The manifest of a present, complete conversion with the current pins and converter, else undefined. */
@@ -112,7 +118,7 @@ async function verifiedSources(spec: DatasetSpec, opts: GetOptions): Promise<{ s
   const base = opts.baseUrl ?? spec.origin.raw_base;
   opts.log?.(`${spec.name}: ${pins.length} files, ${(total / 1e6).toFixed(1)} MB from ${base}`);
   const limit = pLimit(6);
-  await Promise.all(
+  await settleAll(
     pins.map((f) =>
       limit(() =>
         downloadPinned(fileUrl({ ...spec, origin: { ...spec.origin, raw_base: base } }, f), join(cache, f.path), f, (n) => {
