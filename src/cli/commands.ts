@@ -12,6 +12,7 @@ import { register as registerReport } from './report.ts';
 import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
 import { register as registerDatasets } from './datasets.ts';
+import { register as registerSimulate } from './simulate.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerTune(program);
   registerCard(program);
   registerDatasets(program);
+  registerSimulate(program);
 }

@@ -2,6 +2,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { RunManifest, Stage, StageManifest } from '../schema/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { truthMarkdown } from '../simulate/truth-report.ts';
 import { hashFile, hashValue } from '../io/hash.ts';
 import { InputError } from '../io/errors.ts';
 import { VERSION } from '../version.ts';
@@ -51,6 +52,7 @@ export function stageInputs(stage: Stage, configDir: string): string[] {
   const s = stage as unknown as Record<string, unknown>;
   for (const f of STAGE_INPUT_FIELDS) if (typeof s[f] === 'string') files.push(resolveFrom(configDir, s[f] as string));
   if (stage.kind === 'judge' && stage.judge.kind === 'replay') files.push(resolveFrom(configDir, stage.judge.verdicts));
+  if (stage.truth) files.push(resolveFrom(configDir, stage.truth.file));
   return files;
 }
 
@@ -189,6 +191,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       log(outcome.markdown);
       continue;
     }
+    if (stage.truth) outcome.markdown = outcome.markdown.replace(/\n*$/, '\n\n') + (await truthMarkdown(resolveFrom(exp.dir, stage.truth.file), stage.truth.section, join(runDir, `${stage.name}.json`)));
     await writeFileAtomic(join(runDir, `${stage.name}.md`), outcome.markdown.replace(/\n*$/, '\n'));
     const finished = new Date();
     manifest.stages[stage.name] = {

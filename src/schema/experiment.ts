@@ -18,6 +18,11 @@ const StageBase = z.object({
   description: z.string().optional(),
   /** Bootstrap resamples for this stage's intervals (default: the experiment's `bootstrap`). */
   bootstrap: z.number().int().min(0).optional(),
+  /**
+   * On simulated data (`judgekit simulate`): the simulation's truth.json and the section of its
+   * `checks` to show beside this stage's estimates in the report.
+   */
+  truth: z.object({ file: Path, section: z.string().min(1) }).optional(),
 });
 
 export const McqStage = StageBase.extend({
