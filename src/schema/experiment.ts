@@ -140,7 +140,7 @@ export const PairwiseStage = StageBase.extend({
 /** Answer-order (swap) consistency of pairwise judges that judged every pair in both orders, against gold labels. */
 export const SwapStage = StageBase.extend({
   kind: z.literal('swap'),
-  /** Per-order verdicts with gold labels (the LLMBar import format, data/llmbar/verdicts.json). */
+  /** Per-order verdicts with gold labels (the LLMBar format `judgekit datasets get llmbar` writes to verdicts.json). */
   verdicts: Path,
 });
 
