@@ -11,6 +11,7 @@ import { register as registerAgree } from './agree.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
+import { register as registerAnnotate } from './annotate.ts';
 import { register as registerDatasets } from './datasets.ts';
 import { register as registerSimulate } from './simulate.ts';
 
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerTune(program);
   registerCard(program);
+  registerAnnotate(program);
   registerDatasets(program);
   registerSimulate(program);
 }

@@ -73,12 +73,11 @@ export function renderTruthSection(section: TruthSection, result: unknown): stri
   return lines.join('\n') + '\n';
 }
 
-/** Reads the checks of one section from a simulation's truth.json and renders them against a stage result file. */
-export async function truthMarkdown(truthFile: string, sectionName: string, resultFile: string): Promise<string> {
+/** Reads the checks of one section from a simulation's truth.json and renders them against a stage's result. */
+export async function truthMarkdown(truthFile: string, sectionName: string, result: unknown): Promise<string> {
   const truth = JSON.parse(await readFile(truthFile, 'utf8')) as { checks?: unknown };
   const checks = TruthChecks.parse(truth.checks ?? {});
   const section = checks[sectionName];
   if (!section) throw new InputError(`no truth section "${sectionName}" (sections: ${Object.keys(checks).join(', ')})`, { file: truthFile, field: 'checks' });
-  const result = JSON.parse(await readFile(resultFile, 'utf8')) as unknown;
   return renderTruthSection(section, result);
 }
