@@ -13,6 +13,8 @@ import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
 import { register as registerCorrect } from './correct.ts';
 import { register as registerAnnotate } from './annotate.ts';
+import { register as registerDatasets } from './datasets.ts';
+import { register as registerSimulate } from './simulate.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
@@ -30,4 +32,6 @@ export function registerCommands(program: Command): void {
   registerCard(program);
   registerCorrect(program);
   registerAnnotate(program);
+  registerDatasets(program);
+  registerSimulate(program);
 }

@@ -31,6 +31,11 @@ const StageBase = z.strictObject({
   description: z.string().optional(),
   /** Bootstrap resamples for this stage's intervals (default: the experiment's `bootstrap`). */
   bootstrap: z.number().int().min(0).optional(),
+  /**
+   * On simulated data (`judgekit simulate`): the simulation's truth.json and the section of its
+   * `checks` to show beside this stage's estimates in the report.
+   */
+  truth: z.object({ file: Path, section: z.string().min(1) }).optional(),
 });
 
 export const McqStage = StageBase.extend({
@@ -159,7 +164,7 @@ export const PairwiseStage = StageBase.extend({
 /** Answer-order (swap) consistency of pairwise judges that judged every pair in both orders, against gold labels. */
 export const SwapStage = StageBase.extend({
   kind: z.literal('swap'),
-  /** Per-order verdicts with gold labels (the LLMBar import format, data/llmbar/verdicts.json). */
+  /** Per-order verdicts with gold labels (the LLMBar format `judgekit datasets get llmbar` writes to verdicts.json). */
   verdicts: Path,
 });
 
