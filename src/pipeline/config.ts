@@ -100,8 +100,12 @@ export function stageRefs(stage: Stage): StageReference[] {
   const refs: StageReference[] = [];
   const s = stage as Record<string, unknown>;
   const ref = (field: string, kinds: Stage['kind'][]): void => {
+    const one = (v: unknown, path: (string | number)[]): void => {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { stage?: unknown }).stage === 'string') refs.push({ path: [...path, 'stage'], stage: (v as { stage: string }).stage, kinds });
+    };
     const v = s[field];
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { stage?: unknown }).stage === 'string') refs.push({ path: [field, 'stage'], stage: (v as { stage: string }).stage, kinds });
+    if (Array.isArray(v)) v.forEach((x, k) => one(x, [field, k]));
+    else one(v, [field]);
   };
   ref('items', ['reformulate']);
   ref('responses', ['answer']);

@@ -153,7 +153,7 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
       error: st.error,
       markdown: st.status === 'done' ? await readText(join(runDir, `${name}.md`)) : null,
       charts: [],
-      notes: [],
+      notes: st.status === 'skipped' ? [st.note ?? 'optional stage skipped'] : [],
     };
     if (st.status === 'done') {
       const jsonName = st.outputs.includes(`${name}.json`) ? `${name}.json` : st.outputs.find((o) => o.endsWith('.json') && !o.endsWith('.jsonl'));

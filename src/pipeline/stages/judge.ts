@@ -1,17 +1,24 @@
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { JudgeStage } from '../../schema/experiment.ts';
-import { readItems, readResponses } from '../../io/records.ts';
+import { readItems } from '../../io/records.ts';
+import type { Response } from '../../schema/index.ts';
 import { loadRubric, renderJudgeMarkdown, runJudge, type LoadedRubric, type RunJudgeOptions } from '../../judges/index.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { resolveFrom } from '../config.ts';
-import { imageCapBytes, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
+import { imageCapBytes, readResponsesInput, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
 
 /** What a judge stage judges, read from its files: shared by the stage and its dry-run estimate. */
-export async function judgeStageInputs(stage: z.infer<typeof JudgeStage>, ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>, cacheDir: string | null): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
+export async function judgeStageInputs(
+  stage: z.infer<typeof JudgeStage>,
+  ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>,
+  cacheDir: string | null,
+  /** Answers to judge instead of the stage's `responses` (the dry run's assumed answers of answer stages not yet run). */
+  assumed?: Response[],
+): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
   const itemsPath = resolveInput(ctx, stage.items, 'items');
   const items = await readItems(itemsPath);
-  const responses = await readResponses(resolveInput(ctx, stage.responses, 'responses'), items);
+  const responses = assumed ?? (await readResponsesInput(ctx, stage.responses, items));
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;
   return {
