@@ -8,7 +8,8 @@ import { estimatePairwise } from '../judges/pairwise.ts';
 import { estimateAnswers } from '../studies/answer.ts';
 import { resolveEndpoint } from '../llm/presets.ts';
 import type { PriceAssumed } from '../llm/prices.ts';
-import type { EndpointConfig, Response } from '../schema/index.ts';
+import type { EndpointConfig, InputRef, Item, Response } from '../schema/index.ts';
+import { reformulateOffline } from './stages/reformulate.ts';
 import { absentInput } from './optional.ts';
 import { loadExperiment, resolveFrom } from './config.ts';
 import { stageDependencies, stageInputs } from './reads.ts';
@@ -67,7 +68,7 @@ const fromEngine = (e: { calls: number; cached: number; tokens: { input: number;
  * the cache's index: nothing is sent, computed or written (a cache folder that does not exist yet
  * is not created: nothing is cached then).
  */
-async function estimateStage(stage: Stage, ctx: { configDir: string; runDir: string; seed: number; resamples: number; cacheDir: string; stages: ReadonlyMap<string, Stage> }): Promise<StageEstimate> {
+async function estimateStage(stage: Stage, ctx: PlanContext & { resamples: number; cacheDir: string }): Promise<StageEstimate> {
   const cache = async (sub: string): Promise<string | null> => ((await exists(join(ctx.cacheDir, sub))) ? join(ctx.cacheDir, sub) : null);
   const waits = stageDependencies(stage);
   switch (stage.kind) {
@@ -76,14 +77,15 @@ async function estimateStage(stage: Stage, ctx: { configDir: string; runDir: str
       if (waits.length) {
         const assumed = await assumedAnswers(stage, ctx);
         if (typeof assumed === 'string') return unknown(assumed);
-        return fromEngine(await estimateJudge(await judgeStageInputs(stage, ctx, await cache('judge'), assumed.responses)), assumed.note);
+        return fromEngine(await estimateJudge(await judgeStageInputs(stage, ctx, await cache('judge'), assumed)), assumed.note);
       }
       return fromEngine(await estimateJudge(await judgeStageInputs(stage, ctx, await cache('judge'))));
     }
     case 'answer': {
-      if (waits.length) return unknown(`its items come from stage "${waits[0]}", which has not run`);
-      const { items, opts } = await answerStageInputs(stage, ctx, await cache('answer'));
-      return fromEngine(await estimateAnswers(items, opts));
+      const planned = await plannedItems(stage.items, ctx);
+      if (typeof planned === 'string') return unknown(planned);
+      const { items, opts } = await answerStageInputs(stage, ctx, await cache('answer'), planned.items);
+      return fromEngine(await estimateAnswers(items, opts), planned.note);
     }
     case 'pairwise': {
       const items = await readItems(resolveFrom(ctx.configDir, stage.items));
@@ -107,23 +109,42 @@ async function estimateStage(stage: Stage, ctx: { configDir: string; runDir: str
   }
 }
 
+type PlanContext = { configDir: string; runDir: string; seed: number; stages: ReadonlyMap<string, Stage> };
+
+/**
+ * The items a stage would read: from its file (`items` undefined: the stage reads it itself), or
+ * made in memory from the file of an earlier reformulate stage that calls no model, as that stage
+ * would make them. A string says why they cannot be known before the run.
+ */
+async function plannedItems(ref: InputRef, ctx: PlanContext): Promise<{ items?: Map<string, Item>; note?: string } | string> {
+  if (typeof ref === 'string') return {};
+  const up = ctx.stages.get(ref.stage);
+  if (!up || up.kind !== 'reformulate') return `its items come from stage "${ref.stage}", which has not run`;
+  const source = await plannedItems(up.items, ctx);
+  if (typeof source === 'string') return source;
+  const made = reformulateOffline(up, source.items ?? (await readItems(resolveFrom(ctx.configDir, up.items as string))), ctx.seed);
+  if (!made) return `its items come from stage "${ref.stage}" (LLM distractors), which has not run`;
+  return { items: new Map(made.items.map((it) => [it.id, it])), note: `${made.items.length} items of stage "${ref.stage}" made in memory as that stage would` };
+}
+
 /**
  * The answers a judge stage would read from answer stages that have not run, assumed for the
  * estimate: one per item the answer stage asks, as long as that stage's endpoint expects to write
  * (`expected_output_tokens`, else `max_tokens`: an upper bound). A string says why there is none.
  */
-async function assumedAnswers(stage: Extract<Stage, { kind: 'judge' }>, ctx: { configDir: string; runDir: string; stages: ReadonlyMap<string, Stage> }): Promise<{ responses: Response[]; note: string } | string> {
-  if (typeof stage.items !== 'string') return `its items come from stage "${stage.items.stage}", which has not run`;
-  const items = await readItems(resolveFrom(ctx.configDir, stage.items));
+async function assumedAnswers(stage: Extract<Stage, { kind: 'judge' }>, ctx: PlanContext): Promise<{ items: Map<string, Item>; responses: Response[]; note: string } | string> {
+  const planned = await plannedItems(stage.items, ctx);
+  if (typeof planned === 'string') return planned;
+  const items = planned.items ?? (await readItems(resolveFrom(ctx.configDir, stage.items as string)));
   const responses: Response[] = [];
-  const notes: string[] = [];
+  const notes: string[] = planned.note ? [planned.note] : [];
   for (const ref of Array.isArray(stage.responses) ? stage.responses : [stage.responses]) {
     if (typeof ref === 'string') {
       responses.push(...(await readResponses(resolveFrom(ctx.configDir, ref), items)));
       continue;
     }
     const up = ctx.stages.get(ref.stage);
-    if (!up || up.kind !== 'answer' || typeof up.items !== 'string') return `its responses come from stage "${ref.stage}", which has not run`;
+    if (!up || up.kind !== 'answer') return `its responses come from stage "${ref.stage}", which has not run`;
     const model = up.model_name ?? up.endpoint.model;
     const tokens = up.endpoint.expected_output_tokens ?? up.endpoint.max_tokens;
     // ~4 characters a token (src/llm/cost.ts): a placeholder answer of the expected length.
@@ -132,7 +153,7 @@ async function assumedAnswers(stage: Extract<Stage, { kind: 'judge' }>, ctx: { c
     for (const it of asked) responses.push({ item_id: it.id, model, output });
     notes.push(`${asked.length} answers of ${model} assumed, ~${tokens} tokens each (stage "${ref.stage}" has not run)`);
   }
-  return { responses, note: notes.join('; ') };
+  return { items, responses, note: notes.join('; ') };
 }
 
 /**

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { JudgeStage } from '../../schema/experiment.ts';
 import { readItems } from '../../io/records.ts';
-import type { Response } from '../../schema/index.ts';
+import type { Item, Response } from '../../schema/index.ts';
 import { loadRubric, renderJudgeMarkdown, runJudge, type LoadedRubric, type RunJudgeOptions } from '../../judges/index.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { resolveFrom } from '../config.ts';
@@ -13,12 +13,12 @@ export async function judgeStageInputs(
   stage: z.infer<typeof JudgeStage>,
   ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>,
   cacheDir: string | null,
-  /** Answers to judge instead of the stage's `responses` (the dry run's assumed answers of answer stages not yet run). */
-  assumed?: Response[],
+  /** Items and answers instead of the stage's inputs (the dry run's plan of stages not yet run). */
+  assumed: { items?: Map<string, Item>; responses?: Response[] } = {},
 ): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
   const itemsPath = resolveInput(ctx, stage.items, 'items');
-  const items = await readItems(itemsPath);
-  const responses = assumed ?? (await readResponsesInput(ctx, stage.responses, items));
+  const items = assumed.items ?? (await readItems(itemsPath));
+  const responses = assumed.responses ?? (await readResponsesInput(ctx, stage.responses, items));
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;
   return {
