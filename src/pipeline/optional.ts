@@ -12,7 +12,7 @@ const exists = (p: string): Promise<boolean> => access(p).then(() => true, () =>
  */
 export async function absentInput(stage: Stage, configDir: string, upstream: (name: string) => StageManifest['status'] | undefined): Promise<string | null> {
   if (!stage.optional) return null;
-  for (const f of stageInputs(stage, configDir)) if (!(await exists(f))) return `its input ${relative(process.cwd(), f) || f} is absent`;
+  for (const f of stageInputs(stage, configDir)) if (!(await exists(f))) return `its input ${relative(configDir, f) || f} is absent`;  // as the config names it
   for (const dep of stageDependencies(stage)) {
     const st = upstream(dep);
     if (st === 'skipped') return `it reads stage "${dep}", which was skipped`;
