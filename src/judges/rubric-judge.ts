@@ -21,7 +21,7 @@ import { aggregateScore, applyGates, criterionScale, type LoadedRubric } from '.
 import { summariseJudgments, type JudgeSummary } from './summary.ts';
 import { callLog, ledgerMessages } from './call-log.ts';
 import type { CallLog } from '../schema/records.ts';
-import { buildMessages, escapeTags, formatOptions, inputsOf, renderCase, renderCriteria, renderFormat, splitOutput, verdictSchema, type CaseInputs } from './template.ts';
+import { buildMessages, escapeTags, formatOptions, inputsOf, renderScoreRubric, renderCase, renderCriteria, renderFormat, splitOutput, verdictSchema, type CaseInputs } from './template.ts';
 
 export type JudgeConfig = z.input<typeof JudgeStageJudge>;
 type LlmJudge = Extract<z.output<typeof JudgeStageJudge>, { kind: 'llm' }>;
@@ -214,6 +214,7 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
   const formatText = groups.map((g) => renderFormat(lr.rubric, g.criteria, endpoint.output_mode));
   const schemas = groups.map((g) => verdictSchema(lr.rubric, g.criteria));
   const freeText = lr.rubric.verdict?.format === 'pattern';
+  const scoreRubrics = groups.map((g) => renderScoreRubric(g.criteria));
   // A template that shows the whole output (MT-Bench's {{response}}) makes it part of the key.
   const showsResponse = /\{\{\s*response\s*\}\}/.test(lr.template);
   const groupKeys = groups.map((g) => `${g.criteria.map((c) => c.key).join(',')}|${g.inputs.join(',')}`);
@@ -282,8 +283,8 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
       const ginputs = g.inputs;
       const criteriaSlot = criteriaText[gi]!;
       const formatSlot = formatText[gi]!;
-      const slots = (): Record<string, string> => ({ ...titles, criteria: criteriaSlot, case: renderCase(ginputs, inputs), format: formatSlot, ...plainSlots(inputs, response.output) });
       const gi0 = gi;
+      const slots = (): Record<string, string> => ({ ...titles, criteria: criteriaSlot, case: renderCase(ginputs, inputs), format: formatSlot, ...plainSlots(inputs, response.output, scoreRubrics[gi0]!) });
       const perSample: EngineUnit<Verdict>[] = [];
       for (let s = 0; s < judge.samples; s++) {
         let cachedMessages: ChatMessage[] | undefined;
@@ -335,8 +336,9 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
  * The plain slots a template taken from another project uses ({{question}}, {{reference}},
  * {{answer}}, {{response}}: the whole output), each escaped like the tagged case blocks.
  */
-function plainSlots(inputs: CaseInputs, output: string): Record<string, string> {
+function plainSlots(inputs: CaseInputs, output: string, scoreRubric: string): Record<string, string> {
   return {
+    score_rubric: scoreRubric,
     question: escapeTags(inputs.question),
     reference: inputs.reference !== undefined ? escapeTags(inputs.reference) : '',
     answer: escapeTags(inputs.answer),

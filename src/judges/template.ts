@@ -50,6 +50,23 @@ export function escapeTags(text: string): string {
     .replace(FRAME, '($2)');
 }
 
+/**
+ * Neutralises a template's own frame markers inside untrusted text (`<|The End of Assistant A's
+ * Answer|>`, `[The Start of …`): case and white space are ignored, and the opening bracket becomes
+ * `(` so the text still reads the same to the judge but no longer frames anything.
+ */
+export function neutraliseDelimiters(text: string, delimiters: readonly string[]): string {
+  let out = text;
+  for (const d of delimiters) {
+    const open = d.startsWith('<|') ? 2 : /^[[<]/.test(d) ? 1 : 0;
+    if (open === 0) continue;
+    const body = d.slice(open).trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+');
+    const re = new RegExp(`${open === 2 ? '[<\uFF1C]\\s*\\|' : d[0] === '[' ? '[\\[\uFF3B]' : '[<\uFF1C]'}\\s*${body}`, 'gi');
+    out = out.replace(re, (m) => '(' + m.replace(/^[<\uFF1C[\uFF3B]\s*\|?/, ''));
+  }
+  return out;
+}
+
 /** Everything a criterion may be shown, already resolved for one (item, response). */
 export interface CaseInputs {
   question: string;
@@ -129,6 +146,16 @@ export function renderCriteria(rubric: Rubric, criteria: readonly Criterion[]): 
         .map((v) => `  - ${v}: ${c.anchors[String(v)]}`)
         .join('\n');
       return `### ${c.key}: ${c.name} (integer ${s.min}–${s.max})\n${c.description.trim()}\n${anchors}`;
+    })
+    .join('\n\n');
+}
+
+/** Prometheus' SCORE_RUBRIC_TEMPLATE form: `[description]` then `Score n: anchor` per level. */
+export function renderScoreRubric(criteria: readonly Criterion[]): string {
+  return criteria
+    .map((c) => {
+      const levels = Object.keys(c.anchors).map(Number).sort((a, b) => a - b);
+      return `[${c.description.trim()}]\n${levels.map((v) => `Score ${v}: ${c.anchors[String(v)]}`).join('\n')}`;
     })
     .join('\n\n');
 }
