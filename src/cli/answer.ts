@@ -7,6 +7,7 @@ import { InputError } from '../io/errors.ts';
 import { readItems } from '../io/records.ts';
 import { collectAnswers, estimateAnswers } from '../studies/answer.ts';
 import { emit } from './output.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 import { progressReporter } from '../judges/progress.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -41,8 +42,10 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'cache directory', '.judgekit-cache')
     .option('--no-cache', 'neither read nor write the cache')
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
-    .option('--json', 'machine-readable summary on stdout')
-    .action(async (o: AnswerCliOptions) => {
+    .option('--json', 'machine-readable summary on stdout');
+  addFailureRateOption(cmd)
+    .action(async (o: AnswerCliOptions & { maxFailureRate?: string }) => {
+      const maxRate = maxFailureRate(o.maxFailureRate);
       if (o.only !== undefined && !['mcq', 'open'].includes(o.only)) throw new InputError(`option --only takes mcq or open, not "${o.only}"`);
       const endpoint = endpointFromOptions(o);
       const all = await readItems(o.items);
@@ -74,6 +77,7 @@ export function register(program: Command): void {
             ...(res.counts.api_error ? [`  ${res.counts.api_error} call(s) failed and were not written; run the command again to retry them (finished ones come from the cache).`] : []),
           ].join('\n'),
         );
+        enforceFailureRate([{ name: 'answer', kind: 'answer', counts: res.counts }], maxRate);
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -6,6 +6,7 @@ import { InputError } from '../io/errors.ts';
 import { progressReporter } from '../judges/progress.ts';
 import { DEFAULT_CACHE_DIR, estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge, type JudgeConfig, type JudgeProgress } from '../judges/index.ts';
 import { emit, numberOption } from './output.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
 interface JudgeCliOptions extends EndpointCliOptions {
@@ -25,6 +26,8 @@ interface JudgeCliOptions extends EndpointCliOptions {
   maxRepairs?: string;
   imageRoot?: string;
   bootstrap?: string;
+  limit?: string;
+  maxFailureRate?: string;
 }
 
 export function register(program: Command): void {
@@ -48,6 +51,8 @@ export function register(program: Command): void {
     .option('--max-repairs <n>', 'repair requests for an unreadable verdict (default 2)')
     .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory)')
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals (default 1000)')
+    .option('--limit <n>', 'judge only the first n responses (a smoke test)');
+  addFailureRateOption(cmd)
     .action(async (o: JudgeCliOptions) => {
       await judgeCommand(o);
     });
@@ -71,7 +76,10 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   const judge = buildJudge(o);
   const rubric = await loadRubric(o.rubric);
   const items = await readItems(o.items);
-  const responses = await readResponses(o.responses, items);
+  const maxRate = maxFailureRate(o.maxFailureRate);
+  const limit = numberOption('limit', o.limit, { int: true, min: 1 });
+  const allResponses = await readResponses(o.responses, items);
+  const responses = limit !== undefined ? allResponses.slice(0, limit) : allResponses;
   const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
   const cacheDir = o.cache === false ? null : (o.cacheDir ?? DEFAULT_CACHE_DIR);
@@ -113,6 +121,9 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
     spend: result.spend,
   });
   emit(result.summary, o.json, () => renderJudgeMarkdown(result.summary, rubric) + `\nWrote ${join(o.out, 'judgments.jsonl')} and judge.json.`);
+  const counts: Record<string, number> = {};
+  for (const j of result.judgments) counts[j.status] = (counts[j.status] ?? 0) + 1;
+  enforceFailureRate([{ name: 'judge', kind: 'judge', counts }], maxRate);
 }
 
 class Interrupted extends Error {

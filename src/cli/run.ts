@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runExperiment } from '../pipeline/run.ts';
 import { emit } from './output.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 
 /** The default experiment: `experiments/default.yaml` in the working folder, else the package's own. */
 export function defaultExperimentPath(): string {
@@ -14,7 +15,7 @@ export function defaultExperimentPath(): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('Run an experiment (default: experiments/default.yaml): its stages, ledgers, manifest.json and report.md under reports/<run-id>/. Re-running resumes: finished stages with the same inputs are not run again.')
     .argument('[experiment]', 'experiment config (YAML or JSON)')
@@ -24,8 +25,10 @@ export function register(program: Command): void {
     .option('--stage <names>', 'only these stages (comma-separated)')
     .option('--cache-dir <dir>', 'judge cache folder', '.judgekit-cache')
     .option('--dry-run', 'print what judge stages would call and cost; spend nothing')
-    .option('--json', 'print the manifest as JSON')
-    .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean }) => {
+    .option('--json', 'print the manifest as JSON');
+  addFailureRateOption(cmd)
+    .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean; maxFailureRate?: string }) => {
+      const maxRate = maxFailureRate(o.maxFailureRate);
       const ac = new AbortController();
       setMaxListeners(0, ac.signal);
       // The first Ctrl-C stops after the calls in flight; a second one stops at once.
@@ -52,6 +55,7 @@ export function register(program: Command): void {
           if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');
         });
+        if (!o.dryRun) enforceFailureRate(Object.entries(res.manifest.stages).map(([name, st]) => ({ name, kind: st.kind, counts: st.counts })), maxRate);
       } catch (err) {
         if (!ac.signal.aborted) throw err;
         process.stderr.write('judgekit: interrupted; finished stages and every finished judgment are saved (manifest, judge cache): run the same command again to resume without paying twice\n');

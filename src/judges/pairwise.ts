@@ -81,6 +81,8 @@ export interface RunPairwiseOptions {
   policy?: InconsistencyPolicy;
   /** Another project's pairwise judge (rubrics/pairwise/<name>.yaml, or a file): its prompt and verdict rule. */
   template?: LoadedPairwiseTemplate;
+  /** Judge only the first N pairs (a smoke test). */
+  limit?: number;
   /** The rater name on the records (default: the judge model). */
   rater?: string;
   cacheDir?: string | null;
@@ -274,6 +276,7 @@ export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<Pairwi
           if (mb === opts.baseline) [ma, mb] = [mb, ma];
           else if (ma !== opts.baseline) continue;
         }
+        if (opts.limit !== undefined && tasks.length >= opts.limit) continue;
         const a = models.get(ma)!;
         const b = models.get(mb)!;
         const mk = (first: Response, second: Response, order: 'ab' | 'ba'): number => {

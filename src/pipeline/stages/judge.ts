@@ -16,7 +16,8 @@ import { outName, type StageContext, type StageOutcome } from '../stage.ts';
 export async function runJudgeStage(stage: z.infer<typeof JudgeStage>, ctx: StageContext): Promise<StageOutcome> {
   const itemsPath = resolveFrom(ctx.configDir, stage.items);
   const items = await readItems(itemsPath);
-  const responses = await readResponses(resolveFrom(ctx.configDir, stage.responses), items);
+  const all = await readResponses(resolveFrom(ctx.configDir, stage.responses), items);
+  const responses = stage.limit !== undefined ? all.slice(0, stage.limit) : all;
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;
   const base = {

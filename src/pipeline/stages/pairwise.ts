@@ -5,7 +5,7 @@ import { readItems, readResponses } from '../../io/records.ts';
 import { preferencesToCsv, readPreferences, type PreferenceRow } from '../../io/preferences.ts';
 import { InputError } from '../../io/errors.ts';
 import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../../io/atomic.ts';
-import { runPairwiseJudge } from '../../judges/pairwise.ts';
+import { loadPairwiseTemplate, runPairwiseJudge } from '../../judges/pairwise.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { addMajorityRater, runWinrate, type MajorityReport } from '../../studies/winrate.ts';
 import { renderSwapMarkdown, renderWinrateMarkdown } from '../../studies/winrate-report.ts';
@@ -23,6 +23,7 @@ export async function runPairwiseStage(stage: z.infer<typeof PairwiseStage>, ctx
     const models = new Set(responses.map((r) => r.model)).size;
     return { outputs: [], counts: {}, cost_usd: 0, markdown: `[${stage.name}] dry run: up to ${items.size} items × ${(models * (models - 1)) / 2} model pairs × 2 orders; nothing sent` };
   }
+  const template = stage.template !== undefined ? await loadPairwiseTemplate(/^[a-z-]+$/.test(stage.template) ? stage.template : resolveFrom(ctx.configDir, stage.template)) : undefined;
   const progress = progressReporter(stage.name);
   let judged;
   try {
@@ -40,6 +41,8 @@ export async function runPairwiseStage(stage: z.infer<typeof PairwiseStage>, ctx
       ...(stage.dimensions ? { dimensions: stage.dimensions } : {}),
       ...(stage.baseline !== undefined ? { baseline: stage.baseline } : {}),
       ...(stage.rater !== undefined ? { rater: stage.rater } : {}),
+      ...(template ? { template } : {}),
+      ...(stage.limit !== undefined ? { limit: stage.limit } : {}),
     });
   } finally {
     progress.stop();
