@@ -16,7 +16,8 @@ export class AdaptiveLimit {
   /** Lowest and latest limit, and the number of decreases (for the bench and the summary). */
   readonly stats = { min: 0, decreases: 0, peak_active: 0 };
 
-  constructor(readonly max: number, readonly min = 1) {
+  /** `adaptive: false` keeps the limit fixed at `max` (the bench's comparison). */
+  constructor(readonly max: number, readonly min = 1, readonly adaptive = true) {
     this.current = max;
     this.stats.min = max;
   }
@@ -55,7 +56,9 @@ export class AdaptiveLimit {
   /** Frees a slot and feeds the outcome back: `rate_limited` (a 429), `ok`, or `other`. */
   release(epoch: number, outcome: 'ok' | 'rate_limited' | 'other'): void {
     this.active -= 1;
-    if (outcome === 'rate_limited') {
+    if (!this.adaptive) {
+      // fixed concurrency: no feedback
+    } else if (outcome === 'rate_limited') {
       this.successes = 0;
       if (epoch === this.epoch) {
         this.current = Math.max(this.min, Math.floor(this.current / 2));

@@ -75,6 +75,8 @@ export interface EngineOptions<V> {
   batch_poll_ms?: number;
   batch_poll_max_ms?: number;
   batch_max_requests?: number;
+  /** Lower the concurrency on 429s and raise it again on recovery (default true). */
+  adaptive_concurrency?: boolean;
 }
 
 export interface RunOptions<V> {
@@ -126,7 +128,7 @@ export class JudgeEngine<V> {
     this.rng = new Rng(opts.seed ?? 1);
     this.maxRepairs = opts.max_repairs ?? 2;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
-    this.gate = new AdaptiveLimit(opts.endpoint.config.concurrency);
+    this.gate = new AdaptiveLimit(opts.endpoint.config.concurrency, 1, opts.adaptive_concurrency ?? true);
   }
 
   /** Built lazily so a dry run or a fully cached run needs no key. */
