@@ -123,7 +123,7 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   emit(result.summary, o.json, () => renderJudgeMarkdown(result.summary, rubric) + `\nWrote ${join(o.out, 'judgments.jsonl')} and judge.json.`);
   const counts: Record<string, number> = {};
   for (const j of result.judgments) counts[j.status] = (counts[j.status] ?? 0) + 1;
-  enforceFailureRate([{ name: 'judge', kind: 'judge', counts }], maxRate);
+  enforceFailureRate([{ name: 'judge', kind: 'judge', judge: { kind: judge.kind }, counts }], maxRate);
 }
 
 class Interrupted extends Error {

@@ -55,7 +55,11 @@ export function register(program: Command): void {
           if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');
         });
-        if (!o.dryRun) enforceFailureRate(Object.entries(res.manifest.stages).map(([name, st]) => ({ name, kind: st.kind, counts: st.counts })), maxRate);
+        if (!o.dryRun) {
+          const stages = (res.manifest.config as { stages: Array<{ name: string; judge?: unknown }> }).stages;
+          const judgeOf = new Map(stages.map((s) => [s.name, s.judge]));
+          enforceFailureRate(Object.entries(res.manifest.stages).map(([name, st]) => ({ name, kind: st.kind, judge: judgeOf.get(name), counts: st.counts })), maxRate);
+        }
       } catch (err) {
         if (!ac.signal.aborted) throw err;
         process.stderr.write('judgekit: interrupted; finished stages and every finished judgment are saved (manifest, judge cache): run the same command again to resume without paying twice\n');

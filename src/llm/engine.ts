@@ -75,6 +75,11 @@ export interface EngineOptions<V> {
   batch_poll_ms?: number;
   batch_poll_max_ms?: number;
   batch_max_requests?: number;
+  /**
+   * Statuses kept in and served from the cache (default: only `ok`). Answer collection adds
+   * `refusal` and `truncated`, which are a candidate's answers; for a judge they are failures.
+   */
+  cache_statuses?: readonly UnitStatus[];
   /** Lower the concurrency on 429s and raise it again on recovery (default true). */
   adaptive_concurrency?: boolean;
 }
@@ -189,12 +194,17 @@ export class JudgeEngine<V> {
 
   /** Only verdicts are served from the cache; a failure recorded by an older version is asked again. */
   private okInCache(key: string): boolean {
-    return this.opts.cache?.get(key)?.status === 'ok';
+    const hit = this.opts.cache?.get(key);
+    return hit !== undefined && this.cacheable(hit.status);
+  }
+
+  private cacheable(status: UnitStatus): boolean {
+    return (this.opts.cache_statuses ?? ['ok']).includes(status);
   }
 
   private fromCache(unit: EngineUnit<V>): UnitOutcome<V> | undefined {
     const hit = this.opts.cache?.get(unit.key);
-    if (hit === undefined || hit.status !== 'ok') return undefined;
+    if (hit === undefined || !this.cacheable(hit.status)) return undefined;
     const { label: _label, ...rest } = hit;
     return { ...rest, cached: true };
   }
@@ -202,7 +212,7 @@ export class JudgeEngine<V> {
   private remember(unit: EngineUnit<V>, outcome: UnitOutcome<V>): void {
     // Only verdicts are cached: a rerun asks again for every unit that failed (after the judge
     // setup is fixed, that costs only the failures) and never again for one that succeeded.
-    if (!this.opts.cache || outcome.status !== 'ok') return;
+    if (!this.opts.cache || !this.cacheable(outcome.status)) return;
     const { cached: _c, ...rest } = outcome;
     this.opts.cache.put(unit.key, unit.label ? { ...rest, label: unit.label } : rest);
   }

@@ -8,6 +8,15 @@ export const DEFAULT_MAX_FAILURE_RATE = 0.05;
 /** Stage kinds whose units are paid calls; their failures are what --max-failure-rate bounds. */
 export const CALLING_KINDS = new Set(['judge', 'pairwise', 'answer']);
 
+/**
+ * Whether a stage's units are calls to an endpoint. A replayed judge reads recorded verdicts: its
+ * recorded failures are data about that judge, which no rerun can change, so they do not count.
+ */
+export function callsEndpoint(stage: { kind: string; judge?: unknown }): boolean {
+  const judge = stage.judge as { kind?: unknown } | undefined;
+  return CALLING_KINDS.has(stage.kind) && !(typeof judge === 'object' && judge !== null && judge.kind === 'replay');
+}
+
 /** Statuses that are outcomes, not failures: a verdict, or a disagreement between orders dropped by policy. */
 const NOT_FAILED = new Set(['ok', 'inconsistent_dropped']);
 
@@ -48,8 +57,8 @@ export function describeFailures(rates: readonly FailureRate[], max: number): st
  * Applies the rule to finished stages (every output already written): prints which stages went
  * over the limit to stderr and sets exit code 3. Returns the stages over the limit.
  */
-export function enforceFailureRate(stages: ReadonlyArray<{ name: string; kind: string; counts: Readonly<Record<string, number>> }>, max: number, write: (s: string) => void = (s) => process.stderr.write(s)): FailureRate[] {
-  const rates = stages.filter((s) => CALLING_KINDS.has(s.kind)).map((s) => failureRate(s.name, s.counts, max));
+export function enforceFailureRate(stages: ReadonlyArray<{ name: string; kind: string; judge?: unknown; counts: Readonly<Record<string, number>> }>, max: number, write: (s: string) => void = (s) => process.stderr.write(s)): FailureRate[] {
+  const rates = stages.filter((s) => callsEndpoint(s)).map((s) => failureRate(s.name, s.counts, max));
   const over = rates.filter((r) => r.exceeded);
   if (over.length) {
     write(`judgekit: too many failed units (--max-failure-rate ${max}):\n${describeFailures(over, max)}\n`);
@@ -76,6 +85,6 @@ export function maxFailureRate(value: string | undefined): number {
  * endpoint and some of its units failed. Only the failures are asked again (the cache serves the
  * rest), so fixing the judge setup and rerunning costs only what failed.
  */
-export function hasFailedUnits(kind: string, counts: Readonly<Record<string, number>>): boolean {
-  return CALLING_KINDS.has(kind) && failureRate('', counts, 1).failed > 0;
+export function hasFailedUnits(stage: { kind: string; judge?: unknown }, counts: Readonly<Record<string, number>>): boolean {
+  return callsEndpoint(stage) && failureRate('', counts, 1).failed > 0;
 }

@@ -153,7 +153,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), upstream, seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
     const prev = previous?.stages[stage.name];
     // A stage with failed calls runs again: the cache serves its verdicts, only the failures are asked again.
-    if (prev && prev.status === 'done' && prev.key === key && !ctx.dryRun && !hasFailedUnits(prev.kind, prev.counts)) {
+    if (prev && prev.status === 'done' && prev.key === key && !ctx.dryRun && !hasFailedUnits(stage, prev.counts)) {
       const all = await Promise.all(prev.outputs.map((o) => exists(join(runDir, o))));
       const mdPath = join(runDir, `${stage.name}.md`);
       if (all.every(Boolean) && (await exists(mdPath))) {
