@@ -11,6 +11,7 @@ import { register as registerAgree } from './agree.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
+import { register as registerAnnotate } from './annotate.ts';
 import { register as registerProbe } from './probe.ts';
 
 /** Every subcommand registers itself here, one line each. */
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerTune(program);
   registerCard(program);
   registerProbe(program);
+  registerAnnotate(program);
 }

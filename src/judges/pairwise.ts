@@ -18,7 +18,7 @@ import { hashValue } from '../io/hash.ts';
 import { DiskCache } from '../llm/cache.ts';
 import type { ChatClient, ChatMessage } from '../llm/client.ts';
 import { addSpend, emptySpend, type Spend } from '../llm/cost.ts';
-import { JudgeEngine, type CachedOutcome, type EngineUnit, type ParseResult, type UnitOutcome } from '../llm/engine.ts';
+import { JudgeEngine, type CachedOutcome, type EngineUnit, type Estimate, type ParseResult, type UnitOutcome } from '../llm/engine.ts';
 import { resolveEndpoint, type OutputMode } from '../llm/presets.ts';
 import type { BackoffOptions } from '../llm/retry.ts';
 import { EndpointConfig } from '../schema/endpoint.ts';
@@ -220,8 +220,8 @@ interface PairTask {
   units: { ab: number; ba: number };
 }
 
-/** Judges every pair in both orders and returns one preference record per (item, pair, dimension). */
-export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<PairwiseRunResult> {
+/** The calls a pairwise run makes (both orders of every pair), its fingerprint and its engine. */
+function preparePairwise(opts: RunPairwiseOptions) {
   const endpoint = resolveEndpoint(EndpointConfig.parse(opts.endpoint));
   const tpl = opts.template;
   if (tpl && opts.dimensions?.length) throw new InputError(`the pairwise template "${tpl.template.id}" gives one overall verdict; it takes no dimensions`, { field: 'dimensions' });
@@ -307,6 +307,22 @@ export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<Pairwi
     seed: opts.seed,
     backoff: opts.backoff,
   });
+  return { dims, policy, fingerprint, rater, units, tasks, engine };
+}
+
+/** What a pairwise run would cost (uncached calls, estimated tokens and USD); calls nothing. */
+export function estimatePairwise(opts: RunPairwiseOptions): Estimate & { pairs: number } {
+  const { engine, units, tasks } = preparePairwise(opts);
+  try {
+    return { ...engine.estimate(units), pairs: tasks.length };
+  } finally {
+    engine.close();
+  }
+}
+
+/** Judges every pair in both orders and returns one preference record per (item, pair, dimension). */
+export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<PairwiseRunResult> {
+  const { dims, policy, fingerprint, rater, units, tasks, engine } = preparePairwise(opts);
   try {
     const progress = { done: 0, total: units.length, failed: 0, cached: 0, cost_usd: 0 };
     opts.onProgress?.(progress);
@@ -346,8 +362,8 @@ export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<Pairwi
           ...cost,
           cached: ab.cached && ba.cached,
           ...(failed ? { error: failed.error ?? failed.status } : {}),
-          ...(tpl ? { labels: { ab: ab.value?.label ?? null, ba: ba.value?.label ?? null }, strength: { ab: ab.value?.strength ?? null, ba: ba.value?.strength ?? null } } : {}),
-          ...(k === 0 ? { calls: [callLog('order ab', ledgerOf(units[t.units.ab]!), ab, fpBody.template_hash), callLog('order ba', ledgerOf(units[t.units.ba]!), ba, fpBody.template_hash)] } : {}),
+          ...(opts.template ? { labels: { ab: ab.value?.label ?? null, ba: ba.value?.label ?? null }, strength: { ab: ab.value?.strength ?? null, ba: ba.value?.strength ?? null } } : {}),
+          ...(k === 0 ? { calls: [callLog('order ab', ledgerOf(units[t.units.ab]!), ab, fingerprint.template_hash), callLog('order ba', ledgerOf(units[t.units.ba]!), ba, fingerprint.template_hash)] } : {}),
         });
       });
     }
