@@ -3,7 +3,7 @@
  * strict JSON schema, pattern-rule rubrics from other projects, nothing listening, a rejected key,
  * an unknown model, and a rerun that asks again only for what failed.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -170,3 +170,66 @@ describe('fail fast, fail loud, retry only what failed', () => {
   });
 });
 
+
+describe('judgekit run and pairwise --template from the command line', () => {
+  const tmp = (): string => mkdtempSync(join(tmpdir(), 'jk-real-run-'));
+
+  it('run: a live judge stage over 5% failed exits 3 naming the stage; the rerun asks only for the failures', async () => {
+    const d = tmp();
+    const fx = traceableJudgeFixture(d, 5); // 10 judgments
+    const rubric = resolve('rubrics/medcmr-v1.yaml');
+    writeFileSync(
+      join(d, 'exp.yaml'),
+      [
+        'id: live',
+        'stages:',
+        '  - name: judge-live',
+        '    kind: judge',
+        `    items: ${fx.items}`,
+        `    responses: ${fx.responses}`,
+        `    rubric: ${rubric}`,
+        '    judge:',
+        '      kind: llm',
+        '      max_repairs: 0',
+        `      endpoint: { base_url: "${server.url}", model: j, output_mode: json_mode }`,
+      ].join('\n') + '\n',
+    );
+    const broken = new Set(['ma/q2', 'mb/q4']);
+    server.handler = (req) => (broken.has(candidateOf(req)!.replace(/^unit /, '')) ? { kind: 'content', content: 'No verdict today.' } : { kind: 'loose', style: 'wrapper' });
+    const args = ['run', join(d, 'exp.yaml'), '--out', join(d, 'reports'), '--cache-dir', join(d, 'cache')];
+    const first = await spawnJudgekit(args, { cwd: resolve('.') }).done;
+    expect(first.code).toBe(3);
+    expect(first.stderr).toContain('stage "judge-live": 2 of 10 units failed (20.0% > 5.0%: parse_error=2)');
+    expect(readFileSync(join(d, 'reports', 'live', 'judge-live.judgments.jsonl'), 'utf8').trim().split('\n')).toHaveLength(10);
+    server.reset();
+    server.handler = () => ({ kind: 'loose', style: 'wrapper' });
+    const second = await spawnJudgekit(args, { cwd: resolve('.') }).done;
+    expect(second.code).toBe(0);
+    expect(new Set(server.chatRequests().map((r) => candidateOf(r)!.replace(/^unit /, '')))).toEqual(broken);
+    // with everything ok, the finished stage is reused as before
+    server.reset();
+    expect((await spawnJudgekit(args, { cwd: resolve('.') }).done).code).toBe(0);
+    expect(server.chatRequests()).toHaveLength(0);
+  });
+
+  it('pairwise --template arena-hard: the strong verdicts are kept in the record, as labels and strength', async () => {
+    const d = tmp();
+    const fx = traceableJudgeFixture(d, 2);
+    // A judge that strongly prefers model ma in whichever position it is shown.
+    server.handler = (req) => {
+      const t = req.body.messages.map((m: { content: string }) => m.content).join('\n');
+      const maFirst = t.indexOf('unit ma/') < t.indexOf('unit mb/');
+      return { kind: 'content', content: `My own answer first... My final verdict is: ${maFirst ? '[[A>>B]]' : '[[B>>A]]'}` };
+    };
+    const run = await spawnJudgekit(['pairwise', '--items', fx.items, '--responses', fx.responses, '--template', 'arena-hard', '--model', 'j', '--base-url', server.url, '--out', join(d, 'out'), '--cache-dir', join(d, 'cache'), '--bootstrap', '0'], { cwd: resolve('.') }).done;
+    expect(run.code, run.stderr).toBe(0);
+    const prefs = readFileSync(join(d, 'out', 'pairwise.preferences.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(prefs).toHaveLength(2);
+    for (const p of prefs) {
+      expect(p).toMatchObject({ status: 'ok', model_a: 'ma', winner: 'A', labels: { ab: 'A>>B', ba: 'B>>A' }, strength: { ab: 'strong', ba: 'strong' } });
+      expect(p.judge.rubric_id).toBe('arena-hard');
+      expect(p.calls.map((c: { rule: string }) => c.rule)).toEqual(['arena-hard: unique /\\[\\[([AB<>=]+)\\]\\]/', 'arena-hard: unique /\\[\\[([AB<>=]+)\\]\\]/']);
+    }
+    expect(server.chatRequests()[0]!.body.response_format).toBeUndefined();
+  });
+});
