@@ -11,8 +11,11 @@ import { register as registerAgree } from './agree.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
+import { register as registerCorrect } from './correct.ts';
 import { register as registerAnnotate } from './annotate.ts';
 import { register as registerProbe } from './probe.ts';
+import { register as registerDatasets } from './datasets.ts';
+import { register as registerSimulate } from './simulate.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
@@ -29,5 +32,8 @@ export function registerCommands(program: Command): void {
   registerTune(program);
   registerCard(program);
   registerProbe(program);
+  registerCorrect(program);
   registerAnnotate(program);
+  registerDatasets(program);
+  registerSimulate(program);
 }

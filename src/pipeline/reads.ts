@@ -11,6 +11,7 @@ export function stageInputs(stage: Stage, configDir: string): string[] {
     else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') files.push(resolveFrom(configDir, x));
   }
   if (stage.kind === 'judge' && stage.judge.kind === 'replay') files.push(resolveFrom(configDir, stage.judge.verdicts));
+  if (stage.truth) files.push(resolveFrom(configDir, stage.truth.file));
   return files;
 }
 

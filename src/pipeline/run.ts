@@ -2,10 +2,11 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { RunManifest, Stage, StageManifest } from '../schema/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { truthMarkdown } from '../simulate/truth-report.ts';
 import { hashFile, hashValue } from '../io/hash.ts';
 import { InputError } from '../io/errors.ts';
 import { VERSION } from '../version.ts';
-import { loadExperiment, type LoadedExperiment } from './config.ts';
+import { loadExperiment, resolveFrom, type LoadedExperiment } from './config.ts';
 import { writeStageOutcome, type StageContext, type StageOutcome } from './stage.ts';
 import { stageDependencies, stageInputs } from './reads.ts';
 import { checkOnly } from './plan.ts';
@@ -168,6 +169,8 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
       await writeJsonAtomic(manifestPath, manifest);
       throw err;
     }
+    // On simulated data: the planted values beside the estimates (the stage's `truth`).
+    if (stage.truth) outcome = { ...outcome, markdown: outcome.markdown.replace(/\n*$/, '\n\n') + (await truthMarkdown(resolveFrom(exp.dir, stage.truth.file), stage.truth.section, outcome.result)) };
     const outputs = await writeStageOutcome(runDir, stage.name, outcome);
     const finished = new Date();
     manifest.stages[stage.name] = {

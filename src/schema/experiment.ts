@@ -31,6 +31,11 @@ const StageBase = z.strictObject({
   description: z.string().optional(),
   /** Bootstrap resamples for this stage's intervals (default: the experiment's `bootstrap`). */
   bootstrap: z.number().int().min(0).optional(),
+  /**
+   * On simulated data (`judgekit simulate`): the simulation's truth.json and the section of its
+   * `checks` to show beside this stage's estimates in the report.
+   */
+  truth: z.object({ file: Path, section: z.string().min(1) }).optional(),
 });
 
 export const McqStage = StageBase.extend({
@@ -165,7 +170,7 @@ export const PairwiseStage = StageBase.extend({
 /** Answer-order (swap) consistency of pairwise judges that judged every pair in both orders, against gold labels. */
 export const SwapStage = StageBase.extend({
   kind: z.literal('swap'),
-  /** Per-order verdicts with gold labels (the LLMBar import format, data/llmbar/verdicts.json). */
+  /** Per-order verdicts with gold labels (the LLMBar format `judgekit datasets get llmbar` writes to verdicts.json). */
   verdicts: Path,
 });
 
@@ -283,6 +288,45 @@ export const TuningStage = StageBase.extend({
   correlation_threshold: z.number().gt(0).max(1).default(0.8),
 });
 
+/**
+ * Judge-corrected model scores (PPI, PPI++, stratified PPI, Rogan–Gladen): humans' gold values on
+ * some units, the judge's ratings on all; see src/studies/corrected.ts.
+ */
+export const CorrectedStage = StageBase.extend({
+  kind: z.literal('corrected'),
+  /** Long-form ratings (item_id, model or model_a/model_b, rater, value; dimension; the strata column). */
+  labels: Path,
+  columns: LabelColumns.default({ item: 'item_id', rater: 'rater', value: 'value' }),
+  /** The judge, a rater of `labels`; or `judge_stage`, an earlier judge stage of the run. */
+  judge: z.string().min(1).optional(),
+  judge_stage: z
+    .object({ stage: z.string().min(1), name: z.string().min(1).optional(), dimension_prefix: z.string().optional() })
+    .strict()
+    .optional(),
+  /** Gold = mean (pairwise: majority) of these raters; default every rater but the judge. */
+  humans: z.array(z.string().min(1)).min(1).optional(),
+  /** Gold = this one rater. */
+  gold: z.string().min(1).optional(),
+  dimension: z.string().optional(),
+  /** A column of `labels` whose values are strata (e.g. the Med-CMR task): adds stratified PPI. */
+  strata: z.string().optional(),
+  /** Adds Rogan–Gladen on the binary verdict value ≥ threshold. */
+  threshold: z.number().optional(),
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  /** Adds the label planner: human labels for an interval of this full width. */
+  plan_width: z.number().positive().optional(),
+  /**
+   * Keep the humans' ratings on this share of the items only (seeded), as if only those had been
+   * labelled; the result adds `human_all`, the humans' mean over every unit, to check against.
+   */
+  label_fraction: z.number().gt(0).lt(1).optional(),
+})
+  .strict()
+  .superRefine((s, ctx) => {
+    if ((s.judge === undefined) === (s.judge_stage === undefined)) ctx.addIssue({ code: 'custom', path: ['judge'], message: 'a corrected stage takes either judge or judge_stage' });
+    if (s.humans !== undefined && s.gold !== undefined) ctx.addIssue({ code: 'custom', path: ['gold'], message: 'give humans or gold, not both' });
+  });
+
 export const Stage = z.discriminatedUnion('kind', [
   AnswerStage,
   ReformulateStage,
@@ -295,6 +339,7 @@ export const Stage = z.discriminatedUnion('kind', [
   ConsistencyStage,
   ConsistencyPairsStage,
   TuningStage,
+  CorrectedStage,
 ]);
 export type Stage = z.infer<typeof Stage>;
 

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { main } from '../../src/cli/main.ts';
+import { dataset } from '../helpers/datasets.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const p = (f: string): string => join(root, f);
 const FIX = p('test/fixtures/pipeline');
+const PANDALM = await dataset('pandalm');
 const common = ['--seed', '7', '--bootstrap', '100'];
 
 async function jk(...argv: string[]): Promise<number> {
@@ -29,7 +31,7 @@ let cliDir: string;
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'jk-cmd-stage-'));
   cliDir = join(dir, 'cli');
-  const pandalm = p('human-labels/pandalm/labels.csv');
+  const pandalm = join(PANDALM, 'labels.csv');
   await writeFile(
     join(dir, 'exp.yaml'),
     [
@@ -40,7 +42,7 @@ beforeAll(async () => {
       `  - { name: mcq, kind: mcq, items: ${p('data/medcmr-sample/cmed.copy.mcq_cate.cleaned.json')}, responses: ${p('data/medcmr-sample/responses.jsonl')} }`,
       `  - { name: judge, kind: judge, items: ${p('data/reformulation-sample/open.jsonl')}, responses: ${FIX}/open-responses.jsonl, rubric: ${p('rubrics/medcmr-v1.yaml')}, judge: { kind: replay, name: verdicts, verdicts: ${FIX}/verdicts.jsonl } }`,
       `  - { name: agreement, kind: agreement, labels: ${pandalm}, level: nominal, judge: gpt-3.5-turbo, exclude_raters: [pandalm-7b] }`,
-      `  - { name: winrate, kind: winrate, preferences: ${p('human-labels/pandalm/preferences.csv')}, majority: [annotator1, annotator2, annotator3], compare: [majority, gpt-3.5-turbo], ties: half }`,
+      `  - { name: winrate, kind: winrate, preferences: ${join(PANDALM, 'preferences.csv')}, majority: [annotator1, annotator2, annotator3], compare: [majority, gpt-3.5-turbo], ties: half }`,
       `  - { name: consistency, kind: consistency, pairs: ${p('data/reformulation-sample/pairs.csv')}, threshold: 50, paired: [[demo-general-7b, demo-medical-7b]] }`,
       `  - { name: tuning, kind: tuning, labels: ${pandalm}, humans: [annotator1, annotator2, annotator3], candidates: [gpt-3.5-turbo, pandalm-7b], level: nominal }`,
       // `winrate --scores` as stage config: the judge stage's judgments, read from the run.
@@ -76,12 +78,12 @@ describe('a command and its stage write byte-identical results', () => {
   });
 
   it('agree', async () => {
-    expect(await jk('agree', p('human-labels/pandalm/labels.csv'), '--judge', 'gpt-3.5-turbo', '--exclude-raters', 'pandalm-7b', ...common, '--out', cliDir)).toBe(0);
+    expect(await jk('agree', join(PANDALM, 'labels.csv'), '--judge', 'gpt-3.5-turbo', '--exclude-raters', 'pandalm-7b', ...common, '--out', cliDir)).toBe(0);
     await same('agreement');
   });
 
   it('winrate, from preferences and from a judge\'s scores (--scores)', async () => {
-    expect(await jk('winrate', p('human-labels/pandalm/preferences.csv'), '--majority', 'annotator1,annotator2,annotator3', '--compare', 'majority', 'gpt-3.5-turbo', ...common, '--out', cliDir)).toBe(0);
+    expect(await jk('winrate', join(PANDALM, 'preferences.csv'), '--majority', 'annotator1,annotator2,annotator3', '--compare', 'majority', 'gpt-3.5-turbo', ...common, '--out', cliDir)).toBe(0);
     await same('winrate');
     const scores = join(cliDir, 'scores');
     expect(await jk('winrate', join(runDir, 'judge.judgments.jsonl'), '--scores', '--margin', '1', '--ties', 'drop', ...common, '--out', scores)).toBe(0);
@@ -94,7 +96,7 @@ describe('a command and its stage write byte-identical results', () => {
   });
 
   it('tune', async () => {
-    expect(await jk('tune', p('human-labels/pandalm/labels.csv'), '--candidates', 'gpt-3.5-turbo,pandalm-7b', '--humans', 'annotator1,annotator2,annotator3', ...common, '--out', cliDir)).toBe(0);
+    expect(await jk('tune', join(PANDALM, 'labels.csv'), '--candidates', 'gpt-3.5-turbo,pandalm-7b', '--humans', 'annotator1,annotator2,annotator3', ...common, '--out', cliDir)).toBe(0);
     await same('tuning');
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/pipeline/config.ts';
 import { InputError } from '../../src/io/errors.ts';
+import { projectWithDatasets } from '../helpers/datasets.ts';
 
 async function cfg(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'jk-cfg-'));
@@ -75,8 +76,8 @@ describe('experiment configs', () => {
   });
 });
 
-describe('the shipped experiments', () => {
-  const dir = new URL('../../experiments/', import.meta.url).pathname;
+describe('the shipped experiments (with the public datasets where `datasets get` puts them)', async () => {
+  const dir = join(await projectWithDatasets(), 'experiments');
 
   it('every experiments/*.yaml is a valid config whose input files exist', async () => {
     const { readdir, access } = await import('node:fs/promises');

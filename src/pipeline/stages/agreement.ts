@@ -52,7 +52,7 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
  * An earlier judge stage's judgments as labels of one rater: each criterion a dimension; a failed
  * judgment gives one failed rating (its status) per criterion, which the study counts apart.
  */
-async function judgeStageLabels(ref: { stage: string; name?: string | undefined; dimension_prefix?: string | undefined }, ctx: StageContext, reader: string): Promise<{ name: string; labels: HumanLabel[] }> {
+export async function judgeStageLabels(ref: { stage: string; name?: string | undefined; dimension_prefix?: string | undefined }, ctx: StageContext, reader: string): Promise<{ name: string; labels: HumanLabel[] }> {
   const judgments = await upstreamJudgments(ctx, reader, ref.stage);
   const name = ref.name ?? judgments[0]?.judge.model ?? ref.stage;
   const prefix = ref.dimension_prefix ?? '';

@@ -4,6 +4,7 @@ import { runAgreementStage } from './agreement.ts';
 import { runAnswerStage } from './answer.ts';
 import { runConsistencyStage } from './consistency.ts';
 import { runConsistencyPairsStage } from './consistency-pairs.ts';
+import { runCorrectedStage } from './corrected.ts';
 import { runJudgeStage } from './judge.ts';
 import { runMcqStage } from './mcq.ts';
 import { runPairwiseStage } from './pairwise.ts';
@@ -37,6 +38,8 @@ export async function runStage(stage: Stage, ctx: StageContext): Promise<StageOu
       return runPairwiseStage(stage, ctx);
     case 'tuning':
       return runTuningStage(stage, ctx);
+    case 'corrected':
+      return runCorrectedStage(stage, ctx);
     default: {
       const never: never = stage;
       throw new Error(`unknown stage kind ${(never as Stage).kind}`);
