@@ -15,6 +15,7 @@ import { register as registerCorrect } from './correct.ts';
 import { register as registerAnnotate } from './annotate.ts';
 import { register as registerView } from './view.ts';
 import { register as registerInit } from './init.ts';
+import { register as registerProbe } from './probe.ts';
 import { register as registerDatasets } from './datasets.ts';
 import { register as registerSimulate } from './simulate.ts';
 
@@ -32,6 +33,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerTune(program);
   registerCard(program);
+  registerProbe(program);
   registerCorrect(program);
   registerAnnotate(program);
   registerView(program);

@@ -18,7 +18,8 @@ export async function judgeStageInputs(
 ): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
   const itemsPath = resolveInput(ctx, stage.items, 'items');
   const items = assumed.items ?? (await readItems(itemsPath));
-  const responses = assumed.responses ?? (await readResponsesInput(ctx, stage.responses, items));
+  const all = assumed.responses ?? (await readResponsesInput(ctx, stage.responses, items));
+  const responses = stage.limit !== undefined ? all.slice(0, stage.limit) : all;
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;
   return {
