@@ -126,6 +126,18 @@ export const VIEW_JS = `(() => {
     parent.appendChild(el('h3', '', title));
     parent.appendChild(el('div', 'box', show(text)));
   }
+  // The judge ledger's calls: per call, the messages sent, the reply, how the verdict was read, the repairs.
+  function showCalls(box, calls) {
+    calls.forEach((c, i) => {
+      const head = 'Call ' + (i + 1) + ' of ' + calls.length + (c.part ? ' (' + c.part + ')' : '') + ' · ' + (c.status || '') + (c.cached ? ' · from the cache' : '');
+      box.appendChild(el('h3', 'call', head));
+      for (const m of c.messages || []) section(box, 'Message the judge saw: ' + m.role, m.content);
+      section(box, 'Raw reply', c.raw);
+      section(box, 'Reasoning content', c.reasoning);
+      section(box, 'How the verdict was read', c.rule === null ? 'not read' + (c.error ? ': ' + c.error : '') : c.rule);
+      (c.repairs || []).forEach((r, k) => section(box, 'Repair ' + (k + 1) + ': the unreadable reply and the error quoted back', (r.raw || '') + '\\n— ' + r.error));
+    });
+  }
   async function openRow(id, tr) {
     document.querySelectorAll('tr.selected').forEach((x) => x.classList.remove('selected'));
     if (tr) tr.classList.add('selected');
@@ -149,7 +161,7 @@ export const VIEW_JS = `(() => {
       if (tags) box.appendChild(el('p', 'muted', tags));
     } else box.appendChild(el('p', 'muted', 'the item is not in the run\\'s item files'));
     section(box, 'Candidate answer', d.candidate);
-    for (const [k, v] of d.judge) section(box, ({ messages: 'Messages the judge saw', raw: 'Raw reply', raw_reply: 'Raw reply', rationale: 'Rationale', judge_reasoning: 'Judge reasoning', parse_method: 'How the verdict was read', rule: 'How the answer was read', verdict_rule: 'How the verdict was read', error: 'Error' })[k] || k, v);
+    for (const [k, v] of d.judge) if (k === 'calls' && Array.isArray(v)) showCalls(box, v); else section(box, ({ messages: 'Messages the judge saw', raw: 'Raw reply', raw_reply: 'Raw reply', rationale: 'Rationale', judge_reasoning: 'Judge reasoning', parse_method: 'How the verdict was read', rule: 'How the answer was read', verdict_rule: 'How the verdict was read', error: 'Error' })[k] || k, v);
     if (d.beside.length) {
       box.appendChild(el('h3', '', 'Other ratings of this item (humans and judges)'));
       const t = el('table', 'beside');

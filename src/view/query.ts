@@ -88,7 +88,7 @@ export function facets(idx: RunIndex): Record<string, Array<[string, number]>> {
 }
 
 /** The fields of a ledger line that say what the judge saw and how its verdict was read, where the ledger has them. */
-const JUDGE_FIELDS = ['messages', 'request', 'prompt', 'raw', 'raw_reply', 'reply', 'judge_reasoning', 'rationale', 'parse_method', 'rule', 'verdict_rule', 'read_by', 'repairs', 'error', 'extracted', 'output'] as const;
+const JUDGE_FIELDS = ['calls', 'messages', 'request', 'prompt', 'raw', 'raw_reply', 'reply', 'judge_reasoning', 'rationale', 'parse_method', 'rule', 'verdict_rule', 'read_by', 'repairs', 'error', 'extracted', 'output'] as const;
 
 export interface Drill {
   row: RowSummary;

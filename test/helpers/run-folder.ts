@@ -54,12 +54,13 @@ export function writeRunFolder(root: string, o: RunFolderOptions): string {
       const failed = i % 50 === 49 && m === 0;
       const shift = (c: 'accuracy' | 'clarity'): number => (o.shift && o.shift.model === model && o.shift.criterion === c ? o.shift.by : 0);
       const scores = { accuracy: judgeScore(i, m, 'accuracy') + shift('accuracy'), clarity: judgeScore(i, m, 'clarity') + shift('clarity') };
-      const base = { item_id: `q${i}`, model, judge: { kind: 'llm', model: 'judge-x', endpoint: 'http://127.0.0.1:1/v1', parser_version: '1', hash: 'h', params: {} }, parse_method: 'json_mode', repairs: 0, tokens: { input: 100, output: 20 }, cost_usd: 0, latency_ms: 5, requests: 1, cached: false, messages: [{ role: 'system', content: 'You are a judge.' }, { role: 'user', content: `Judge q${i}` }] };
+      const base = { item_id: `q${i}`, model, judge: { kind: 'llm', model: 'judge-x', endpoint: 'http://127.0.0.1:1/v1', parser_version: '1', hash: 'h', params: {} }, parse_method: 'json_mode', repairs: 0, tokens: { input: 100, output: 20 }, cost_usd: 0, latency_ms: 5, requests: 1, cached: false };
+      const call = (raw: string, rule: string | null, status: string) => ({ part: 'all', messages: [{ role: 'system', content: 'You are a judge.' }, { role: 'user', content: `Judge q${i}` }], raw, rule, status, repairs: rule ? [] : [{ raw, error: 'no JSON object in the reply' }], cached: false });
       judgments.push(
         JSON.stringify(
           failed
-            ? { ...base, status: 'parse_error', raw: 'I cannot say', error: 'no JSON object in the reply' }
-            : { ...base, status: 'ok', raw: `{"accuracy": ${scores.accuracy}}`, scores, score: ((scores.accuracy - 1) / 4) * 80 + ((scores.clarity - 1) / 4) * 20, rationale: `Because of q${i}` },
+            ? { ...base, status: 'parse_error', raw: 'I cannot say', error: 'no JSON object in the reply', calls: [call('I cannot say', null, 'parse_error')] }
+            : { ...base, status: 'ok', raw: `{"accuracy": ${scores.accuracy}}`, scores, score: ((scores.accuracy - 1) / 4) * 80 + ((scores.clarity - 1) / 4) * 20, rationale: `Because of q${i}`, calls: [call(`{"accuracy": ${scores.accuracy}}`, 'json_object', 'ok')] },
         ),
       );
       mcq.push(JSON.stringify({ item_id: `q${i}`, model, status: 'ok', output: 'Answer: A', extracted: 'A', rule: 'answer_line', answer: i % 2 ? 'A' : 'B', correct: i % 2 === 1, task }));

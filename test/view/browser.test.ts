@@ -90,7 +90,9 @@ async function startViewer(args: string[]): Promise<{ run: CliRun; url: string }
     const text = (await drill.textContent())!;
     expect(text).toContain('What is seen <b>here</b> in case 0?');
     expect(text).toContain('Answer of model-a to q0 <script>alert(1)</script>');
-    expect(text).toContain('You are a judge.');
+    expect(await drill.locator('h3.call').allTextContents()).toEqual(['Call 1 of 1 (all) · ok']);
+    expect(text).toContain('Message the judge saw: systemYou are a judge.');
+    expect(text).toContain('How the verdict was readjson_object');
     expect(text).toContain(`{"accuracy": ${judgeScore(0, 0, 'accuracy')}}`);
     expect(await drill.locator('b, script').count()).toBe(0);
     await expect.poll(() => drill.locator("img.item").evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);

@@ -46,7 +46,8 @@ describe('judgekit view: queries', () => {
     expect(d.item).toMatchObject({ question: 'What is seen <b>here</b> in case 0?', reference: 'Reference answer 0', task: 'LTG', image: true });
     expect(d.candidate).toBe('Answer of model-a to q0 <script>alert(1)</script>');
     expect(Object.fromEntries(d.judge)).toMatchObject({ raw: `{"accuracy": ${judgeScore(0, 0, 'accuracy')}}`, rationale: 'Because of q0', parse_method: 'json_mode' });
-    expect(d.judge.find(([k]) => k === 'messages')![1]).toEqual([{ role: 'system', content: 'You are a judge.' }, { role: 'user', content: 'Judge q0' }]);
+    const calls = d.judge.find(([k]) => k === 'calls')![1] as Array<{ messages: unknown; rule: string }>;
+    expect(calls.map((c) => [c.messages, c.rule])).toEqual([[[{ role: 'system', content: 'You are a judge.' }, { role: 'user', content: 'Judge q0' }], 'json_object']]);
     const humans = d.beside.filter((b) => b.source === 'label').map((b) => [b.rater, b.values['med/accuracy']]);
     expect(humans).toEqual([['human1', humanScore(0, 0, 0)], ['human2', humanScore(0, 0, 1)]]);
   });

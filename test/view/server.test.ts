@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunIndex, ViewServer } from '../../src/view/index.ts';
 import { PNG_1PX, writeRunFolder } from '../helpers/run-folder.ts';
+import { VIEW_JS } from '../../src/view/page.ts';
 
 let server: ViewServer;
 let port = 0;
@@ -31,6 +32,11 @@ describe('judgekit view: server', () => {
   it('answers only requests addressed to it (no DNS rebinding)', async () => {
     expect((await get('/api/run', { host: 'evil.example:80' })).status).toBe(421);
     expect((await get('/api/run', { host: `localhost:${port}` })).status).toBe(200);
+  });
+
+  it('serves a script that parses (the page is built from a template literal)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    expect(() => new Function(VIEW_JS)).not.toThrow();
   });
 
   it('is read-only', async () => {
