@@ -110,6 +110,21 @@ async function startViewer(args: string[]): Promise<{ run: CliRun; url: string }
     await expect.poll(() => page.locator('#drill h2').textContent()).toBe('judgment · item q2 · model-a');
   });
 
+  it('opens filtered from a report link (?stage=NAME), with no console error', async () => {
+    const p2 = await browser.newPage();
+    p2.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    p2.on('pageerror', (e) => errors.push(String(e)));
+    await p2.goto(`${viewer.url}?stage=mcq`);
+    await expect.poll(() => p2.locator('#total').textContent()).toBe('1–50 of 240 rows');
+    expect(await p2.locator('#f-stage').inputValue()).toBe('mcq');
+    // on a 390 px phone screen the page itself does not scroll sideways (wide tables scroll in their box)
+    await p2.setViewportSize({ width: 390, height: 800 });
+    await p2.locator('#rows tbody tr').first().click();
+    await p2.locator('#drill h2').waitFor();
+    expect(await p2.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p2.close();
+  });
+
   it('shows the planted change between the two runs', async () => {
     await page.click('nav button[data-tab="compare"]');
     const rows = page.locator('#compare-table tbody tr');
