@@ -121,7 +121,7 @@ async function startViewer(args: string[]): Promise<{ run: CliRun; url: string }
     await p2.setViewportSize({ width: 390, height: 800 });
     await p2.locator('#rows tbody tr').first().click();
     await p2.locator('#drill h2').waitFor();
-    expect(await p2.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await p2.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await p2.close();
   });
 
