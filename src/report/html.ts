@@ -275,7 +275,7 @@ ${s.sample.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join
 </tbody></table></div></div>`
     : '';
   return `<section class="stage" id="${escapeHtml(slug(s.name))}">
-<div class="stage-head"><h2>${escapeHtml(s.title)}</h2><span class="badge${s.status === 'done' ? '' : ' failed'}">${escapeHtml(s.kind)}</span></div>
+<div class="stage-head"><h2>${escapeHtml(s.title)}</h2><span class="badge${s.status === 'done' || s.status === 'skipped' ? '' : ' failed'}">${escapeHtml(s.kind)}</span></div>
 <div class="stage-meta">stage <code>${escapeHtml(s.name)}</code> · ${escapeHtml(s.status)} in ${escapeHtml(fmtMs(s.duration_ms))}${s.cost_usd > 0 ? ` · judge cost $${escapeHtml(s.cost_usd.toFixed(4))}` : ''} · ${countsHtml(s.counts)}</div>
 ${s.description ? `<p>${escapeHtml(s.description)}</p>` : ''}
 ${s.error ? `<p class="error">Failed: ${escapeHtml(s.error)}</p>` : ''}
