@@ -177,7 +177,12 @@ pre{background:#f0f2f6;padding:12px;border-radius:8px;overflow-x:auto}pre code{b
 .muted{color:var(--muted)}
 .error{color:var(--warn);font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
-@media (max-width:900px){.layout{grid-template-columns:1fr;padding:16px}nav.toc{position:static;max-height:none}}
+@media (max-width:900px){.layout{grid-template-columns:minmax(0,1fr);padding:16px}nav.toc{position:static;max-height:none}}
+@media (max-width:600px){.layout{padding:8px}section.stage{padding:16px 14px}header.hero{padding:18px 16px}header.hero h1{font-size:22px}figure.chart{padding:10px}}
+.md table{display:block;max-width:100%;overflow-x:auto}
+main{min-width:0}
+code{overflow-wrap:anywhere}
+.md p,.md li,.stage-meta,header.hero p,figcaption,.notes{overflow-wrap:anywhere}
 @media print{body{background:#fff}.layout{display:block}nav.toc{display:none}section.stage,figure.chart{break-inside:avoid;box-shadow:none}details.tables>summary{display:none}}
 `;
 
@@ -277,7 +282,7 @@ ${s.sample.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join
   return `<section class="stage" id="${escapeHtml(slug(s.name))}">
 <div class="stage-head"><h2>${escapeHtml(s.title)}</h2><span class="badge${s.status === 'done' || s.status === 'skipped' ? '' : ' failed'}">${escapeHtml(s.kind)}</span></div>
 <div class="stage-meta">stage <code>${escapeHtml(s.name)}</code> · ${escapeHtml(s.status)} in ${escapeHtml(fmtMs(s.duration_ms))}${s.cost_usd > 0 ? ` · judge cost $${escapeHtml(s.cost_usd.toFixed(4))}` : ''} · ${countsHtml(s.counts)}</div>
-${s.description ? `<p>${escapeHtml(s.description)}</p>` : ''}
+${s.description ? `<div class="md description">${markdownToHtml(s.description)}</div>` : ''}
 ${s.error ? `<p class="error">Failed: ${escapeHtml(s.error)}</p>` : ''}
 ${charts ? `<div class="charts">${charts}</div>` : ''}
 ${notes}
