@@ -98,6 +98,8 @@ export interface PageInput {
   seed?: number | undefined;
   bootstrap?: number | undefined;
   stages: PageStage[];
+  /** The Med-CMR main table (HTML, escaped by its maker), shown before the stages. */
+  mainTable?: string | undefined;
 }
 
 const slug = (s: string): string => `stage-${s.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -180,6 +182,7 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
 @media (max-width:900px){.layout{grid-template-columns:minmax(0,1fr);padding:16px}nav.toc{position:static;max-height:none}}
 @media (max-width:600px){.layout{padding:8px}section.stage{padding:16px 14px}header.hero{padding:18px 16px}header.hero h1{font-size:22px}figure.chart{padding:10px}}
 .md table{display:block;max-width:100%;overflow-x:auto}
+.main-table .ci{color:var(--muted);font-size:11.5px}
 main{min-width:0}
 code{overflow-wrap:anywhere}
 .md p,.md li,.stage-meta,header.hero p,figcaption,.notes{overflow-wrap:anywhere}
@@ -230,6 +233,7 @@ export function renderPage(p: PageInput): string {
 <div class="brand">judgekit report</div>
 <ol>
 <li><a href="#overview">Overview</a></li>
+${p.mainTable ? '<li><a href="#main-table">Main table</a></li>' : ''}
 ${toc}
 <li><a href="#provenance">Provenance</a></li>
 </ol>
@@ -241,6 +245,11 @@ ${p.description ? `<p>${escapeHtml(p.description)}</p>` : ''}
 <p class="meta">Run <code>${escapeHtml(m.run_id)}</code> of experiment <code>${escapeHtml(m.experiment)}</code> · config <code>${escapeHtml(m.config_path)}</code> (hash <code>${escapeHtml(m.config_hash.slice(0, 12))}</code>) · judgekit ${escapeHtml(m.judgekit_version)} on Node ${escapeHtml(m.node_version)}${settings ? ` · ${escapeHtml(settings)}` : ''} · finished ${escapeHtml(m.finished_at ?? '(unfinished)')}</p>
 <div class="tiles">${tiles}</div>
 </header>
+${p.mainTable ? `<section class="stage" id="main-table">
+<div class="stage-head"><h2>Main table</h2></div>
+<p class="stage-meta">Per model: MCQ accuracy and the open-ended score, overall and per task, each with its 95% item-bootstrap interval (as the Med-CMR main table).</p>
+${p.mainTable}
+</section>` : ''}
 ${sections}
 <section class="stage" id="provenance">
 <div class="stage-head"><h2>Provenance</h2></div>

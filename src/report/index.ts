@@ -13,6 +13,7 @@ import { chartsForStage, type ChartContext } from './charts.ts';
 import { renderPage, type PageStage } from './html.ts';
 import { renderSvg } from './render-svg.ts';
 import { ledgerSample, VIEW_DEFAULT_PORT } from '../view/sample.ts';
+import { mainTable, mainTableHtml } from './medcmr-table.ts';
 
 export { chartsForStage, type ChartSpec, type StageCharts } from './charts.ts';
 export { renderSvg } from './render-svg.ts';
@@ -176,6 +177,7 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
     stages.push(page);
   }
   const html = renderPage({
+    mainTable: await mainTableOf(runDir, manifest, stageList),
     manifest,
     title: rawCfg.title ?? rawCfg.id ?? manifest.experiment,
     description: rawCfg.description?.trim(),
@@ -184,6 +186,29 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
     stages,
   });
   return { html, charts, notes };
+}
+
+/**
+ * The Med-CMR main table of a run: its first finished `mcq` stage and its first finished `judge`
+ * stage under the medcmr rubric, when the run has either.
+ */
+async function mainTableOf(runDir: string, manifest: RunManifest, stageList: { name: string }[]): Promise<string | undefined> {
+  const done = stageList.filter(({ name }) => manifest.stages[name]?.status === 'done');
+  const mcq = done.find(({ name }) => manifest.stages[name]!.kind === 'mcq')?.name;
+  let judge: string | undefined;
+  let judgeResult: unknown = null;
+  for (const { name } of done) {
+    if (manifest.stages[name]!.kind !== 'judge') continue;
+    const r = (await readJson(join(runDir, `${name}.json`))) as { fingerprint?: { rubric_id?: string } } | null;
+    if (r?.fingerprint?.rubric_id === 'medcmr') {
+      judge = name;
+      judgeResult = r;
+      break;
+    }
+  }
+  if (!mcq && !judge) return undefined;
+  const t = mainTable(mcq ? await readJson(join(runDir, `${mcq}.json`)) : null, judgeResult);
+  return t ? mainTableHtml(t, { ...(mcq ? { mcq } : {}), ...(judge ? { judge } : {}) }) : undefined;
 }
 
 /** The HTML page of a run folder (see buildHtmlReport). */

@@ -99,6 +99,15 @@ describe('judgekit init medcmr, then the protocol', () => {
     expect(chats.length).toBe(18 + 18 + 24);
     const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
     for (const s of ['win-ratios', 'judge-validation', 'corrected', 'reformulation']) expect(html).toContain(`id="stage-${s}"`);
+    // the main table: both models, MCQ accuracy and open score overall and per task, from the mcq and judge stages
+    const table = html.slice(html.indexOf('id="main-table"'), html.indexOf('</table>', html.indexOf('id="main-table"')));
+    expect(table).toContain('stage <code>mcq</code>');
+    expect(table).toContain('stage <code>judge</code>');
+    for (const m of ['qwen2.5-vl-7b', 'lingshu-7b']) expect(table).toContain(`<th scope="row">${m}</th>`);
+    expect(table).toContain(`<td>${(share * 100).toFixed(1)} <span class="ci">`);
+    const judged = JSON.parse(readFileSync(join(res.runDir, 'judge.json'), 'utf8'));
+    expect(Object.keys(judged.models['lingshu-7b'].by_task).sort()).toEqual(['CR', 'FDD', 'LTG', 'SOD']);
+    expect(table).toContain(`<td>${judged.models['lingshu-7b'].score.value.toFixed(1)} <span class="ci">`);
   }, 120_000);
 
   it('without human labels, the stages that need them are skipped with a note, and the rest runs', async () => {
