@@ -5,6 +5,12 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    pool: 'forks',
+    // the CLI tests spawn the compiled bin: bring dist/ up to date with src/ once, before any test
+    globalSetup: ['test/helpers/fresh-dist.ts'],
+    // Worker threads that keep their module cache from one test file to the next: the files import
+    // the same modules (zod schemas, the studies), and importing them again for each file cost
+    // more than most tests.
+    pool: 'threads',
+    isolate: false,
   },
 });

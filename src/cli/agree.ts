@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { readLabels } from '../io/records.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
-import { DEFAULT_FAILURE_VALUES, runAgreement, type Level } from '../studies/validation.ts';
-import { renderAgreementMarkdown } from '../studies/validation-report.ts';
+import { DEFAULT_FAILURE_VALUES, type Level } from '../studies/validation.ts';
 import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
 
 
@@ -47,6 +44,11 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write agreement.json and agreement.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: AgreeOptions) => {
+      // loaded when the command runs, so that `judgekit --help` stays quick
+      const { readLabels } = await import('../io/records.ts');
+      const { writeFileAtomic, writeJsonAtomic } = await import('../io/atomic.ts');
+      const { runAgreement } = await import('../studies/validation.ts');
+      const { renderAgreementMarkdown } = await import('../studies/validation-report.ts');
       choiceOption('level', o.level, LEVELS);
       const epsilon = numberOption('epsilon', o.epsilon, { min: 0, max: 1 })!;
       const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;

@@ -2,12 +2,8 @@ import { dirname } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readItems } from '../io/records.ts';
-import { collectAnswers, estimateAnswers } from '../studies/answer.ts';
 import { emit } from './output.ts';
-import { progressReporter } from '../judges/progress.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
 interface AnswerCliOptions extends EndpointCliOptions {
@@ -43,6 +39,10 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (o: AnswerCliOptions) => {
+      const { writeJsonlAtomic } = await import('../io/atomic.ts');
+      const { readItems } = await import('../io/records.ts');
+      const { collectAnswers, estimateAnswers } = await import('../studies/answer.ts');
+      const { progressReporter } = await import('../judges/progress.ts');
       if (o.only !== undefined && !['mcq', 'open'].includes(o.only)) throw new InputError(`option --only takes mcq or open, not "${o.only}"`);
       const endpoint = endpointFromOptions(o);
       const all = await readItems(o.items);

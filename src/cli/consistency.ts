@@ -1,16 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readItems, readResponses } from '../io/records.ts';
-import { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } from '../mcq/circular.ts';
-import { parsePairedSpec, readConsistencyPairs, RECOMMENDED_THRESHOLD, runConsistency } from '../studies/consistency.ts';
-import { renderConsistencyMarkdown } from '../studies/consistency-report.ts';
-import { DEFAULT_OPEN_CRITERION, pairsFromRecords, pairsToCsv } from '../studies/consistency-pairs.ts';
-import { readJudgments } from '../io/judgments.ts';
-import { readRows } from '../io/rows.ts';
-import { McqRecord, type Item } from '../schema/index.ts';
+import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/consistency-defaults.ts';
+import type { Item, McqRecord } from '../schema/index.ts';
 import { emit, numberOption } from './output.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -31,6 +24,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write consistency.json and consistency.md there')
     .option('--json', 'print the result as JSON')
     .action(async (pairs: string, o: { threshold?: string; paired: string[]; bootstrap: string; seed: string; title: string; out?: string; json?: boolean }) => {
+      const { writeFileAtomic, writeJsonAtomic } = await import('../io/atomic.ts');
+      const { parsePairedSpec, readConsistencyPairs, runConsistency } = await import('../studies/consistency.ts');
+      const { renderConsistencyMarkdown } = await import('../studies/consistency-report.ts');
       const threshold = numberOption('threshold', o.threshold);
       const rows = await readConsistencyPairs(pairs, { threshold });
       const models = [...new Set(rows.map((r) => r.model))];
@@ -62,6 +58,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write circular.json, circular.md and circular_records.jsonl there')
     .option('--json', 'print the result as JSON')
     .action(async (o: { items: string; responses: string; title: string; out?: string; json?: boolean }) => {
+      const { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } = await import('../io/atomic.ts');
+      const { readItems, readResponses } = await import('../io/records.ts');
+      const { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } = await import('../mcq/circular.ts');
       const items = await readItems(o.items);
       const allRotated = [...items.keys()].every((id) => parseRotatedId(id) !== null);
       const rotated = allRotated ? items : new Map(rotateItems(items.values()).items.map((it) => [it.id, it]));
@@ -91,6 +90,12 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'pairs CSV to write')
     .option('--json', 'print the counts as JSON')
     .action(async (o: { items: string[]; mcqRecords: string; judgments: string; criterion: string; out: string; json?: boolean }) => {
+      const { writeFileAtomic } = await import('../io/atomic.ts');
+      const { readItems } = await import('../io/records.ts');
+      const { readJudgments } = await import('../io/judgments.ts');
+      const { readRows } = await import('../io/rows.ts');
+      const { McqRecord } = await import('../schema/index.ts');
+      const { pairsFromRecords, pairsToCsv } = await import('../studies/consistency-pairs.ts');
       const items = new Map<string, Item>();
       for (const f of o.items) {
         for (const [id, it] of await readItems(f)) {

@@ -1,10 +1,8 @@
 import { join, basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readItems, readResponses } from '../io/records.ts';
-import { writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { progressReporter } from '../judges/progress.ts';
-import { DEFAULT_CACHE_DIR, estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge, type JudgeConfig, type JudgeProgress } from '../judges/index.ts';
+import { DEFAULT_CACHE_DIR } from '../judges/defaults.ts';
+import type { JudgeConfig, JudgeProgress } from '../judges/index.ts';
 import { emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -68,6 +66,10 @@ function buildJudge(o: JudgeCliOptions): JudgeConfig {
 }
 
 async function judgeCommand(o: JudgeCliOptions): Promise<void> {
+  const { readItems, readResponses } = await import('../io/records.ts');
+  const { writeJsonAtomic, writeJsonlAtomic } = await import('../io/atomic.ts');
+  const { progressReporter } = await import('../judges/progress.ts');
+  const { estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge } = await import('../judges/index.ts');
   const judge = buildJudge(o);
   const rubric = await loadRubric(o.rubric);
   const items = await readItems(o.items);

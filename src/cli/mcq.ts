@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { renderMcqMarkdown, scoreMcqFiles } from '../mcq/index.ts';
 import { emit, numberOption } from './output.ts';
 
 export const DEFAULT_MCQ_SEED = 20260101;
@@ -16,6 +15,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', String(DEFAULT_MCQ_SEED))
     .option('--bootstrap <n>', 'bootstrap resamples per group (0: no intervals)', String(DEFAULT_MCQ_RESAMPLES))
     .action(async (o: { items: string; responses: string; out?: string; json?: boolean; seed: string; bootstrap: string }) => {
+      const { renderMcqMarkdown, scoreMcqFiles } = await import('../mcq/index.ts');
       const { result } = await scoreMcqFiles({
         items: o.items,
         responses: o.responses,

@@ -2,9 +2,7 @@ import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
-import { PairwiseStage } from '../schema/experiment.ts';
 import { InputError, zodToInputError } from '../io/errors.ts';
-import { runPairwiseStage } from '../pipeline/stages/pairwise.ts';
 import { emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -54,6 +52,8 @@ export function register(program: Command): void {
     .option('--bootstrap-seed <n>', 'bootstrap seed (default 20260101)')
     .option('--json', 'print the result as JSON')
     .action(async (o: PairwiseCliOptions) => {
+      const { PairwiseStage } = await import('../schema/experiment.ts');
+      const { runPairwiseStage } = await import('../pipeline/stages/pairwise.ts');
       const dimensions = o.dimension?.map((d) => {
         const i = d.indexOf('=');
         if (i <= 0) throw new InputError(`option --dimension takes key=description, not "${d}"`);

@@ -1,11 +1,7 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readItems } from '../io/records.ts';
-import { rotateItems } from '../mcq/circular.ts';
-import { mcqToOpen, openToMcq, type ReformulationResult } from '../studies/reformulate.ts';
-import { openToMcqLlm } from '../studies/reformulate-llm.ts';
+import type { ReformulationResult } from '../studies/reformulate.ts';
 import { emit, numberOption } from './output.ts';
 
 export function register(program: Command): void {
@@ -30,6 +26,11 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'LLM cache directory', '.judgekit-cache')
     .option('--json', 'print the summary as JSON')
     .action(async (o: { items: string; to: string; out: string; seed: string; options: string; shortfall: string; distractors: string; model?: string; baseUrl?: string; preset?: string; apiKeyEnv?: string; cacheDir: string; json?: boolean }) => {
+      const { writeJsonAtomic, writeJsonlAtomic } = await import('../io/atomic.ts');
+      const { readItems } = await import('../io/records.ts');
+      const { rotateItems } = await import('../mcq/circular.ts');
+      const { mcqToOpen, openToMcq } = await import('../studies/reformulate.ts');
+      const { openToMcqLlm } = await import('../studies/reformulate-llm.ts');
       const ext = extname(o.out).toLowerCase();
       if (ext !== '.jsonl' && ext !== '.json') throw new InputError('--out must end in .jsonl or .json', { file: o.out });
       const items = await readItems(o.items);

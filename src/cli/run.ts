@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runExperiment } from '../pipeline/run.ts';
 import { emit } from './output.ts';
 
 /** The default experiment: `experiments/default.yaml` in the working folder, else the package's own. */
@@ -26,6 +25,7 @@ export function register(program: Command): void {
     .option('--dry-run', 'print what judge stages would call and cost; spend nothing')
     .option('--json', 'print the manifest as JSON')
     .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean }) => {
+      const { runExperiment } = await import('../pipeline/run.ts');
       const ac = new AbortController();
       setMaxListeners(0, ac.signal);
       // The first Ctrl-C stops after the calls in flight; a second one stops at once.

@@ -1,11 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { readLabels } from '../io/records.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
-import { loadRubric } from '../judges/rubric.ts';
-import { runTuning, TUNING_STATISTICS, type SplitSpec, type TuningStatistic } from '../studies/tuning.ts';
-import { renderTuningMarkdown } from '../studies/tuning-report.ts';
+import { TUNING_STATISTICS, type SplitSpec, type TuningStatistic } from '../studies/tuning.ts';
 import type { Level } from '../studies/validation.ts';
 import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
 
@@ -57,6 +53,11 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write tuning.json and tuning.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: TuneOptions) => {
+      const { readLabels } = await import('../io/records.ts');
+      const { writeFileAtomic, writeJsonAtomic } = await import('../io/atomic.ts');
+      const { loadRubric } = await import('../judges/rubric.ts');
+      const { runTuning } = await import('../studies/tuning.ts');
+      const { renderTuningMarkdown } = await import('../studies/tuning-report.ts');
       choiceOption('level', o.level, LEVELS);
       if (o.statistic !== undefined && !TUNING_STATISTICS.includes(o.statistic as TuningStatistic)) throw new InputError(`option --statistic takes one of ${TUNING_STATISTICS.join(', ')}, not "${o.statistic}"`);
       let split: SplitSpec;

@@ -1,14 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readJudgments } from '../io/judgments.ts';
-import { readPreferences, type PreferenceRow } from '../io/preferences.ts';
+import type { PreferenceRow } from '../io/preferences.ts';
 import { itemsForWinRatio, itemsForWinRatioDifference } from '../stats/power.ts';
-import { pairsFromScores } from '../studies/pairs-from-scores.ts';
-import { addMajorityRater, runWinrate, type MajorityReport } from '../studies/winrate.ts';
-import { renderWinrateMarkdown } from '../studies/winrate-report.ts';
+import type { MajorityReport } from '../studies/winrate.ts';
 import { choiceOption, emit, numberOption } from './output.ts';
 
 interface WinrateCliOptions {
@@ -47,6 +43,12 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write winrate.json and winrate.md there')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: WinrateCliOptions) => {
+      const { writeFileAtomic, writeJsonAtomic } = await import('../io/atomic.ts');
+      const { readJudgments } = await import('../io/judgments.ts');
+      const { readPreferences } = await import('../io/preferences.ts');
+      const { pairsFromScores } = await import('../studies/pairs-from-scores.ts');
+      const { addMajorityRater, runWinrate } = await import('../studies/winrate.ts');
+      const { renderWinrateMarkdown } = await import('../studies/winrate-report.ts');
       const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
       const bt = o.bt === undefined ? undefined : choiceOption('bt', o.bt, ['half', 'davidson'] as const);
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;

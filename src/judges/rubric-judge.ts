@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CACHE_DIR } from './defaults.ts';
 import { hashFile, hashValue, sha256 } from '../io/hash.ts';
 import { DiskCache } from '../llm/cache.ts';
 import type { ChatClient, ChatMessage } from '../llm/client.ts';
@@ -82,7 +83,7 @@ export interface JudgeEstimate {
   batch: boolean;
 }
 
-export const DEFAULT_CACHE_DIR = '.judgekit-cache/judge';
+export { DEFAULT_CACHE_DIR };
 
 /** One group of criteria judged in one call: the criteria that declare the same inputs. */
 interface CriteriaGroup {
