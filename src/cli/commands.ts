@@ -11,6 +11,7 @@ import { register as registerAgree } from './agree.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
+import { register as registerAnnotate } from './annotate.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerTune(program);
   registerCard(program);
+  registerAnnotate(program);
 }
