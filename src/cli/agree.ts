@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { DEFAULT_FAILURE_VALUES, type Level } from '../studies/validation.ts';
+import { DEFAULT_FAILURE_VALUES } from '../studies/defaults.ts';
+import type { Level } from '../studies/validation.ts';
 import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
 
 

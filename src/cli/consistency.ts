@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/consistency-defaults.ts';
+import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/defaults.ts';
 import type { Item, McqRecord } from '../schema/index.ts';
 import { emit, numberOption } from './output.ts';
 

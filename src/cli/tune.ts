@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { TUNING_STATISTICS, type SplitSpec, type TuningStatistic } from '../studies/tuning.ts';
+import { TUNING_STATISTICS } from '../studies/defaults.ts';
+import type { SplitSpec, TuningStatistic } from '../studies/tuning.ts';
 import type { Level } from '../studies/validation.ts';
 import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
 

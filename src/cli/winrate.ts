@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
 import type { PreferenceRow } from '../io/preferences.ts';
-import { itemsForWinRatio, itemsForWinRatioDifference } from '../stats/power.ts';
 import type { MajorityReport } from '../studies/winrate.ts';
 import { choiceOption, emit, numberOption } from './output.ts';
 
@@ -103,7 +102,8 @@ export function register(program: Command): void {
     .option('--alpha <a>', 'significance level (two-sided)', '0.05')
     .option('--power <p>', 'power 1 − β', '0.8')
     .option('--json', 'print the result as JSON')
-    .action((o: { winRatio: string; vs?: string; tieRate: string; ties: string; alpha: string; power: string; json?: boolean }) => {
+    .action(async (o: { winRatio: string; vs?: string; tieRate: string; ties: string; alpha: string; power: string; json?: boolean }) => {
+      const { itemsForWinRatio, itemsForWinRatioDifference } = await import('../stats/power.ts');
       const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
       const common = {
         tie_rate: numberOption('tie-rate', o.tieRate, { min: 0, max: 0.999 })!,

@@ -16,7 +16,7 @@ import type { Item, Judgment, McqRecord } from '../schema/index.ts';
 import type { ConsistencyRow } from './consistency.ts';
 import { pairIdOf } from './reformulate.ts';
 import { toCsv } from '../io/csv.ts';
-import { DEFAULT_OPEN_CRITERION } from './consistency-defaults.ts';
+import { DEFAULT_OPEN_CRITERION } from './defaults.ts';
 
 export { DEFAULT_OPEN_CRITERION };
 

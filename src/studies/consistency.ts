@@ -19,7 +19,7 @@
  * counted in `excluded`, never scored as wrong.
  */
 import { InputError } from '../io/errors.ts';
-import { RECOMMENDED_THRESHOLD } from './consistency-defaults.ts';
+import { RECOMMENDED_THRESHOLD } from './defaults.ts';
 import { readRows } from '../io/rows.ts';
 import { bootstrapItems } from '../stats/bootstrap.ts';
 import { cohenKappa, kappaFromConfusion } from '../stats/kappa.ts';

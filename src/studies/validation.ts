@@ -40,11 +40,11 @@ import { ClusterSums } from '../stats/cluster-sums.ts';
 import { confusionSums, multiRaterSums, positionsOnScale, type ConfusionReaders, type TotalsReader } from '../stats/count-agreement.ts';
 import type { Estimate, HumanLabel } from '../schema/index.ts';
 import { altTest, type AltTestMetric, type AltTestResult } from './alt-test.ts';
+import { DEFAULT_FAILURE_VALUES } from './defaults.ts';
 
 export type Level = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
-/** Rating values that mean "this rating failed" unless the caller says otherwise. */
-export const DEFAULT_FAILURE_VALUES = ['garbage', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input', 'invalid_answer'];
+export { DEFAULT_FAILURE_VALUES };
 
 export interface AgreementOptions {
   level: Level;
