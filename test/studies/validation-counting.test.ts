@@ -49,7 +49,7 @@ const both = (l: HumanLabel[], o: AgreementOptions) => {
 describe('agreement study, nominal: counting bootstrap = generic bootstrap', () => {
   it('judge + 3 humans, 3 categories, one unit per item, missing ratings and failures', () => {
     const l = labels(11, { items: 150, models: [''], dims: [''], humans: 3, cats: ['A', 'B', 'C'], missing: 0.1, failures: 0.03 });
-    const { fast, generic } = both(l, { level: 'nominal', judge: 'judge', seed: 5, resamples: 200 });
+    const { fast, generic } = both(l, { level: 'nominal', judge: 'judge', seed: 5, resamples: 100 });
     expect(fast.krippendorff_alpha.ci_low).not.toBeNull();
     expect(fast.judge_validation!.vs_consensus.macro_f1!.ci_high).not.toBeNull();
     expectSame(fast, generic);
@@ -57,7 +57,7 @@ describe('agreement study, nominal: counting bootstrap = generic bootstrap', () 
 
   it('several models and dimensions per item (clusters of many units), 5 categories, 2 humans', () => {
     const l = labels(12, { items: 60, models: ['m1', 'm2', 'm3'], dims: ['accuracy', 'clarity'], humans: 2, cats: ['1', '2', '3', '4', '5'], missing: 0.25, failures: 0.05 });
-    const { fast, generic } = both(l, { level: 'nominal', judge: 'judge', seed: 9, resamples: 150 });
+    const { fast, generic } = both(l, { level: 'nominal', judge: 'judge', seed: 9, resamples: 80 });
     expect(Object.keys(fast.dimensions!)).toEqual(['accuracy', 'clarity']);
     expectSame(fast, generic);
   });
