@@ -2,10 +2,11 @@
  * vitest globalSetup: the command-line tests spawn `bin/judgekit.js`, which runs the compiled
  * dist/. So that they test the sources as they are now (not the last `npm run build`), every
  * src/**\/*.ts newer than its dist/**\/*.js is transpiled again here, file by file with the build's
- * own compiler options (no type check: `npm test` type-checks first). On a fresh `npm ci` nothing is
- * stale and this costs a directory walk; after an edit it costs one transpile per edited file.
+ * own compiler options (no type check: `npm test` type-checks first), and compiled files whose
+ * source is gone are removed. On a fresh `npm ci` nothing is stale and this costs a directory walk;
+ * after an edit it costs one transpile per edited file.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -29,7 +30,18 @@ export function staleSources(root = ROOT): string[] {
   return out;
 }
 
+/** Compiled files whose source is gone (renamed or deleted since the last build). */
+export function orphans(root = ROOT): string[] {
+  const dist = join(root, 'dist');
+  if (!existsSync(dist)) return [];
+  return (readdirSync(dist, { recursive: true }) as string[]).filter((rel) => {
+    const base = rel.endsWith('.d.ts') ? rel.slice(0, -5) : rel.endsWith('.js') ? rel.slice(0, -3) : null;
+    return base !== null && !existsSync(join(root, 'src', base + '.ts'));
+  });
+}
+
 export function freshenDist(root = ROOT): number {
+  for (const rel of orphans(root)) rmSync(join(root, 'dist', rel));
   const stale = staleSources(root);
   if (stale.length === 0) return 0;
   const configPath = join(root, 'tsconfig.build.json');
