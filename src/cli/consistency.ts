@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/defaults.ts';
-import type { Item, McqRecord } from '../schema/index.ts';
 import { emit, numberOption } from './output.ts';
+import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/defaults.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -24,26 +25,15 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write consistency.json and consistency.md there')
     .option('--json', 'print the result as JSON')
     .action(async (pairs: string, o: { threshold?: string; paired: string[]; bootstrap: string; seed: string; title: string; out?: string; json?: boolean }) => {
-      const { writeFileAtomic, writeJsonAtomic } = await import('../io/atomic.ts');
-      const { parsePairedSpec, readConsistencyPairs, runConsistency } = await import('../studies/consistency.ts');
-      const { renderConsistencyMarkdown } = await import('../studies/consistency-report.ts');
-      const threshold = numberOption('threshold', o.threshold);
-      const rows = await readConsistencyPairs(pairs, { threshold });
-      const models = [...new Set(rows.map((r) => r.model))];
-      const result = runConsistency(rows, {
-        threshold,
-        paired: o.paired.map((s) => parsePairedSpec(s, models)),
-        bootstrap: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }),
-        seed: numberOption('seed', o.seed, { int: true }),
-      });
-      const md = renderConsistencyMarkdown(result, o.title);
-      if (o.out) {
-        await mkdir(o.out, { recursive: true });
-        await writeJsonAtomic(join(o.out, 'consistency.json'), result);
-        await writeFileAtomic(join(o.out, 'consistency.md'), md);
-      }
-      for (const w of result.warnings) process.stderr.write(`judgekit: warning: ${w}\n`);
-      emit(result, o.json, () => md);
+      const { ConsistencyStage } = await import('../schema/experiment.ts');
+      const { runConsistencyStage } = await import('../pipeline/stages/consistency.ts');
+      const stage = stageConfig(ConsistencyStage, { name: 'consistency', kind: 'consistency', title: o.title, pairs, threshold: numberOption('threshold', o.threshold), paired: o.paired });
+      const seed = numberOption('seed', o.seed, { int: true })!;
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const outcome = await runConsistencyStage(stage, commandContext({ seed, resamples }));
+      if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);
+      for (const w of (outcome.result as { warnings: string[] }).warnings) process.stderr.write(`judgekit: warning: ${w}\n`);
+      emit(outcome.result, o.json, () => outcome.markdown);
     });
 
   program
@@ -58,7 +48,6 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write circular.json, circular.md and circular_records.jsonl there')
     .option('--json', 'print the result as JSON')
     .action(async (o: { items: string; responses: string; title: string; out?: string; json?: boolean }) => {
-      const { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } = await import('../io/atomic.ts');
       const { readItems, readResponses } = await import('../io/records.ts');
       const { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } = await import('../mcq/circular.ts');
       const items = await readItems(o.items);
@@ -90,27 +79,13 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'pairs CSV to write')
     .option('--json', 'print the counts as JSON')
     .action(async (o: { items: string[]; mcqRecords: string; judgments: string; criterion: string; out: string; json?: boolean }) => {
-      const { writeFileAtomic } = await import('../io/atomic.ts');
-      const { readItems } = await import('../io/records.ts');
-      const { readJudgments } = await import('../io/judgments.ts');
-      const { readRows } = await import('../io/rows.ts');
-      const { McqRecord } = await import('../schema/index.ts');
-      const { pairsFromRecords, pairsToCsv } = await import('../studies/consistency-pairs.ts');
-      const items = new Map<string, Item>();
-      for (const f of o.items) {
-        for (const [id, it] of await readItems(f)) {
-          if (items.has(id)) throw new InputError(`item "${id}" is in two item files`, { file: f, field: 'id' });
-          items.set(id, it);
-        }
-      }
-      const records: McqRecord[] = [];
-      for await (const row of readRows(o.mcqRecords)) {
-        const r = McqRecord.safeParse(row.value);
-        if (!r.success) throw new InputError(r.error.issues[0]!.message, { file: o.mcqRecords, line: row.line, field: r.error.issues[0]!.path.join('.') });
-        records.push(r.data);
-      }
-      const { rows, counts } = pairsFromRecords(items, records, await readJudgments(o.judgments), { criterion: o.criterion });
-      await writeFileAtomic(o.out, pairsToCsv(rows));
-      emit({ out: o.out, ...counts }, o.json, () => `Wrote ${rows.length} row(s) to ${o.out} (${counts.mcq_not_ok} unreadable MCQ answer(s) and ${counts.judgment_not_ok} failed judgment(s) left empty).`);
+      const { ConsistencyPairsStage } = await import('../schema/experiment.ts');
+      const { runConsistencyPairsStage } = await import('../pipeline/stages/consistency-pairs.ts');
+      const stage = stageConfig(ConsistencyPairsStage, { name: 'consistency-pairs', kind: 'consistency-pairs', items: o.items, mcq_records: o.mcqRecords, judgments: o.judgments, criterion: o.criterion });
+      const outcome = await runConsistencyPairsStage(stage, commandContext({ seed: 0, resamples: 0 }));
+      const csv = outcome.files.find((f) => f.suffix === 'pairs.csv')!;
+      await writeFileAtomic(o.out, 'text' in csv ? csv.text : '');
+      const counts = outcome.result as Record<string, number>;
+      emit({ out: o.out, ...counts }, o.json, () => `Wrote ${counts.rows} row(s) to ${o.out} (${counts.mcq_not_ok} unreadable MCQ answer(s) and ${counts.judgment_not_ok} failed judgment(s) left empty).`);
     });
 }

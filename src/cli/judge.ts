@@ -1,10 +1,10 @@
-import { join, basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { DEFAULT_CACHE_DIR } from '../judges/defaults.ts';
-import type { JudgeConfig, JudgeProgress } from '../judges/index.ts';
-import { emit, numberOption, imageCap } from './output.ts';
+import { choiceOption, emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
+import { DEFAULT_CACHE_DIR } from '../judges/defaults.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface JudgeCliOptions extends EndpointCliOptions {
   items: string;
@@ -34,9 +34,9 @@ export function register(program: Command): void {
     .requiredOption('--responses <file>', 'model responses (item_id, model, output)')
     .requiredOption('--rubric <file>', 'rubric YAML (e.g. rubrics/medcmr-v1.yaml)');
   addEndpointOptions(cmd, { model: 'judge model', structured: true })
-    .option('--out <dir>', 'output directory for judgments.jsonl and judge.json', 'judge-out')
+    .option('--out <dir>', 'output directory for judgments.jsonl, answer-lengths.jsonl, judge.json and judge.md', 'judge-out')
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
-    .option('--json', 'machine-readable result on stdout')
+    .option('--json', 'machine-readable result on stdout (judge.json)')
     .option('--samples <k>', 'judge each answer k times (default 1)')
     .option('--reducer <name>', 'fold samples per criterion: mean, median or majority')
     .option('--batch', 'use the OpenAI Batch API (half price, slow)')
@@ -53,36 +53,33 @@ export function register(program: Command): void {
     });
 }
 
-function buildJudge(o: JudgeCliOptions): JudgeConfig {
+function judgeConfig(o: JudgeCliOptions): Record<string, unknown> {
   if (o.replay) return { kind: 'replay', verdicts: o.replay, name: o.judgeName ?? basename(o.replay).replace(/\.[^.]*$/, '') };
   if (!o.model) throw new InputError('option --model is required (or use --replay FILE)');
-  if (o.reducer !== undefined && !['mean', 'median', 'majority'].includes(o.reducer)) throw new InputError(`option --reducer takes mean, median or majority, not "${o.reducer}"`);
-  return {
-    kind: 'llm',
-    endpoint: endpointFromOptions(o) as JudgeConfig extends infer T ? (T extends { kind: 'llm'; endpoint: infer E } ? E : never) : never,
-    samples: numberOption('samples', o.samples, { int: true, min: 1 }),
-    reducer: o.reducer as 'mean' | undefined,
-    max_repairs: numberOption('max-repairs', o.maxRepairs, { int: true, min: 0 }),
-    batch: o.batch ?? false,
-  };
+  return Object.fromEntries(
+    Object.entries({
+      kind: 'llm',
+      endpoint: endpointFromOptions(o),
+      samples: numberOption('samples', o.samples, { int: true, min: 1 }),
+      reducer: o.reducer === undefined ? undefined : choiceOption('reducer', o.reducer, ['mean', 'median', 'majority'] as const),
+      max_repairs: numberOption('max-repairs', o.maxRepairs, { int: true, min: 0 }),
+      batch: o.batch ?? false,
+    }).filter(([, v]) => v !== undefined),
+  );
 }
 
 async function judgeCommand(o: JudgeCliOptions): Promise<void> {
-  const { readItems, readResponses } = await import('../io/records.ts');
-  const { writeJsonAtomic, writeJsonlAtomic } = await import('../io/atomic.ts');
-  const { progressReporter } = await import('../judges/progress.ts');
-  const { estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge } = await import('../judges/index.ts');
-  const judge = buildJudge(o);
-  const rubric = await loadRubric(o.rubric);
-  const items = await readItems(o.items);
-  const responses = await readResponses(o.responses, items);
+  const { JudgeStage } = await import('../schema/experiment.ts');
+  const { estimateJudge, renderJudgeEstimate } = await import('../judges/index.ts');
+  const { judgeStageInputs, runJudgeStage } = await import('../pipeline/stages/judge.ts');
+  const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }) });
   const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
+  // `--cache-dir` names the judge cache itself (a run keeps it in <cache>/judge).
   const cacheDir = o.cache === false ? null : (o.cacheDir ?? DEFAULT_CACHE_DIR);
-  const base = { items, responses, rubric, judge, cacheDir, seed, resamples, ...imageCap(o.maxImageMb), imageRoot: o.imageRoot ?? dirname(resolve(o.items)) };
 
   if (o.dryRun) {
-    const est = await estimateJudge(base);
+    const est = await estimateJudge(await judgeStageInputs(stage, commandContext({ seed, resamples }), cacheDir));
     emit({ dry_run: true, ...est }, o.json, () => renderJudgeEstimate(est));
     return;
   }
@@ -93,12 +90,10 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
     ac.abort(new Interrupted());
   };
   process.on('SIGINT', onSigint);
-  const progress = progressReporter('judge');
-  let result;
+  let outcome;
   try {
-    result = await runJudge({ ...base, signal: ac.signal, onProgress: (p) => progress.update(p) });
+    outcome = await runJudgeStage(stage, commandContext({ seed, resamples, signal: ac.signal }), { cacheDir });
   } catch (err) {
-    progress.stop();
     if (ac.signal.aborted) {
       process.stderr.write(`\njudgekit: interrupted; every finished judgment is in the cache${cacheDir ? ` (${cacheDir})` : ' (none: --no-cache)'}. Run the same command again to resume.\n`);
       process.exitCode = 130;
@@ -108,15 +103,8 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  progress.stop();
-  await writeJsonlAtomic(join(o.out, 'judgments.jsonl'), result.judgments);
-  await writeJsonAtomic(join(o.out, 'judge.json'), {
-    rubric: { id: rubric.rubric.id, version: rubric.rubric.version, hash: rubric.hash, template_hash: rubric.template_hash },
-    fingerprint: result.fingerprint,
-    summary: result.summary,
-    spend: result.spend,
-  });
-  emit(result.summary, o.json, () => renderJudgeMarkdown(result.summary, rubric) + `\nWrote ${join(o.out, 'judgments.jsonl')} and judge.json.`);
+  const written = await writeCommandOutcome(o.out, stage.name, outcome);
+  emit(outcome.result, o.json, () => outcome.markdown + `\nWrote ${written.join(', ')} in ${o.out}.`);
 }
 
 class Interrupted extends Error {
