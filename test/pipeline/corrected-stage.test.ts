@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { loadExperiment } from '../../src/pipeline/config.ts';
 import { spawnJudgekit } from '../helpers/cli.ts';
+import { dataset } from '../helpers/datasets.ts';
+import { sottanaRelevance } from '../fixtures/ppi/sottana.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const fx = join(root, 'test/fixtures/ppi');
@@ -15,9 +17,9 @@ const golden = JSON.parse(await readFile(join(fx, 'golden.json'), 'utf8'));
 describe('a corrected stage on a judge stage of the same run', () => {
   it('takes the judge stage as the judge and matches the reference', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jk-corr-'));
-    const humans = (await readFile(join(fx, 'sottana-relevance.csv'), 'utf8')).split('\n').filter((l) => l && !l.includes(',gpt-4,'));
+    const humans = (await readFile(await sottanaRelevance(golden.sottana.kept_items), 'utf8')).split('\n').filter((l) => l && !l.includes(',gpt-4,'));
     await writeFile(join(dir, 'labels.csv'), humans.join('\n') + '\n');
-    const d = join(root, 'data/sottana/summarization');
+    const d = join(await dataset('sottana'), 'summarization');
     await writeFile(
       join(dir, 'exp.yaml'),
       [

@@ -2,12 +2,15 @@
 // the NumPy port in test/fixtures/ppi/make_golden.py, on real human-vs-GPT-4 ratings and on
 // simulations; and its refusals: failures counted, bad input named.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCorrectionRows, type CorrectionColumns } from '../../src/pipeline/stages/corrected.ts';
 
 import { CorrectedResult, runCorrected, type CorrectedOptions, type CorrectionRow } from '../../src/studies/corrected.ts';
 import { renderCorrectedMarkdown } from '../../src/studies/corrected-report.ts';
 import { InputError } from '../../src/io/errors.ts';
+import { dataset } from '../helpers/datasets.ts';
+import { sottanaRelevance } from '../fixtures/ppi/sottana.ts';
 
 /** The study on a ratings file, as the stage runs it. */
 async function correctFile(file: string, cols: CorrectionColumns, opts: Omit<CorrectedOptions, 'file'>): Promise<CorrectedResult> {
@@ -16,6 +19,7 @@ async function correctFile(file: string, cols: CorrectionColumns, opts: Omit<Cor
 
 const fx = (f: string) => new URL(`../fixtures/ppi/${f}`, import.meta.url).pathname;
 const golden = JSON.parse(readFileSync(fx('golden.json'), 'utf8'));
+const sottanaFile = await sottanaRelevance(golden.sottana.kept_items);
 
 /** Every number of `expected` equals the same path in `actual` to 1e-9 (relative above 1). */
 function matchNumbers(actual: unknown, expected: unknown, path = ''): void {
@@ -34,7 +38,7 @@ function matchNumbers(actual: unknown, expected: unknown, path = ''): void {
 describe('corrected scores on real ratings (Sottana et al. 2023: GPT-4 vs three humans, relevance)', () => {
   it('matches the reference to 1e-9: human-only, naive, PPI, PPI++ (λ), Rogan–Gladen (+ bootstrap), bias and plan', async () => {
     const g = golden.sottana;
-    const r = await correctFile(fx('sottana-relevance.csv'), {}, { judge: 'gpt-4', alpha: g.alpha, threshold: g.threshold, bootstrap: g.bootstrap, seed: g.seed, planWidth: g.width });
+    const r = await correctFile(sottanaFile, {}, { judge: 'gpt-4', alpha: g.alpha, threshold: g.threshold, bootstrap: g.bootstrap, seed: g.seed, planWidth: g.width });
     expect(() => CorrectedResult.parse(r)).not.toThrow();
     expect(Object.keys(r.models).sort()).toEqual(Object.keys(g.models).sort());
     matchNumbers(r.models, g.models);
@@ -49,7 +53,7 @@ describe('corrected scores on real ratings (Sottana et al. 2023: GPT-4 vs three 
   });
 
   it('matches at alpha = 0.1 and with the gold taken as the humans listed', async () => {
-    const r = await correctFile(fx('sottana-relevance.csv'), {}, { judge: 'gpt-4', humans: ['57e2b', '5995e', '61102'], alpha: 0.1, bootstrap: 0, seed: 1 });
+    const r = await correctFile(sottanaFile, {}, { judge: 'gpt-4', humans: ['57e2b', '5995e', '61102'], alpha: 0.1, bootstrap: 0, seed: 1 });
     matchNumbers(r.models, golden.sottana_alpha10.models);
     expect(r.models['gpt-3.5-turbo']!.rogan_gladen).toBeUndefined();
     expect(r.models['gpt-3.5-turbo']!.stratified_ppi).toBeUndefined();
@@ -58,7 +62,7 @@ describe('corrected scores on real ratings (Sottana et al. 2023: GPT-4 vs three 
 
 describe('a label fraction: fewer human labels on the same data, checked against all of them', () => {
   it('keeps the humans on a seeded share of the items, and human_all is the humans-only mean on every unit', async () => {
-    const file = new URL('../../human-labels/sottana/labels.csv', import.meta.url).pathname;
+    const file = join(await dataset('sottana'), 'labels.csv');
     const opts = { judge: 'gpt-4', dimension: 'summarization/fluency', alpha: 0.05, bootstrap: 0, seed: 3 };
     const full = await correctFile(file, {}, opts);
     const part = await correctFile(file, {}, { ...opts, labelFraction: 0.3 });
