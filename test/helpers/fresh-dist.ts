@@ -6,7 +6,7 @@
  * source is gone are removed. On a fresh `npm ci` nothing is stale and this costs a directory walk;
  * after an edit it costs one transpile per edited file.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -17,7 +17,7 @@ export function staleSources(root = ROOT): string[] {
   const src = join(root, 'src');
   const out: string[] = [];
   for (const rel of readdirSync(src, { recursive: true }) as string[]) {
-    if (!rel.endsWith('.ts') || rel.endsWith('.d.ts')) continue;
+    if (!(rel.endsWith('.ts') && !rel.endsWith('.d.ts')) && !rel.endsWith('.json')) continue;
     const js = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
     let fresh = false;
     try {
@@ -35,6 +35,7 @@ export function orphans(root = ROOT): string[] {
   const dist = join(root, 'dist');
   if (!existsSync(dist)) return [];
   return (readdirSync(dist, { recursive: true }) as string[]).filter((rel) => {
+    if (rel.endsWith('.json')) return !existsSync(join(root, 'src', rel));
     const base = rel.endsWith('.d.ts') ? rel.slice(0, -5) : rel.endsWith('.js') ? rel.slice(0, -3) : null;
     return base !== null && !existsSync(join(root, 'src', base + '.ts'));
   });
@@ -50,6 +51,12 @@ export function freshenDist(root = ROOT): number {
   const options = { ...parsed.options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
   for (const rel of stale) {
     const file = join(root, 'src', rel);
+    if (rel.endsWith('.json')) {
+      // data the sources read beside themselves (scripts/build.mjs copies them the same way)
+      mkdirSync(dirname(join(root, 'dist', rel)), { recursive: true });
+      copyFileSync(file, join(root, 'dist', rel));
+      continue;
+    }
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file });
     const js = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
     mkdirSync(dirname(js), { recursive: true });

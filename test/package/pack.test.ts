@@ -52,8 +52,8 @@ const KRIPP2011 = [
 ];
 
 describe('npm pack', () => {
-  it('ships compiled JavaScript with declarations, the binary and the data; no sources, no TypeScript loader', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/stats/krippendorff.d.ts', 'bin/judgekit.js', 'rubrics/templates/rubric-judge-v1.md', 'experiments/default.yaml']) {
+  it('ships compiled JavaScript with declarations, the data files the code reads, the binary; no sources, no TypeScript loader', () => {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/stats/krippendorff.d.ts', 'dist/datasets/pins.json', 'bin/judgekit.js', 'rubrics/templates/rubric-judge-v1.md', 'experiments/default.yaml']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
