@@ -4,6 +4,8 @@
  * the same code the command line runs. Modules load on import; nothing here starts work.
  */
 export * from './stats/index.ts';
+export { bradleyTerry, btProbabilities, winGraphComponents, type BtFit, type BtOptions, type BtTies, type PairCounts } from './stats/bradley-terry.ts';
+export { itemsForWinRatio, itemsForWinRatioDifference, exactBinomialItems, type WinRatioPlan } from './stats/power.ts';
 export * from './io/index.ts';
 export * from './schema/index.ts';
 export * from './judges/index.ts';

@@ -63,12 +63,12 @@ describe('npm pack', () => {
   });
 
   it("another folder imports the API by the package's name (exports map) and gets the same numbers", () => {
-    const script = `import { krippendorffAlpha, runExperiment, runAgreement, cohenKappa, readLabels, VERSION } from 'judgekit';
-      console.log(JSON.stringify({ alpha: krippendorffAlpha(${JSON.stringify(KRIPP2011)}, 'nominal'), types: [typeof runExperiment, typeof runAgreement, typeof cohenKappa, typeof readLabels], version: VERSION }));`;
+    const script = `import { krippendorffAlpha, runExperiment, runAgreement, cohenKappa, readLabels, bradleyTerry, VERSION } from 'judgekit';
+      console.log(JSON.stringify({ alpha: krippendorffAlpha(${JSON.stringify(KRIPP2011)}, 'nominal'), types: [typeof runExperiment, typeof runAgreement, typeof cohenKappa, typeof readLabels, typeof bradleyTerry], version: VERSION }));`;
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8' }));
     expect(out.alpha).toBe(krippendorffAlpha(KRIPP2011, 'nominal'));
     expect(out.alpha).toBeCloseTo(0.74342, 5); // Krippendorff (2011), irrCAC
-    expect(out.types).toEqual(['function', 'function', 'function', 'function']);
+    expect(out.types).toEqual(['function', 'function', 'function', 'function', 'function']);
     expect(out.version).toBe(VERSION);
   });
 
