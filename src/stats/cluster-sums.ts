@@ -24,6 +24,8 @@ export class ClusterSums {
   private readonly blocks: { width: number; offset: number; add: UnitSums }[] = [];
   private built: { clusterRow: Int32Array; start: Int32Array; index: Int32Array; value: Float64Array } | null = null;
   width = 0;
+  /** Counts the totals computed so far: a reader's value is reusable while it does not change. */
+  generation = 0;
 
   /** `clusters[c]` lists the units of cluster (item) c. */
   constructor(private readonly clusters: readonly Int32Array[]) {}
@@ -93,6 +95,7 @@ export class ClusterSums {
 
   private accumulate(counts: Float64Array, out: Float64Array): Float64Array {
     const { start, index, value } = this.build();
+    this.generation++;
     out.fill(0);
     for (let p = 0; p < counts.length; p++) {
       const w = counts[p]!;
@@ -100,6 +103,19 @@ export class ClusterSums {
       for (let j = start[p]!; j < start[p + 1]!; j++) out[index[j]!] += w * value[j]!;
     }
     return out;
+  }
+
+  /** `read` computed once per totals (several statistics of a study read the same value). */
+  memo<T>(read: (totals: Float64Array) => T): (totals: Float64Array) => T {
+    let at = -1;
+    let last: T;
+    return (totals) => {
+      if (at !== this.generation) {
+        last = read(totals);
+        at = this.generation;
+      }
+      return last;
+    };
   }
 
   /** The sums over the clusters listed in `idx` (with repetition: a resample's indices). */

@@ -172,12 +172,13 @@ export function confusionSums(sums: ClusterSums, truth: Int32Array, pred: Int32A
     const n = total(t);
     return n === 0 ? null : diagonal(t) / n;
   };
+  const shared = sums.memo(agreement);
   return {
-    percentAgreement: agreement,
-    cohenKappa: (t) => kappaFromConfusion(t.subarray(o, o + k * k), k, 'none'),
-    accuracy: agreement,
-    macroPrecision: macro('precision'),
-    macroRecall: macro('recall'),
-    macroF1: macro('f1'),
+    percentAgreement: shared,
+    cohenKappa: sums.memo((t) => kappaFromConfusion(t.subarray(o, o + k * k), k, 'none')),
+    accuracy: shared,
+    macroPrecision: sums.memo(macro('precision')),
+    macroRecall: sums.memo(macro('recall')),
+    macroF1: sums.memo(macro('f1')),
   };
 }

@@ -490,7 +490,10 @@ class PairStats {
   fast(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
     if (!this.sums) return undefined;
     const id = `${this.id(truth)}|${this.id(pred)}`;
-    let c = this.confusions.get(id);
+    // one count table per pair of vectors: the other orientation is its transpose, where
+    // precision and recall swap and the rest is the same (the counts are integers: exactly)
+    const flipped = !this.confusions.has(id) && this.confusions.has(`${this.id(pred)}|${this.id(truth)}`);
+    let c = this.confusions.get(flipped ? `${this.id(pred)}|${this.id(truth)}` : id);
     if (c === undefined) {
       const t = positionsOnScale(truth, this.scale);
       const p = positionsOnScale(pred, this.scale);
@@ -498,7 +501,7 @@ class PairStats {
       this.confusions.set(id, c);
     }
     const readers: Partial<Record<StatKey, TotalsReader>> = c
-      ? { percent_agreement: c.percentAgreement, cohen_kappa: c.cohenKappa, accuracy: c.accuracy, macro_precision: c.macroPrecision, macro_recall: c.macroRecall, macro_f1: c.macroF1 }
+      ? { percent_agreement: c.percentAgreement, cohen_kappa: c.cohenKappa, accuracy: c.accuracy, macro_precision: flipped ? c.macroRecall : c.macroPrecision, macro_recall: flipped ? c.macroPrecision : c.macroRecall, macro_f1: c.macroF1 }
       : {};
     return readers[key];
   }
