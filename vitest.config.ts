@@ -5,8 +5,13 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    pool: 'forks',
-    // One temporary folder per run for the public datasets the tests convert (test/helpers/datasets.ts).
-    globalSetup: ['test/helpers/datasets-setup.ts'],
+    // the CLI tests spawn the compiled bin: bring dist/ up to date with src/ once, before any test;
+    // one temporary folder per run for the public datasets the tests convert (test/helpers/datasets.ts)
+    globalSetup: ['test/helpers/fresh-dist.ts', 'test/helpers/datasets-setup.ts'],
+    // Worker threads that keep their module cache from one test file to the next: the files import
+    // the same modules (zod schemas, the studies), and importing them again for each file cost
+    // more than most tests.
+    pool: 'threads',
+    isolate: false,
   },
 });

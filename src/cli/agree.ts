@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { AgreementStage } from '../schema/experiment.ts';
-import { runAgreementStage } from '../pipeline/stages/agreement.ts';
-import { DEFAULT_FAILURE_VALUES } from '../studies/validation.ts';
 import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
+import { DEFAULT_FAILURE_VALUES } from '../studies/defaults.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface AgreeOptions {
@@ -44,6 +42,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write agreement.json and agreement.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: AgreeOptions) => {
+      const { AgreementStage } = await import('../schema/experiment.ts');
+      const { runAgreementStage } = await import('../pipeline/stages/agreement.ts');
       const stage = stageConfig(AgreementStage, {
         name: 'agreement',
         kind: 'agreement',

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openPlan, progressTable, serveAnnotation } from '../annotate/index.ts';
 import { emit, numberOption } from './output.ts';
 
 interface AnnotateCliOptions {
@@ -22,6 +21,7 @@ export function register(program: Command): void {
     .option('--status', "print each rater's progress and exit")
     .option('--json', 'with --status: print the progress as JSON')
     .action(async (plan: string, o: AnnotateCliOptions) => {
+      const { openPlan, progressTable, serveAnnotation } = await import('../annotate/index.ts');
       if (o.status) {
         const opened = await openPlan(plan);
         const rows = opened.store.progress();

@@ -1,12 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
-import { AnswerStage } from '../schema/experiment.ts';
-import { estimateAnswers } from '../studies/answer.ts';
-import { answerStageInputs, runAnswerStage } from '../pipeline/stages/answer.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 import { choiceOption, emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
-import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 
 interface AnswerCliOptions extends EndpointCliOptions {
   items: string;
@@ -44,6 +41,9 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable summary on stdout');
   addFailureRateOption(cmd)
     .action(async (o: AnswerCliOptions & { maxFailureRate?: string }) => {
+      const { AnswerStage } = await import('../schema/experiment.ts');
+      const { estimateAnswers } = await import('../studies/answer.ts');
+      const { answerStageInputs, runAnswerStage } = await import('../pipeline/stages/answer.ts');
       const maxRate = maxFailureRate(o.maxFailureRate);
       const stage = stageConfig(AnswerStage, {
         name: 'answer',

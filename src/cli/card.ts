@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildJudgeCards, writeCardFiles } from '../report/card.ts';
 import { emit } from './output.ts';
 
 export function register(program: Command): void {
@@ -12,6 +11,7 @@ export function register(program: Command): void {
     .argument('<run-dir>', 'the run folder (reports/<run-id>)')
     .option('--json', 'print the cards as JSON (they are written all the same)')
     .action(async (runDir: string, o: { json?: boolean }) => {
+      const { buildJudgeCards, writeCardFiles } = await import('../report/card.ts');
       const dir = resolve(runDir);
       const cards = await buildJudgeCards(dir);
       const paths = await writeCardFiles(dir, cards);

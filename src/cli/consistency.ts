@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readItems, readResponses } from '../io/records.ts';
-import { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } from '../mcq/circular.ts';
-import { RECOMMENDED_THRESHOLD } from '../studies/consistency.ts';
-import { DEFAULT_OPEN_CRITERION } from '../studies/consistency-pairs.ts';
-import { ConsistencyPairsStage, ConsistencyStage } from '../schema/experiment.ts';
-import { runConsistencyStage } from '../pipeline/stages/consistency.ts';
-import { runConsistencyPairsStage } from '../pipeline/stages/consistency-pairs.ts';
 import { emit, numberOption } from './output.ts';
+import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/defaults.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -31,6 +25,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write consistency.json and consistency.md there')
     .option('--json', 'print the result as JSON')
     .action(async (pairs: string, o: { threshold?: string; paired: string[]; bootstrap: string; seed: string; title: string; out?: string; json?: boolean }) => {
+      const { ConsistencyStage } = await import('../schema/experiment.ts');
+      const { runConsistencyStage } = await import('../pipeline/stages/consistency.ts');
       const stage = stageConfig(ConsistencyStage, { name: 'consistency', kind: 'consistency', title: o.title, pairs, threshold: numberOption('threshold', o.threshold), paired: o.paired });
       const seed = numberOption('seed', o.seed, { int: true })!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
@@ -52,6 +48,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write circular.json, circular.md and circular_records.jsonl there')
     .option('--json', 'print the result as JSON')
     .action(async (o: { items: string; responses: string; title: string; out?: string; json?: boolean }) => {
+      const { readItems, readResponses } = await import('../io/records.ts');
+      const { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } = await import('../mcq/circular.ts');
       const items = await readItems(o.items);
       const allRotated = [...items.keys()].every((id) => parseRotatedId(id) !== null);
       const rotated = allRotated ? items : new Map(rotateItems(items.values()).items.map((it) => [it.id, it]));
@@ -81,6 +79,8 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'pairs CSV to write')
     .option('--json', 'print the counts as JSON')
     .action(async (o: { items: string[]; mcqRecords: string; judgments: string; criterion: string; out: string; json?: boolean }) => {
+      const { ConsistencyPairsStage } = await import('../schema/experiment.ts');
+      const { runConsistencyPairsStage } = await import('../pipeline/stages/consistency-pairs.ts');
       const stage = stageConfig(ConsistencyPairsStage, { name: 'consistency-pairs', kind: 'consistency-pairs', items: o.items, mcq_records: o.mcqRecords, judgments: o.judgments, criterion: o.criterion });
       const outcome = await runConsistencyPairsStage(stage, commandContext({ seed: 0, resamples: 0 }));
       const csv = outcome.files.find((f) => f.suffix === 'pairs.csv')!;

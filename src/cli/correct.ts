@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { runCorrectedStage } from '../pipeline/stages/corrected.ts';
-import { CorrectedStage } from '../schema/experiment.ts';
 import { emit, listOption, numberOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -50,6 +48,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write corrected.json and corrected.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: CorrectOptions) => {
+      const { runCorrectedStage } = await import('../pipeline/stages/corrected.ts');
+      const { CorrectedStage } = await import('../schema/experiment.ts');
       if (o.humans !== undefined && o.gold !== undefined) throw new InputError('give --humans or --gold, not both');
       const stage = stageConfig(CorrectedStage, {
         name: 'corrected',

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DATASETS_DIR, getDataset, knownDataset, presentManifest, type GetResult } from '../datasets/get.ts';
-import { DATASETS, pinnedFiles } from '../datasets/registry.ts';
+import type { GetResult } from '../datasets/get.ts';
+import { DEFAULT_DATASETS_DIR } from '../datasets/defaults.ts';
+import { DATASETS } from '../datasets/registry.ts';
 import { emit } from './output.ts';
 
 /** `judgekit datasets list|get`: the public datasets, fetched from their origin, checked and converted here. */
@@ -15,6 +16,8 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'datasets folder, to say which are present', DEFAULT_DATASETS_DIR)
     .option('--json', 'print the registry as JSON')
     .action(async (o: { dir: string; json?: boolean }) => {
+      const { presentManifest } = await import('../datasets/get.ts');
+      const { pinnedFiles } = await import('../datasets/registry.ts');
       const rows = await Promise.all(
         DATASETS.map(async (d) => {
           const files = pinnedFiles(d.name);
@@ -46,6 +49,8 @@ export function register(program: Command): void {
     .option('--mirror <dir>', 'read the same files from a local folder laid out as the upstream copies (DIR/pandalm_testset/…) instead of the network')
     .option('--json', 'print the result as JSON')
     .action(async (name: string, o: { dir: string; mirror?: string; json?: boolean }) => {
+      const { getDataset, knownDataset } = await import('../datasets/get.ts');
+      const { DATASETS } = await import('../datasets/registry.ts');
       const names = name === 'all' ? DATASETS.map((d) => d.name) : [knownDataset(name).name];
       const tty = process.stderr.isTTY;
       let lastPct = -1;

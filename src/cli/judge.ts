@@ -1,11 +1,9 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { JudgeStage } from '../schema/experiment.ts';
-import { DEFAULT_CACHE_DIR, estimateJudge, renderJudgeEstimate } from '../judges/index.ts';
-import { judgeStageInputs, runJudgeStage } from '../pipeline/stages/judge.ts';
-import { choiceOption, emit, numberOption } from './output.ts';
+import { DEFAULT_CACHE_DIR } from '../judges/defaults.ts';
 import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
+import { choiceOption, emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -76,6 +74,9 @@ function judgeConfig(o: JudgeCliOptions): Record<string, unknown> {
 }
 
 async function judgeCommand(o: JudgeCliOptions): Promise<void> {
+  const { JudgeStage } = await import('../schema/experiment.ts');
+  const { estimateJudge, renderJudgeEstimate } = await import('../judges/index.ts');
+  const { judgeStageInputs, runJudgeStage } = await import('../pipeline/stages/judge.ts');
   const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }), limit: numberOption('limit', o.limit, { int: true, min: 1 }) });
   const maxRate = maxFailureRate(o.maxFailureRate);
   const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { McqStage } from '../schema/experiment.ts';
-import { runMcqStage } from '../pipeline/stages/mcq.ts';
 import { emit, numberOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -18,6 +16,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', String(DEFAULT_MCQ_SEED))
     .option('--bootstrap <n>', 'bootstrap resamples per group (0: no intervals)', String(DEFAULT_MCQ_RESAMPLES))
     .action(async (o: { items: string; responses: string; out?: string; json?: boolean; seed: string; bootstrap: string }) => {
+      const { McqStage } = await import('../schema/experiment.ts');
+      const { runMcqStage } = await import('../pipeline/stages/mcq.ts');
       const stage = stageConfig(McqStage, { name: 'mcq', kind: 'mcq', items: o.items, responses: o.responses });
       const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0, max: 1_000_000 })!;

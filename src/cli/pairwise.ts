@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
-import { PairwiseStage } from '../schema/experiment.ts';
 import { InputError, zodToInputError } from '../io/errors.ts';
-import { runPairwiseStage } from '../pipeline/stages/pairwise.ts';
-import { emit, numberOption } from './output.ts';
 import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
+import { emit, numberOption } from './output.ts';
 import { commandContext, writeCommandOutcome } from './stage-command.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -61,6 +59,8 @@ export function register(program: Command): void {
     .option('--limit <n>', 'judge only the first n pairs (a smoke test)');
   addFailureRateOption(cmd)
     .action(async (o: PairwiseCliOptions) => {
+      const { PairwiseStage } = await import('../schema/experiment.ts');
+      const { runPairwiseStage } = await import('../pipeline/stages/pairwise.ts');
       const maxRate = maxFailureRate(o.maxFailureRate);
       const dimensions = o.dimension?.map((d) => {
         const i = d.indexOf('=');

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { probeEndpoint, renderProbe } from '../llm/probe.ts';
 import { emit, numberOption } from './output.ts';
 
 export function register(program: Command): void {
@@ -13,6 +12,7 @@ export function register(program: Command): void {
     .option('--timeout-ms <n>', 'per-request timeout (default 30000)')
     .option('--json', 'print the report as JSON')
     .action(async (o: { baseUrl: string; model: string; apiKeyEnv?: string; timeoutMs?: string; json?: boolean }) => {
+      const { probeEndpoint, renderProbe } = await import('../llm/probe.ts');
       if (o.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.apiKeyEnv)) throw new InputError('option --api-key-env takes the NAME of an environment variable, not a key');
       const report = await probeEndpoint({ base_url: o.baseUrl, model: o.model, ...(o.apiKeyEnv ? { api_key_env: o.apiKeyEnv } : {}), ...(o.timeoutMs ? { timeout_ms: numberOption('timeout-ms', o.timeoutMs, { int: true, min: 1 }) } : {}) });
       emit(report, o.json, () => renderProbe(report));

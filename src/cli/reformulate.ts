@@ -2,8 +2,6 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { writeJsonAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { ReformulateStage } from '../schema/experiment.ts';
-import { runReformulateStage } from '../pipeline/stages/reformulate.ts';
 import { choiceOption, emit, numberOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
 
@@ -29,6 +27,8 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'LLM cache directory', '.judgekit-cache')
     .option('--json', 'print the summary as JSON')
     .action(async (o: { items: string; to: string; out: string; seed: string; options: string; shortfall: string; distractors: string; model?: string; baseUrl?: string; preset?: string; apiKeyEnv?: string; cacheDir: string; json?: boolean }) => {
+      const { ReformulateStage } = await import('../schema/experiment.ts');
+      const { runReformulateStage } = await import('../pipeline/stages/reformulate.ts');
       const ext = extname(o.out).toLowerCase();
       if (ext !== '.jsonl' && ext !== '.json') throw new InputError('--out must end in .jsonl or .json', { file: o.out });
       const to = choiceOption('to', o.to, ['open', 'mcq', 'circular'] as const);

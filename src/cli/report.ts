@@ -1,8 +1,5 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../io/atomic.ts';
-import { renderRunReport } from '../pipeline/report.ts';
-import { readRunManifest, writeHtmlReport } from '../report/index.ts';
 import { emit } from './output.ts';
 
 export function register(program: Command): void {
@@ -13,6 +10,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write report.md and report.html here instead of the run folder')
     .option('--json', 'print what was written as JSON')
     .action(async (runDir: string, o: { out?: string; json?: boolean }) => {
+      const { writeFileAtomic } = await import('../io/atomic.ts');
+      const { renderRunReport } = await import('../pipeline/report.ts');
+      const { readRunManifest, writeHtmlReport } = await import('../report/index.ts');
       const manifest = await readRunManifest(runDir);
       const outDir = resolve(o.out ?? runDir);
       const mdPath = join(outDir, 'report.md');

@@ -3,10 +3,8 @@ import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runExperiment } from '../pipeline/run.ts';
-import { planExperiment, renderPlan } from '../pipeline/plan.ts';
-import { emit } from './output.ts';
 import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
+import { emit } from './output.ts';
 
 /** The default experiment: `experiments/default.yaml` in the working folder, else the package's own. */
 export function defaultExperimentPath(): string {
@@ -29,6 +27,8 @@ export function register(program: Command): void {
     .option('--json', 'print the manifest (with --dry-run: the plan) as JSON');
   addFailureRateOption(cmd)
     .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean; maxFailureRate?: string }) => {
+      const { runExperiment } = await import('../pipeline/run.ts');
+      const { planExperiment, renderPlan } = await import('../pipeline/plan.ts');
       const maxRate = maxFailureRate(o.maxFailureRate);
       const only = o.stage?.split(',').map((s) => s.trim()).filter(Boolean);
       if (o.dryRun) {

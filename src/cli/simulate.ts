@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { DEFAULT_SIMULATION, MODEL_POOL } from '../simulate/medcmr.ts';
-import { writeSimulation } from '../simulate/write.ts';
 import { emit, numberOption } from './output.ts';
 
 export function register(program: Command): void {
@@ -16,6 +15,7 @@ export function register(program: Command): void {
     .option('--preference-items <n>', 'open-ended items with human pairwise preferences', String(DEFAULT_SIMULATION.preferenceItems))
     .option('--json', 'print the written files as JSON')
     .action(async (o: { seed: string; out: string; items: string; models: string; humanItems: string; preferenceItems: string; json?: boolean }) => {
+      const { writeSimulation } = await import('../simulate/write.ts');
       const opts = {
         seed: numberOption('seed', o.seed, { int: true })!,
         items: numberOption('items', o.items, { int: true, min: 7 })!,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { zodToInputError } from '../io/errors.ts';
 import { writeFileAtomic, writeJsonlAtomic } from '../io/atomic.ts';
-import { writeStageOutcome, type StageContext, type StageOutcome } from '../pipeline/stage.ts';
+import type { StageContext, StageOutcome } from '../pipeline/stage.ts';
 
 /**
  * The stage config a command's flags describe, validated by the stage's own schema (so a command
@@ -33,7 +33,8 @@ export function commandContext(o: { seed: number; resamples: number; out?: strin
  * `<stage>.md`, each ledger under its own name (`judgments.jsonl`, `mcq_records.jsonl`), or, with
  * `prefixed`, every file as a run names it (`<stage>.<suffix>`).
  */
-export function writeCommandOutcome(out: string, stageName: string, outcome: StageOutcome, opts: { prefixed?: boolean } = {}): Promise<string[]> {
+export async function writeCommandOutcome(out: string, stageName: string, outcome: StageOutcome, opts: { prefixed?: boolean } = {}): Promise<string[]> {
+  const { writeStageOutcome } = await import('../pipeline/stage.ts'); // loaded on use: `--help` stays quick
   const name = (suffix: string): string => (opts.prefixed || suffix === 'json' || suffix === 'md' ? `${stageName}.${suffix}` : suffix);
   return writeStageOutcome(out, stageName, outcome, name);
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { TuningStage } from '../schema/experiment.ts';
-import { runTuningStage } from '../pipeline/stages/tuning.ts';
-import { TUNING_STATISTICS, type TuningStatistic } from '../studies/tuning.ts';
+import type { TuningStatistic } from '../studies/tuning.ts';
 import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
+import { TUNING_STATISTICS } from '../studies/defaults.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface TuneOptions {
@@ -53,6 +52,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write tuning.json and tuning.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: TuneOptions) => {
+      const { TuningStage } = await import('../schema/experiment.ts');
+      const { runTuningStage } = await import('../pipeline/stages/tuning.ts');
       if (o.statistic !== undefined && !TUNING_STATISTICS.includes(o.statistic as TuningStatistic)) throw new InputError(`option --statistic takes one of ${TUNING_STATISTICS.join(', ')}, not "${o.statistic}"`);
       const split = choiceOption('split', o.split, ['holdout', 'kfold'] as const);
       const stage = stageConfig(TuningStage, {

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { WinrateStage } from '../schema/experiment.ts';
-import { runWinrateStage } from '../pipeline/stages/winrate.ts';
-import { itemsForWinRatio, itemsForWinRatioDifference } from '../stats/power.ts';
 import { choiceOption, emit, listOption, numberOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -42,6 +39,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write winrate.json and winrate.md there')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: WinrateCliOptions) => {
+      const { WinrateStage } = await import('../schema/experiment.ts');
+      const { runWinrateStage } = await import('../pipeline/stages/winrate.ts');
       if (o.compare && o.compare.length !== 2) throw new InputError(`option --compare takes two raters, not ${o.compare.length}`);
       const stage = stageConfig(WinrateStage, {
         name: 'winrate',
@@ -71,7 +70,8 @@ export function register(program: Command): void {
     .option('--alpha <a>', 'significance level (two-sided)', '0.05')
     .option('--power <p>', 'power 1 − β', '0.8')
     .option('--json', 'print the result as JSON')
-    .action((o: { winRatio: string; vs?: string; tieRate: string; ties: string; alpha: string; power: string; json?: boolean }) => {
+    .action(async (o: { winRatio: string; vs?: string; tieRate: string; ties: string; alpha: string; power: string; json?: boolean }) => {
+      const { itemsForWinRatio, itemsForWinRatioDifference } = await import('../stats/power.ts');
       const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
       const common = {
         tie_rate: numberOption('tie-rate', o.tieRate, { min: 0, max: 0.999 })!,

@@ -7,6 +7,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
 import { hashFile, hashValue, sha256 } from '../io/hash.ts';
 import { VERSION } from '../version.ts';
+import { DEFAULT_DATASETS_DIR } from './defaults.ts';
 import { ConversionError, type Conversion, type SourceFiles } from './convert/common.ts';
 import { convertKqa } from './convert/kqa.ts';
 import { convertLlmbar } from './convert/llmbar.ts';
@@ -16,7 +17,7 @@ import { downloadPinned, matchesPin } from './download.ts';
 import { DATASETS, fileUrl, findDataset, PinnedFile, pinnedFiles, type DatasetSpec } from './registry.ts';
 
 /** Where `datasets get` puts datasets unless told otherwise: `./datasets` in the working folder (the experiments refer to it). */
-export const DEFAULT_DATASETS_DIR = 'datasets';
+export { DEFAULT_DATASETS_DIR };
 
 /** Bumped when a converter's output changes, so an older conversion is redone. */
 const CONVERTERS: Record<string, { version: number; convert: (src: SourceFiles) => Promise<Conversion> }> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CACHE_DIR } from './defaults.ts';
 import { hashValue, sha256 } from '../io/hash.ts';
 import { DEFAULT_MAX_IMAGE_BYTES, readImage, verifiedImageUrl } from '../io/image.ts';
 import { DiskCache } from '../llm/cache.ts';
@@ -85,7 +86,7 @@ export interface JudgeEstimate {
   batch: boolean;
 }
 
-export const DEFAULT_CACHE_DIR = '.judgekit-cache/judge';
+export { DEFAULT_CACHE_DIR };
 
 /** One group of criteria judged in one call: the criteria that declare the same inputs. */
 interface CriteriaGroup {

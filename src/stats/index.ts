@@ -14,3 +14,5 @@ export type { ClassificationReport, ClassReport, Label, PairwiseVote, MtBenchAgr
 export { signTest, wilcoxonSignedRank, mcnemar, pairedTTest, binomialTest, benjaminiHochberg, benjaminiYekutieli } from './tests.ts';
 export type { Alternative, SignTestResult, WilcoxonOptions, WilcoxonResult, McNemarResult, PairedTTestResult } from './tests.ts';
 export { normalCdf, normalSf, tCdf, tSf, binomPmf, binomCdf, binomSf, betaInc, chi2Sf1 } from './distributions.ts';
+export { ClusterSums, type UnitSums } from './cluster-sums.ts';
+export { confusionSums, multiRaterSums, positionsOnScale, type ConfusionReaders, type MultiRaterReaders, type TotalsReader } from './count-agreement.ts';

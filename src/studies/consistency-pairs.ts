@@ -16,8 +16,9 @@ import type { Item, Judgment, McqRecord } from '../schema/index.ts';
 import type { ConsistencyRow } from './consistency.ts';
 import { pairIdOf } from './reformulate.ts';
 import { toCsv } from '../io/csv.ts';
+import { DEFAULT_OPEN_CRITERION } from './defaults.ts';
 
-export const DEFAULT_OPEN_CRITERION = 'ground_truth_correctness';
+export { DEFAULT_OPEN_CRITERION };
 
 export function pairsFromRecords(
   items: Map<string, Item>,

@@ -19,14 +19,14 @@
  * counted in `excluded`, never scored as wrong.
  */
 import { InputError } from '../io/errors.ts';
+import { RECOMMENDED_THRESHOLD } from './defaults.ts';
 import { readRows } from '../io/rows.ts';
 import { bootstrapItems } from '../stats/bootstrap.ts';
 import { cohenKappa, kappaFromConfusion } from '../stats/kappa.ts';
 import { mcnemar } from '../stats/tests.ts';
 import { compareModels, comparePooled, type ModelPairComparison, type PooledComparison, type ResolvedRow } from './paired.ts';
 
-/** The documented threshold for a 0–100 ground-truth-correctness score (not applied silently). */
-export const RECOMMENDED_THRESHOLD = 50;
+export { RECOMMENDED_THRESHOLD };
 
 /** One row of a pairs file as read (before the threshold). */
 export interface ConsistencyRow {

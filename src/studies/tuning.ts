@@ -53,9 +53,10 @@ import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
 import { Rng } from '../stats/random.ts';
 import { DEFAULT_FAILURE_VALUES, rankDescending, type Level } from './validation.ts';
+import { TUNING_STATISTICS } from './defaults.ts';
 
 export type TuningStatistic = 'kappa' | 'alpha' | 'spearman' | 'pearson' | 'agreement';
-export const TUNING_STATISTICS: TuningStatistic[] = ['kappa', 'alpha', 'spearman', 'pearson', 'agreement'];
+export { TUNING_STATISTICS };
 
 export type SplitSpec = { method: 'holdout'; test_fraction: number } | { method: 'kfold'; folds: number };
 

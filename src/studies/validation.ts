@@ -36,13 +36,15 @@ import { icc } from '../stats/icc.ts';
 import { cohenKappa, percentAgreement } from '../stats/kappa.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
+import { ClusterSums } from '../stats/cluster-sums.ts';
+import { confusionSums, multiRaterSums, positionsOnScale, type ConfusionReaders, type TotalsReader } from '../stats/count-agreement.ts';
 import type { Estimate, HumanLabel } from '../schema/index.ts';
 import { altTest, type AltTestMetric, type AltTestResult } from './alt-test.ts';
+import { DEFAULT_FAILURE_VALUES } from './defaults.ts';
 
 export type Level = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
-/** Rating values that mean "this rating failed" unless the caller says otherwise. */
-export const DEFAULT_FAILURE_VALUES = ['garbage', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input', 'invalid_answer'];
+export { DEFAULT_FAILURE_VALUES };
 
 export interface AgreementOptions {
   level: Level;
@@ -62,6 +64,12 @@ export interface AgreementOptions {
   altTestMinItemsPerHuman?: number;
   /** Overrides the alt-test alignment (default: accuracy for nominal, rmse otherwise). */
   altTestMetric?: AltTestMetric;
+  /**
+   * How resamples are computed: `counts` (default) reads the nominal statistics from per-item count
+   * tables (ClusterSums); `generic` recomputes every statistic on every resample, the reference the
+   * counting path is tested against. Both give the same numbers.
+   */
+  bootstrapPath?: 'counts' | 'generic';
 }
 
 export interface PairResult {
@@ -297,11 +305,18 @@ function matrixOf(table: Table, raters: number[], sel: Int32Array): RatingMatrix
 type Probe = (sel: Int32Array) => number | null;
 
 class ProbeSet {
-  constructor(readonly scale: number[]) {}
+  /** Sums over units that fast probes read (see ClusterSums): a resample costs a count, not a recomputation. */
+  readonly sums: ClusterSums;
+  constructor(readonly scale: number[], clusters: Int32Array[]) {
+    this.sums = new ClusterSums(clusters);
+  }
   private probes: Probe[] = [];
+  private fast: (TotalsReader | undefined)[] = [];
   private results: Estimate[] = [];
-  add(p: Probe): number {
+  /** A probe, and optionally the same statistic read from `sums` (it must agree with the probe). */
+  add(p: Probe, fast?: TotalsReader): number {
     this.probes.push(p);
+    this.fast.push(fast);
     return this.probes.length - 1;
   }
   /** One bootstrap pass for all probes; the point estimate is the first call (all items). */
@@ -310,26 +325,26 @@ class ProbeSet {
     const reps: Float64Array[] = this.probes.map(() => new Float64Array(resamples));
     const point = new Array<number | null>(k).fill(null);
     let call = -1;
-    bootstrapItems(
-      table.clusters.length,
-      (idx) => {
-        const sel = expand(table, idx);
-        for (let p = 0; p < k; p++) {
-          let v: number | null;
-          try {
-            v = this.probes[p]!(sel);
-          } catch (err) {
-            if (err instanceof RangeError) v = null; // a resample outside a statistic's domain
-            else throw err;
-          }
-          if (call < 0) point[p] = v !== null && Number.isFinite(v) ? v : null;
-          else reps[p]![call] = v === null ? NaN : v;
+    const allFast = k > 0 && this.fast.every((f) => f !== undefined);
+    const anyFast = this.fast.some((f) => f !== undefined);
+    const visit = (sel: Int32Array | null, totals: Float64Array | null): void => {
+      for (let p = 0; p < k; p++) {
+        let v: number | null;
+        try {
+          const f = this.fast[p];
+          v = f ? f(totals!) : this.probes[p]!(sel!);
+        } catch (err) {
+          if (err instanceof RangeError) v = null; // a resample outside a statistic's domain
+          else throw err;
         }
-        call++;
-        return 0;
-      },
-      { resamples, seed, level },
-    );
+        if (call < 0) point[p] = v !== null && Number.isFinite(v) ? v : null;
+        else reps[p]![call] = v === null ? NaN : v;
+      }
+      call++;
+    };
+    // the same resamples either way: ClusterSums draws what bootstrapItems draws
+    if (allFast && table.clusters.length > 0) this.sums.bootstrap(resamples, seed, (totals) => visit(null, totals));
+    else bootstrapItems(table.clusters.length, (idx) => (visit(expand(table, idx), anyFast ? this.sums.totals(idx) : null), 0), { resamples, seed, level });
     this.results = point.map((value, p) => {
       if (value === null || resamples <= 0 || table.clusters.length === 0) return { value, ci_low: null, ci_high: null };
       return { value, ...percentileInterval(reps[p]!, level) };
@@ -464,7 +479,32 @@ class PairStats {
   private ids = new Map<Float64Array, number>();
   private onScale = new Map<Float64Array, boolean>();
   private memo = new WeakMap<Int32Array, Map<string, unknown>>();
-  constructor(private readonly scale: number[]) {}
+  private confusions = new Map<string, ConfusionReaders | null>();
+  /** With `sums` (nominal level), the statistics of a confusion matrix are also read from counts. */
+  constructor(
+    private readonly scale: number[],
+    private readonly sums: ClusterSums | null = null,
+  ) {}
+
+  /** The statistic `key` of (pred, truth) read from counted confusion matrices, where it is one. */
+  fast(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
+    if (!this.sums) return undefined;
+    const id = `${this.id(truth)}|${this.id(pred)}`;
+    // one count table per pair of vectors: the other orientation is its transpose, where
+    // precision and recall swap and the rest is the same (the counts are integers: exactly)
+    const flipped = !this.confusions.has(id) && this.confusions.has(`${this.id(pred)}|${this.id(truth)}`);
+    let c = this.confusions.get(flipped ? `${this.id(pred)}|${this.id(truth)}` : id);
+    if (c === undefined) {
+      const t = positionsOnScale(truth, this.scale);
+      const p = positionsOnScale(pred, this.scale);
+      c = t && p ? confusionSums(this.sums, t, p, this.scale.length) : null;
+      this.confusions.set(id, c);
+    }
+    const readers: Partial<Record<StatKey, TotalsReader>> = c
+      ? { percent_agreement: c.percentAgreement, cohen_kappa: c.cohenKappa, accuracy: c.accuracy, macro_precision: flipped ? c.macroRecall : c.macroPrecision, macro_recall: flipped ? c.macroPrecision : c.macroRecall, macro_f1: c.macroF1 }
+      : {};
+    return readers[key];
+  }
 
   private id(v: Float64Array): number {
     let i = this.ids.get(v);
@@ -549,7 +589,7 @@ function comparisonProbes(
   truth: Float64Array,
 ): () => ComparisonResult {
   const n = complete(truth, pred)[0].length;
-  const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, pred, truth)) : -1);
+  const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, pred, truth), st.fast(key, pred, truth)) : -1);
   const i = {
     pa: add('percent_agreement', true),
     k: add('cohen_kappa', nominal || isOnScale(truth, ps.scale)),
@@ -712,8 +752,9 @@ function analyse(
   const table = buildTable(labels, raters, level, failureValues);
   const nominal = level === 'nominal';
   const all = raters.map((_, i) => i);
-  const ps = new ProbeSet(table.scale);
-  const st = new PairStats(table.scale);
+  const ps = new ProbeSet(table.scale, table.clusters);
+  const counting = nominal && opts.bootstrapPath !== 'generic';
+  const st = new PairStats(table.scale, counting ? ps.sums : null);
   const notApplicable: Record<string, string> = {};
   const notes: string[] = [];
   if (nominal) {
@@ -728,10 +769,12 @@ function analyse(
     notApplicable.accuracy = 'accuracy and precision/recall/F1 are for categorical labels (level is not nominal)';
     notApplicable.macro_f1 = notApplicable.accuracy;
   }
-  const iPa = ps.add((sel) => observedAgreement(table, all, sel));
-  const iAlpha = ps.add((sel) => krippendorffAlpha(matrixOf(table, all, sel), level));
-  const iFleiss = ps.add((sel) => fleissKappa(matrixOf(table, all, sel)));
-  const iGwet = ps.add((sel) => gwetAC1(matrixOf(table, all, sel), { categories: table.scale.length >= 2 ? table.scale : undefined }));
+  // nominal: the values are category codes, every statistic below is one of counts
+  const mr = counting ? multiRaterSums(ps.sums, all.map((r) => positionsOnScale(table.values[r]!, table.scale)!), table.scale.length) : null;
+  const iPa = ps.add((sel) => observedAgreement(table, all, sel), mr?.percentAgreement);
+  const iAlpha = ps.add((sel) => krippendorffAlpha(matrixOf(table, all, sel), level), mr?.alphaNominal);
+  const iFleiss = ps.add((sel) => fleissKappa(matrixOf(table, all, sel)), mr?.fleissKappa);
+  const iGwet = ps.add((sel) => gwetAC1(matrixOf(table, all, sel), { categories: table.scale.length >= 2 ? table.scale : undefined }), mr?.gwetAC1);
   let iccIdx: number[] | null = null;
   if (!nominal) {
     const cache = new WeakMap<Int32Array, ReturnType<typeof icc>>();
@@ -753,7 +796,7 @@ function analyse(
       const va = table.values[a]!;
       const vb = table.values[b]!;
       const n = complete(va, vb)[0].length;
-      const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, vb, va)) : -1);
+      const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, vb, va), st.fast(key, vb, va)) : -1);
       const i = {
         pa: add('percent_agreement', true),
         k: add('cohen_kappa', true),
@@ -806,8 +849,11 @@ function analyse(
     }));
     const metricKeys: StatKey[] = nominal ? ['accuracy', 'cohen_kappa', 'macro_f1'] : ['pearson', 'spearman', 'kendall_tau_b', 'mae'];
     const pairKeys: StatKey[] = nominal ? ['percent_agreement', 'cohen_kappa'] : ['pearson', 'spearman', 'kendall_tau_b'];
-    const meanOver = (pairs: [Float64Array, Float64Array][], key: StatKey) =>
-      ps.add((sel) => mean(pairs.map(([pred, truth]) => st.get(key, sel, pred, truth))));
+    const meanOver = (pairs: [Float64Array, Float64Array][], key: StatKey) => {
+      const fast = pairs.map(([pred, truth]) => st.fast(key, pred, truth));
+      const all = fast.every((f) => f !== undefined) ? (t: Float64Array) => mean(fast.map((f) => f!(t))) : undefined;
+      return ps.add((sel) => mean(pairs.map(([pred, truth]) => st.get(key, sel, pred, truth))), all);
+    };
     const humanPairs: [Float64Array, Float64Array][] = [];
     for (let a = 0; a < humans.length; a++) for (let b = a + 1; b < humans.length; b++) humanPairs.push([table.values[humans[a]!]!, table.values[humans[b]!]!]);
     const idx = {

@@ -1,0 +1,143 @@
+"""NumPy reference for bench/validation.bench.ts: the judge-validation statistics of a nominal
+label table (items x raters, rater 0 the judge) with an item bootstrap, vectorised.
+
+    python3 bench/validation_ref.py DIR RESAMPLES REPS
+
+DIR/codes.i8 holds int8 codes, items x raters row-major (-1 = missing), DIR/meta.json the shape.
+Statistics (the same definitions as judgekit, see src/stats/): Fleiss' observed agreement P-bar,
+Krippendorff's alpha (nominal), Fleiss' kappa, Gwet's AC1 on the k categories, Cohen's kappa of
+every rater pair, and the judge's kappa against the strict majority of the humans (units with at
+least 2 human ratings and a majority). Each resample's statistic is a function of per-item sums,
+so all resamples are one matrix product: resample counts (B x n) @ per-item features (n x K),
+in chunks of resamples that keep the count matrix near 80 MB. Prints one JSON line: the median
+time of REPS runs (after loading and one warm-up run), the point values and the 95% percentile intervals.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def features(codes, k):
+    n, r = codes.shape
+    x = np.zeros((n, k))
+    for c in range(k):
+        x[:, c] = (codes == c).sum(axis=1)
+    m = x.sum(axis=1)
+    m1 = m >= 1
+    m2 = m >= 2
+    safe = np.where(m2, m * (m - 1), 1.0)
+    cols = [
+        m1.astype(float),  # 0 n1
+        m2.astype(float),  # 1 n2
+        np.where(m2, (x * (x - 1)).sum(axis=1) / safe, 0.0),  # 2 agree
+        np.where(m2, m, 0.0),  # 3 alpha n
+        np.where(m2, (m * m - (x * x).sum(axis=1)) / np.where(m2, m - 1, 1.0), 0.0),  # 4 alpha observed
+    ]
+    cols += [np.where(m2, x[:, c], 0.0) for c in range(k)]  # alpha margins
+    cols += [np.where(m2, x[:, c] / np.where(m2, m, 1.0), 0.0) for c in range(k)]  # fleiss pi
+    cols += [np.where(m1, x[:, c] / np.where(m1, m, 1.0), 0.0) for c in range(k)]  # gwet pi
+    conf = []
+
+    def confusion(a, b):
+        ok = (a >= 0) & (b >= 0)
+        cell = np.where(ok, a * k + b, -1)
+        return [(cell == j).astype(float) for j in range(k * k)]
+
+    pairs = [(i, j) for i in range(r) for j in range(i + 1, r)]
+    for i, j in pairs:
+        conf += confusion(codes[:, i], codes[:, j])
+    # the strict majority of the humans (raters 1..r-1), where at least 2 rated and the judge rated
+    hx = np.zeros((n, k))
+    for c in range(k):
+        hx[:, c] = (codes[:, 1:] == c).sum(axis=1)
+    hm = hx.sum(axis=1)
+    top = hx.argmax(axis=1)
+    has = (hm >= 2) & (2 * hx.max(axis=1) > hm) & (codes[:, 0] >= 0)
+    majority = np.where(has, top, -1)
+    conf += confusion(majority, codes[:, 0])
+    return np.column_stack(cols + conf), len(pairs)
+
+
+def statistics(t, k, npairs):
+    """Each statistic for every row of totals t (B x K); NaN where undefined."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n1, n2, agree, an, ao = t[:, 0], t[:, 1], t[:, 2], t[:, 3], t[:, 4]
+        marg = t[:, 5:5 + k]
+        fpi = t[:, 5 + k:5 + 2 * k] / n2[:, None]
+        gpi = t[:, 5 + 2 * k:5 + 3 * k] / n1[:, None]
+        out = {}
+        out["percent_agreement"] = agree / n2
+        expected = an * an - (marg * marg).sum(axis=1)
+        out["alpha"] = np.where(expected != 0, 1 - (an - 1) * ao / expected, np.nan)
+        pa = agree / n2
+        pe = (fpi * fpi).sum(axis=1)
+        out["fleiss"] = np.where(pe < 1, (pa - pe) / (1 - pe), np.nan)
+        ge = (gpi * (1 - gpi)).sum(axis=1) / (k - 1)
+        out["ac1"] = np.where(ge != 1, (pa - ge) / (1 - ge), np.nan)
+        base = 5 + 3 * k
+        kappas = []
+        for p in range(npairs + 1):
+            c = t[:, base + p * k * k: base + (p + 1) * k * k].reshape(-1, k, k)
+            tot = c.sum(axis=(1, 2))
+            rows = c.sum(axis=2)
+            colsum = c.sum(axis=1)
+            po = np.trace(c, axis1=1, axis2=2)
+            pe_ = (rows * colsum).sum(axis=1)
+            # 1 - observed disagreement / expected disagreement, as kappaFromConfusion
+            obs = tot - po
+            exp_ = tot * tot - pe_
+            kappas.append(np.where(exp_ != 0, 1 - obs * tot / exp_, np.nan))
+        out["kappa_pairs"] = np.column_stack(kappas[:npairs])
+        out["kappa_majority"] = kappas[npairs]
+    return out
+
+
+def run(codes, k, resamples, seed=20240604):
+    n = codes.shape[0]
+    f, npairs = features(codes, k)
+    point = statistics(f.sum(axis=0)[None, :], k, npairs)
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(resamples, 10_000_000 // n))
+    reps = []
+    done = 0
+    while done < resamples:
+        b = min(chunk, resamples - done)
+        idx = rng.integers(0, n, size=(b, n))
+        w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
+        reps.append(statistics(w @ f, k, npairs))
+        done += b
+    boot = {key: np.concatenate([r[key] for r in reps]) for key in reps[0]}
+    return point, boot
+
+
+def interval(x):
+    x = x[np.isfinite(x)]
+    return [float(np.percentile(x, 2.5)), float(np.percentile(x, 97.5))] if len(x) else [None, None]
+
+
+def main():
+    d, resamples, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    meta = json.load(open(f"{d}/meta.json"))
+    codes = np.fromfile(f"{d}/codes.i8", dtype=np.int8).reshape(meta["items"], meta["raters"]).astype(np.int64)
+    k = meta["categories"]
+    times = []
+    cpu = []
+    point, boot = run(codes, k, resamples)  # warm-up, as on the judgekit side
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        point, boot = run(codes, k, resamples)
+        cpu.append((time.process_time() - c0) * 1000)
+        times.append((time.perf_counter() - t0) * 1000)
+    values = {key: (v[0].tolist() if v.ndim == 2 else float(v[0])) for key, v in point.items()}
+    ci = {key: (interval(v) if v.ndim == 1 else [interval(v[:, j]) for j in range(v.shape[1])]) for key, v in boot.items()}
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"ms": float(np.median(times)), "cpu_ms": float(np.median(cpu)), "rss_mb": rss, "values": values, "ci": ci}))
+
+
+if __name__ == "__main__":
+    main()
