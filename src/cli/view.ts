@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { serveView, VIEW_DEFAULT_PORT } from '../view/index.ts';
+import { VIEW_DEFAULT_PORT } from '../view/port.ts';
 import { numberOption } from './output.ts';
 
 interface ViewCliOptions {
@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--compare <other-run-dir>', 'another run of the same experiment: what changed, per model and per criterion')
     .action(async (runDir: string, o: ViewCliOptions) => {
       const port = numberOption('port', o.port, { int: true, min: 0, max: 65535 })!;
+      const { serveView } = await import('../view/index.ts');
       const v = await serveView(runDir, { host: o.host, port, ...(o.compare !== undefined ? { compare: o.compare } : {}) });
       if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') process.stderr.write(`judgekit view: listening on ${o.host}: anyone who can reach this address can read the run.\n`);
       process.stdout.write(`judgekit view: ${v.rows} row(s) of ${runDir}\n${v.url}\nCtrl-C stops the server.\n`);

@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../io/errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 
-export const STUDIES = ['medcmr', 'judge-validation', 'winrate-study'] as const;
-export type Study = (typeof STUDIES)[number];
+import { STUDIES, type Study } from './studies.ts';
+
+export { STUDIES, type Study } from './studies.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../experiments/', import.meta.url));
 const RUBRICS = fileURLToPath(new URL('../../rubrics/', import.meta.url));

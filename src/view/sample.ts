@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { toRow, type RowSource } from './run-index.ts';
 
-/** The port `judgekit view` listens on unless told otherwise; report.html links to it. */
-export const VIEW_DEFAULT_PORT = 8765;
+export { VIEW_DEFAULT_PORT } from './port.ts';
 
 export interface LedgerSample {
   /** The ledger file (in the run folder). */
