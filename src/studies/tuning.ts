@@ -45,14 +45,21 @@
  * rubric's weights, from the mean human score of each unit).
  */
 import { InputError } from '../io/errors.ts';
-import type { Estimate, HumanLabel, Judgment, Rubric } from '../schema/index.ts';
-import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
+import type { Estimate, HumanLabel, Judgment, Rating, Rubric } from '../schema/index.ts';
+import { percentileInterval } from '../stats/bootstrap.ts';
+import { itemResamples } from '../stats/resample.ts';
+import { consensusColumn } from '../ratings/consensus.ts';
+import { failureName } from '../ratings/failures.ts';
+import { judgmentRatings } from '../ratings/judgments.ts';
+import { labelRatings, ratingsToLabels } from '../ratings/labels.ts';
 import { kendallTauB, pearson, spearman } from '../stats/correlation.ts';
 import { cohenKappa } from '../stats/kappa.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
 import { Rng } from '../stats/random.ts';
-import { DEFAULT_FAILURE_VALUES, rankDescending, type Level } from './validation.ts';
+import { rankDescending, type Level } from './validation.ts';
+
+export { itemResamples };
 
 export type TuningStatistic = 'kappa' | 'alpha' | 'spearman' | 'pearson' | 'agreement';
 export const TUNING_STATISTICS: TuningStatistic[] = ['kappa', 'alpha', 'spearman', 'pearson', 'agreement'];
@@ -182,28 +189,18 @@ export interface TuningResult {
 // judgments as labels
 
 /**
- * Turns a judgments ledger into long-form label rows: one row per criterion score of each ok
- * judgment (`dimension` = `dimensionPrefix` + criterion key, `model` = the judged model). Failed
- * judgments give no row and are counted by status in `failures`.
+ * A judgments ledger as long-form label rows of its ok ratings (ratings/judgments.ts), with the
+ * failed judgments counted by status. Kept for callers that write label files; the pipeline passes
+ * the ratings themselves.
  */
 export function judgmentsToLabels(
   judgments: readonly Judgment[],
   opts: { rater: string; dimensionPrefix?: string },
 ): { labels: HumanLabel[]; failures: Record<string, number>; n_ok: number } {
-  const labels: HumanLabel[] = [];
   const failures: Record<string, number> = {};
-  let nOk = 0;
-  for (const j of judgments) {
-    if (j.status !== 'ok') {
-      failures[j.status] = (failures[j.status] ?? 0) + 1;
-      continue;
-    }
-    nOk++;
-    for (const [key, value] of Object.entries(j.scores)) {
-      labels.push({ item_id: j.item_id, rater: opts.rater, value, dimension: (opts.dimensionPrefix ?? '') + key, model: j.model });
-    }
-  }
-  return { labels, failures, n_ok: nOk };
+  for (const j of judgments) if (j.status !== 'ok') failures[j.status] = (failures[j.status] ?? 0) + 1;
+  const ok = judgmentRatings(judgments, { rater: opts.rater, dimensionPrefix: opts.dimensionPrefix ?? '' }).filter((r) => r.status === 'ok');
+  return { labels: ratingsToLabels(ok), failures, n_ok: judgments.length - Object.values(failures).reduce((a, b) => a + b, 0) };
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -227,8 +224,7 @@ interface Table {
   failures: Record<string, Record<string, number>>;
 }
 
-function buildTable(labels: readonly HumanLabel[], opts: TuningOptions): Table {
-  const failureValues = new Set(opts.failureValues ?? DEFAULT_FAILURE_VALUES);
+function buildTable(labels: readonly Rating[], opts: TuningOptions): Table {
   const candIdx = new Map(opts.candidates.map((c, i) => [c, i]));
   const humIdx = new Map(opts.humans.map((h, i) => [h, i]));
   const itemIndex = new Map<string, number>();
@@ -257,8 +253,9 @@ function buildTable(labels: readonly HumanLabel[], opts: TuningOptions): Table {
       unitIndex.set(key, u);
       units.push({ item: it, model: l.model, dim });
     }
-    if (typeof l.value === 'string' && failureValues.has(l.value)) {
-      if (ci !== undefined) failures[l.rater]![l.value] = (failures[l.rater]![l.value] ?? 0) + 1;
+    if (l.status !== 'ok') {
+      const name = failureName(l);
+      if (ci !== undefined) failures[l.rater]![name] = (failures[l.rater]![name] ?? 0) + 1;
       continue;
     }
     cells.push({ r: ci ?? hi!, human: ci === undefined, u, v: l.value });
@@ -287,30 +284,7 @@ function buildTable(labels: readonly HumanLabel[], opts: TuningOptions): Table {
   }
   const clustersL: number[][] = items.map(() => []);
   units.forEach((u, i) => clustersL[u.item]!.push(i));
-  const minHumans = Math.min(2, opts.humans.length);
-  const consensus = new Float64Array(n).fill(NaN);
-  const noMajority = new Uint8Array(n);
-  const counts = new Map<number, number>();
-  for (let u = 0; u < n; u++) {
-    counts.clear();
-    let m = 0;
-    let s = 0;
-    for (const h of humans) {
-      const v = h[u]!;
-      if (Number.isNaN(v)) continue;
-      m++;
-      s += v;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    if (m === 0 || m < minHumans) continue;
-    if (opts.level !== 'nominal') {
-      consensus[u] = s / m;
-      continue;
-    }
-    let found = false;
-    for (const [v, c] of counts) if (2 * c > m) ((consensus[u] = v), (found = true));
-    if (!found) noMajority[u] = 1;
-  }
+  const { values: consensus, noMajority } = consensusColumn(humans, { nominal: opts.level === 'nominal', minRaters: Math.min(2, opts.humans.length) });
   return {
     items,
     clusters: clustersL.map((c) => Int32Array.from(c)),
@@ -436,25 +410,6 @@ function unitsOf(t: Table, itemIdx: ArrayLike<number>): Int32Array {
     out.set(c, w);
     w += c.length;
   }
-  return out;
-}
-
-/**
- * The resamples of n items, drawn by `bootstrapItems` itself (so they are exactly the draws every
- * other item bootstrap in judgekit makes for this seed): the first call is the full sample.
- */
-export function itemResamples(n: number, resamples: number, seed: number): Uint32Array[] {
-  const out: Uint32Array[] = [];
-  let first = true;
-  bootstrapItems(
-    n,
-    (idx) => {
-      if (first) first = false;
-      else out.push(Uint32Array.from(idx));
-      return 0;
-    },
-    { resamples, seed },
-  );
   return out;
 }
 
@@ -713,6 +668,11 @@ function diagnostics(t: Table, opts: TuningOptions, level: Level, statistic: Tun
 
 /** The tuning study: see the module comment. */
 export function runTuning(labels: readonly HumanLabel[], opts: TuningOptions): TuningResult {
+  return tuningStudy(labelRatings(labels, opts.failureValues ? { failureValues: opts.failureValues } : {}), opts);
+}
+
+/** The tuning study over ratings: a failed rating of a candidate is counted under its recorded value or status. */
+export function tuningStudy(labels: readonly Rating[], opts: TuningOptions): TuningResult {
   const level = opts.level;
   if (opts.candidates.length === 0) throw new InputError('tuning needs at least one candidate');
   if (opts.humans.length === 0) throw new InputError('tuning needs at least one human rater');

@@ -27,7 +27,8 @@
  * undefined; resamples where it is undefined drop out of the interval.
  */
 import { InputError } from '../io/errors.ts';
-import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
+import { percentileInterval } from '../stats/bootstrap.ts';
+import { bootstrapVector } from '../stats/resample.ts';
 import { classificationReport } from '../stats/classification.ts';
 import { kendallTauB, pearson, spearman } from '../stats/correlation.ts';
 import { fleissKappa } from '../stats/fleiss.ts';
@@ -36,13 +37,14 @@ import { icc } from '../stats/icc.ts';
 import { cohenKappa, percentAgreement } from '../stats/kappa.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
-import type { Estimate, HumanLabel } from '../schema/index.ts';
+import type { Estimate, HumanLabel, Rating } from '../schema/index.ts';
+import { consensusColumn } from '../ratings/consensus.ts';
+import { DEFAULT_FAILURE_VALUES, labelRatings } from '../ratings/labels.ts';
 import { altTest, type AltTestMetric, type AltTestResult } from './alt-test.ts';
 
 export type Level = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
-/** Rating values that mean "this rating failed" unless the caller says otherwise. */
-export const DEFAULT_FAILURE_VALUES = ['garbage', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input', 'invalid_answer'];
+export { DEFAULT_FAILURE_VALUES };
 
 export interface AgreementOptions {
   level: Level;
@@ -197,9 +199,9 @@ interface Table {
   nRatings: number;
 }
 
-const unitKey = (l: HumanLabel): string => [l.item_id, l.model ?? '', l.model_a ?? '', l.model_b ?? '', l.dimension ?? ''].join('\u0000');
+const unitKey = (l: Rating): string => [l.item_id, l.model ?? '', l.model_a ?? '', l.model_b ?? '', l.dimension ?? ''].join('\u0000');
 
-function buildTable(labels: HumanLabel[], raters: string[], level: Level, failureValues: Set<string>): Table {
+function buildTable(labels: readonly Rating[], raters: string[], level: Level): Table {
   const unitIndex = new Map<string, number>();
   const units: Unit[] = [];
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
@@ -216,7 +218,7 @@ function buildTable(labels: HumanLabel[], raters: string[], level: Level, failur
       const model = l.model ?? (l.model_a !== undefined || l.model_b !== undefined ? `${l.model_a ?? ''} vs ${l.model_b ?? ''}` : undefined);
       units.push({ item: l.item_id, model, dimension: l.dimension });
     }
-    if (typeof l.value === 'string' && failureValues.has(l.value)) {
+    if (l.status !== 'ok') {
       failures[l.rater]! += 1;
       continue;
     }
@@ -307,11 +309,10 @@ class ProbeSet {
   /** One bootstrap pass for all probes; the point estimate is the first call (all items). */
   run(table: Table, resamples: number, seed: number, level: number): void {
     const k = this.probes.length;
-    const reps: Float64Array[] = this.probes.map(() => new Float64Array(resamples));
-    const point = new Array<number | null>(k).fill(null);
-    let call = -1;
-    bootstrapItems(
+    const out = new Float64Array(k);
+    const { point: pt, replicates: reps } = bootstrapVector(
       table.clusters.length,
+      k,
       (idx) => {
         const sel = expand(table, idx);
         for (let p = 0; p < k; p++) {
@@ -322,14 +323,13 @@ class ProbeSet {
             if (err instanceof RangeError) v = null; // a resample outside a statistic's domain
             else throw err;
           }
-          if (call < 0) point[p] = v !== null && Number.isFinite(v) ? v : null;
-          else reps[p]![call] = v === null ? NaN : v;
+          out[p] = v === null ? NaN : v;
         }
-        call++;
-        return 0;
+        return out;
       },
-      { resamples, seed, level },
+      { resamples, seed },
     );
+    const point = Array.from(pt, (v) => (Number.isFinite(v) ? v : null));
     this.results = point.map((value, p) => {
       if (value === null || resamples <= 0 || table.clusters.length === 0) return { value, ci_low: null, ci_high: null };
       return { value, ...percentileInterval(reps[p]!, level) };
@@ -387,55 +387,9 @@ function mae(x: Float64Array, y: Float64Array): number | null {
   return s / a.length;
 }
 
-/**
- * The consensus of some humans on each unit: nominal, the strict majority (more than half of the
- * humans who rated the unit; NaN when there is none); numeric, the mean. NaN when fewer than
- * `minHumans` rated the unit. Returns the counts of units without a majority / with too few raters
- * among the units where `need` (if given) has a value.
- */
-function consensus(
-  table: Table,
-  humans: number[],
-  nominal: boolean,
-  minHumans: number,
-  need?: Float64Array,
-): { values: Float64Array; noMajority: Uint8Array; tooFew: Uint8Array } {
-  const n = table.units.length;
-  const values = new Float64Array(n).fill(NaN);
-  const noMajority = new Uint8Array(n);
-  const tooFew = new Uint8Array(n);
-  const counts = new Map<number, number>();
-  for (let u = 0; u < n; u++) {
-    if (need && Number.isNaN(need[u]!)) continue;
-    counts.clear();
-    let m = 0;
-    let s = 0;
-    for (const h of humans) {
-      const v = table.values[h]![u]!;
-      if (Number.isNaN(v)) continue;
-      m++;
-      s += v;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    if (m === 0) continue;
-    if (m < minHumans) {
-      tooFew[u] = 1;
-      continue;
-    }
-    if (!nominal) {
-      values[u] = s / m;
-      continue;
-    }
-    let found = false;
-    for (const [v, c] of counts) {
-      if (2 * c > m) {
-        values[u] = v;
-        found = true;
-      }
-    }
-    if (!found) noMajority[u] = 1;
-  }
-  return { values, noMajority, tooFew };
+/** The consensus of some humans on each unit (ratings/consensus.ts: strict majority of those present, or mean). */
+function consensus(table: Table, humans: number[], nominal: boolean, minHumans: number, need?: Float64Array) {
+  return consensusColumn(humans.map((h) => table.values[h]!), { nominal, minRaters: minHumans, need });
 }
 
 const countOf = (flags: Uint8Array): number => flags.reduce((s, f) => s + f, 0);
@@ -605,13 +559,13 @@ export function rankDescending(xs: number[]): number[] {
  * no rank (null). Direction does not matter for α: reversing every rater's ranks leaves it unchanged.
  */
 export function systemRankMatrix(
-  labels: HumanLabel[],
+  labels: readonly (HumanLabel | Rating)[],
   raters: string[],
 ): { models: string[]; means: Record<string, Record<string, number>>; ranks: Record<string, Record<string, number>>; matrix: RatingMatrix } {
   const models: string[] = [];
   const sums = new Map<string, { s: number; n: number }>();
   for (const l of labels) {
-    if (l.model === undefined || typeof l.value !== 'number' || !raters.includes(l.rater)) continue;
+    if (l.model === undefined || ('status' in l && l.status !== 'ok') || typeof l.value !== 'number' || !raters.includes(l.rater)) continue;
     if (!models.includes(l.model)) models.push(l.model);
     const k = `${l.rater}\u0000${l.model}`;
     const e = sums.get(k) ?? { s: 0, n: 0 };
@@ -651,7 +605,7 @@ const NA_NOMINAL = {
   system_ranking: 'system rankings need numeric ratings to average (level nominal)',
 };
 
-function selectRaters(labels: HumanLabel[], opts: AgreementOptions): string[] {
+function selectRaters(labels: readonly Rating[], opts: AgreementOptions): string[] {
   const seen: string[] = [];
   const set = new Set<string>();
   for (const l of labels) {
@@ -673,13 +627,17 @@ function selectRaters(labels: HumanLabel[], opts: AgreementOptions): string[] {
  * Agreement among all selected raters, pairwise agreement, and (with `judge`) the validation of
  * the judge against the humans, overall and per dimension. See the module comment.
  */
-export function runAgreement(labels: HumanLabel[], opts: AgreementOptions): AgreementResult {
+export function runAgreement(labels: readonly HumanLabel[], opts: AgreementOptions): AgreementResult {
+  return agreementStudy(labelRatings(labels, opts.failureValues ? { failureValues: opts.failureValues } : {}), opts);
+}
+
+/** The agreement study over ratings (a failed rating is left out of every statistic and counted per rater). */
+export function agreementStudy(labels: readonly Rating[], opts: AgreementOptions): AgreementResult {
   if (labels.length === 0) throw new InputError('no labels');
   const raters = selectRaters(labels, opts);
   const level = opts.level;
-  const failureValues = new Set(opts.failureValues ?? DEFAULT_FAILURE_VALUES);
   const bootLevel = 0.95;
-  const core = analyse(labels, raters, level, failureValues, opts, bootLevel);
+  const core = analyse(labels, raters, level, opts, bootLevel);
   const result: AgreementResult = { ...core, bootstrap: { resamples: opts.resamples, seed: opts.seed, level: bootLevel, unit: 'item' } };
   const dims = [...new Set(labels.map((l) => l.dimension).filter((d): d is string => d !== undefined))];
   if (dims.length > 0) {
@@ -688,7 +646,7 @@ export function runAgreement(labels: HumanLabel[], opts: AgreementOptions): Agre
     for (const d of dims) {
       const sub = labels.filter((l) => l.dimension === d);
       const present = raters.filter((r) => sub.some((l) => l.rater === r));
-      result.dimensions[d] = analyse(sub, present, level, failureValues, { ...opts, judge: opts.judge !== undefined && present.includes(opts.judge) ? opts.judge : undefined }, bootLevel);
+      result.dimensions[d] = analyse(sub, present, level, { ...opts, judge: opts.judge !== undefined && present.includes(opts.judge) ? opts.judge : undefined }, bootLevel);
       if (opts.judge !== undefined && !present.includes(opts.judge)) {
         result.dimensions[d]!.judge_validation = null;
         result.dimensions[d]!.notes.push(`the judge "${opts.judge}" has no labels in this dimension`);
@@ -702,14 +660,13 @@ export function runAgreement(labels: HumanLabel[], opts: AgreementOptions): Agre
 }
 
 function analyse(
-  labels: HumanLabel[],
+  labels: readonly Rating[],
   raters: string[],
   level: Level,
-  failureValues: Set<string>,
   opts: AgreementOptions,
   bootLevel: number,
 ): AgreementCore {
-  const table = buildTable(labels, raters, level, failureValues);
+  const table = buildTable(labels, raters, level);
   const nominal = level === 'nominal';
   const all = raters.map((_, i) => i);
   const ps = new ProbeSet(table.scale);
@@ -895,7 +852,7 @@ function analyse(
     const j = opts.judge !== undefined ? raters.indexOf(opts.judge) : -1;
     const withHumans = j >= 0 && raters.length > 2 ? alphaProbes(all.filter((r) => r !== j)) : null;
     rankFn = () => {
-      const sr = systemRankMatrix(labels.filter((l) => !(typeof l.value === 'string' && failureValues.has(l.value))), raters);
+      const sr = systemRankMatrix(labels, raters);
       const pick = (x: { nominal: number; ordinal: number; interval: number }) => ({ nominal: ps.get(x.nominal), ordinal: ps.get(x.ordinal), interval: ps.get(x.interval) });
       return {
         models: sr.models,

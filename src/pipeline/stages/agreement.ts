@@ -3,11 +3,12 @@ import type { z } from 'zod';
 import type { AgreementStage } from '../../schema/experiment.ts';
 import { readLabels } from '../../io/records.ts';
 import { readJudgments } from '../../io/judgments.ts';
-import { judgmentsToLabels } from '../../studies/tuning.ts';
-import type { HumanLabel } from '../../schema/index.ts';
+import { judgmentRatings } from '../../ratings/judgments.ts';
+import { labelRatings } from '../../ratings/labels.ts';
+import type { Rating } from '../../schema/index.ts';
 import { InputError } from '../../io/errors.ts';
 import { writeJsonAtomic } from '../../io/atomic.ts';
-import { runAgreement } from '../../studies/validation.ts';
+import { agreementStudy } from '../../studies/validation.ts';
 import { renderAgreementMarkdown } from '../../studies/validation-report.ts';
 import { resolveFrom } from '../config.ts';
 import { outName, type StageContext, type StageOutcome } from '../stage.ts';
@@ -15,10 +16,10 @@ import { outName, type StageContext, type StageOutcome } from '../stage.ts';
 /** Agreement among raters and, with `judge`, the judge-validation study (judge vs humans, ceiling, alt-test). */
 export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, ctx: StageContext): Promise<StageOutcome> {
   const file = resolveFrom(ctx.configDir, stage.labels);
-  let labels = await readLabels(file, stage.columns);
+  let labels: Rating[] = labelRatings(await readLabels(file, stage.columns), stage.failure_values ? { failureValues: stage.failure_values } : {});
   let judge = stage.judge;
   if (stage.judge_stage) {
-    const added = await judgeStageLabels(stage.judge_stage, ctx.runDir);
+    const added = await judgeStageRatings(stage.judge_stage, ctx.runDir);
     if (labels.some((l) => l.rater === added.name)) throw new InputError(`stage "${stage.name}": the labels already have a rater "${added.name}"; name the judge with judge_stage.name`, { file });
     labels = [...labels, ...added.labels];
     judge ??= added.name;
@@ -33,7 +34,7 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
     const keep = new Set(stage.dimensions);
     labels = labels.filter((l) => l.dimension !== undefined && keep.has(l.dimension));
   }
-  const result = runAgreement(labels, {
+  const result = agreementStudy(labels, {
     level: stage.level,
     seed: ctx.seed,
     resamples: ctx.resamples,
@@ -41,7 +42,6 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
     ...(judge ? { judge } : {}),
     ...(stage.epsilon !== undefined ? { epsilon: stage.epsilon } : {}),
     ...(stage.raters ? { raters: stage.raters } : {}),
-    ...(stage.failure_values ? { failureValues: stage.failure_values } : {}),
   });
   const json = outName(stage, 'json');
   await writeJsonAtomic(join(ctx.runDir, json), result);
@@ -51,19 +51,9 @@ export async function runAgreementStage(stage: z.infer<typeof AgreementStage>, c
   return { outputs: [json], counts, cost_usd: 0, markdown: renderAgreementMarkdown(result, stage.title ?? 'Agreement') };
 }
 
-/**
- * An earlier judge stage's judgments as labels of one rater: each criterion a dimension; a failed
- * judgment gives one failed rating (its status) per criterion, which the study counts apart.
- */
-async function judgeStageLabels(ref: { stage: string; name?: string | undefined; dimension_prefix?: string | undefined }, runDir: string): Promise<{ name: string; labels: HumanLabel[] }> {
+/** An earlier judge stage's judgments as ratings of one rater (ratings/judgments.ts: each criterion a dimension, one failed rating per criterion of a failed judgment). */
+async function judgeStageRatings(ref: { stage: string; name?: string | undefined; dimension_prefix?: string | undefined }, runDir: string): Promise<{ name: string; labels: Rating[] }> {
   const judgments = await readJudgments(join(runDir, `${ref.stage}.judgments.jsonl`));
   const name = ref.name ?? judgments[0]?.judge.model ?? ref.stage;
-  const prefix = ref.dimension_prefix ?? '';
-  const { labels } = judgmentsToLabels(judgments, { rater: name, dimensionPrefix: prefix });
-  const keys = [...new Set(judgments.flatMap((j) => (j.status === 'ok' ? Object.keys(j.scores) : [])))];
-  for (const j of judgments) {
-    if (j.status === 'ok') continue;
-    for (const k of keys) labels.push({ item_id: j.item_id, rater: name, value: j.status, dimension: prefix + k, model: j.model });
-  }
-  return { name, labels };
+  return { name, labels: judgmentRatings(judgments, { rater: name, dimensionPrefix: ref.dimension_prefix ?? '' }) };
 }
