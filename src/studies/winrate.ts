@@ -26,7 +26,9 @@
  * that interval; an undefined point value is null.
  */
 import type { Estimate } from '../schema/index.ts';
-import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
+import { percentileInterval } from '../stats/bootstrap.ts';
+import { bootstrapVector } from '../stats/resample.ts';
+import { quorumOf, strictMajority } from '../ratings/reduce.ts';
 import { bradleyTerry, type PairCounts } from '../stats/bradley-terry.ts';
 import { mtBenchAgreement, type PairwiseVote } from '../stats/classification.ts';
 import { kendallTauB, spearman } from '../stats/correlation.ts';
@@ -383,26 +385,21 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     return out;
   };
 
-  // One pass of resamples; bootstrapItems hands every statistic the same resampled indices.
+  // One pass of resamples (stats/resample.ts): every statistic sees the same resampled items.
   const point = compute(allOnes);
-  const reps: Float64Array[] = [];
   const mult = new Float64Array(items.length);
-  let pointCall = true; // bootstrapItems first evaluates the statistic on all items; that is `point`
-  bootstrapItems(
+  const { replicates } = bootstrapVector(
     items.length,
-    (idx) => {
-      if (pointCall) {
-        pointCall = false;
-        return 0;
-      }
+    point.length,
+    (idx, b) => {
+      if (b < 0) return point;
       mult.fill(0);
       for (const i of idx) mult[i]! += 1;
-      reps.push(compute(mult));
-      return 0;
+      return compute(mult);
     },
-    { resamples: opts.resamples, seed: opts.seed, level },
+    { resamples: opts.resamples, seed: opts.seed },
   );
-  const column = (k: number): Float64Array | null => (reps.length ? Float64Array.from(reps, (r) => r[k]!) : null);
+  const column = (k: number): Float64Array | null => (replicates[k]!.length ? replicates[k]! : null);
   const est = (k: number): Estimate => estimate(Number.isFinite(point[k]!) ? point[k]! : null, column(k), level);
 
   const scopeResult = (s: number): ScopeResult => {
@@ -564,8 +561,8 @@ export function addMajorityRater(prefs: readonly PreferenceRow[], from: readonly
   const rows: PreferenceRow[] = [...prefs];
   const report: MajorityReport = { rater: name, from: [...from], n_groups: groups.size, n_majority: 0, without_majority: [] };
   for (const { first, votes } of groups.values()) {
-    let winner: PreferenceRow['winner'] = null;
-    for (const [v, c] of votes) if (c > from.length / 2) winner = v as PreferenceRow['winner'];
+    // the one majority rule (ratings/reduce.ts), over the quorum of every listed rater
+    const winner = (strictMajority(votes, quorumOf('listed', { present: [...votes.values()].reduce((a, b) => a + b, 0), listed: from.length })) ?? null) as PreferenceRow['winner'];
     if (winner === null) {
       report.without_majority.push({ item_id: first.item_id, model_a: first.model_a, model_b: first.model_b, ...(first.dimension !== undefined ? { dimension: first.dimension } : {}) });
       continue;
