@@ -20,6 +20,8 @@ import type { Estimate, JudgeFingerprint, Winner } from '../schema/index.ts';
 import { llmbarFingerprint, llmbarRatings, orderPairs, type LlmbarSet, type LlmbarVerdicts } from '../ratings/replay.ts';
 import { bootstrapItems } from '../stats/bootstrap.ts';
 import { bothOrders, type InconsistencyPolicy, type OrderVerdict } from '../ratings/reduce.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/winrate.ts';
 
 export interface SwapRecord {
   item_id: string;
@@ -32,25 +34,7 @@ export interface SwapRecord {
 export const combineOrders = bothOrders;
 export type { InconsistencyPolicy, OrderVerdict };
 
-export interface SwapConsistency {
-  n_items: number;
-  n_both_ok: number;
-  /** Items with at least one failed order. */
-  n_failed: number;
-  flip_rate: Estimate;
-  positional_agreement: Estimate;
-  first_position_rate: Estimate;
-  n_decisive_verdicts: number;
-  flips: number;
-  flips_to_first: number;
-  flips_to_second: number;
-  /** Null where no record has gold. */
-  accuracy_ab: Estimate | null;
-  accuracy_ba: Estimate | null;
-  accuracy_mean: Estimate | null;
-  both_orders_correct: Estimate | null;
-  n_gold: number;
-}
+export type SwapConsistency = z.infer<typeof R.SwapConsistency>;
 
 const firstShown = (order: 'ab' | 'ba', v: OrderVerdict): boolean => (order === 'ab' ? v === 'A' : v === 'B');
 
@@ -157,14 +141,7 @@ export function llmbarSwapRecords(set: LlmbarSet, judge: string, setName = 'llmb
   return orderPairs(llmbarRatings(set, judge, setName));
 }
 
-export interface SwapRow {
-  set: string;
-  judge: string;
-  strategy: string;
-  /** The judge setup's fingerprint: the judge audit groups rows by it, not by name. */
-  fingerprint?: JudgeFingerprint;
-  stats: SwapConsistency;
-}
+export type SwapRow = z.infer<typeof R.SwapRow>;
 
 /** Swap consistency for every set and judge/strategy of the LLMBar copy, in a stable order. */
 export function llmbarSwapTable(data: LlmbarVerdicts, opts: { seed: number; resamples: number }): SwapRow[] {

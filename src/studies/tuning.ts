@@ -58,6 +58,8 @@ import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
 import { Rng } from '../stats/random.ts';
 import { rankDescending, type Level } from './validation.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/tuning.ts';
 
 export { itemResamples };
 
@@ -87,103 +89,23 @@ export interface TuningOptions {
 
 export type StatSet = Record<TuningStatistic, Estimate | null>;
 
-export interface CandidateStats {
-  candidate: string;
-  /** Units with a candidate rating and a human reference (majority or mean). */
-  n_units: number;
-  stats: StatSet;
-  dimensions?: Record<string, { n_units: number; stats: StatSet }>;
-}
+export type CandidateStats = z.infer<typeof R.CandidateStats>;
 
-export interface Difference {
-  a: string;
-  b: string;
-  /** b − a on the same items and resamples (paired bootstrap); null where either side is undefined. */
-  stats: StatSet;
-  dimensions?: Record<string, StatSet>;
-}
+export type Difference = z.infer<typeof R.Difference>;
 
-export interface FoldResult {
-  fold: number;
-  n_tune: number;
-  n_test: number;
-  winner: string;
-  tune: Record<string, number | null>;
-  test: Record<string, number | null>;
-}
+export type FoldResult = z.infer<typeof R.FoldResult>;
 
-export interface CriterionAgreement {
-  dimension: string;
-  n_units: number;
-  stats: StatSet;
-}
+export type CriterionAgreement = z.infer<typeof R.CriterionAgreement>;
 
-export interface CriterionCorrelations {
-  dimensions: string[];
-  /** Spearman ρ between the candidate's scores of two criteria over the (item, model) pairs rated on both. */
-  matrix: (number | null)[][];
-  n: number[][];
-  threshold: number;
-  flagged: { a: string; b: string; rho: number; n: number }[];
-}
+export type CriterionCorrelations = z.infer<typeof R.CriterionCorrelations>;
 
-export interface WeightingRanking {
-  name: string;
-  weights: Record<string, number>;
-  totals: Record<string, number | null>;
-  ranks: Record<string, number | null>;
-  /** Kendall τ-b between this ranking and the one under the rubric's weights. */
-  kendall_tau_b_vs_rubric: number | null;
-  /** Kendall τ-b between this ranking and the humans' ranking under the rubric's weights. */
-  kendall_tau_b_vs_humans: number | null;
-}
+export type WeightingRanking = z.infer<typeof R.WeightingRanking>;
 
-export interface WeightsAnalysis {
-  models: string[];
-  criteria: string[];
-  /** Units (item, model) with a score on every criterion: the only ones that have a total. */
-  n_complete: Record<string, number>;
-  rankings: WeightingRanking[];
-  humans: { totals: Record<string, number | null>; ranks: Record<string, number | null>; n_complete: Record<string, number> } | null;
-}
+export type WeightsAnalysis = z.infer<typeof R.WeightsAnalysis>;
 
-export interface CandidateDiagnostics {
-  candidate: string;
-  /** Per-criterion agreement with humans on all items, lowest selection statistic first. */
-  criteria: CriterionAgreement[];
-  correlations: CriterionCorrelations | null;
-  weights: WeightsAnalysis | null;
-  notes: string[];
-}
+export type CandidateDiagnostics = z.infer<typeof R.CandidateDiagnostics>;
 
-export interface TuningResult {
-  level: Level;
-  statistic: TuningStatistic;
-  candidates: string[];
-  humans: string[];
-  n_items: number;
-  n_units: number;
-  dimensions: string[];
-  split: { method: 'holdout'; test_fraction: number; seed: number; n_tune: number; n_test: number } | { method: 'kfold'; folds: number; seed: number; n_tune: number[]; n_test: number[] };
-  /** Candidate failures (failed ratings in the labels plus failed judgments), per candidate and status. */
-  failures: Record<string, Record<string, number>>;
-  /** Units left out of κ/agreement for want of a strict human majority (nominal), over all items. */
-  no_majority: number;
-  winner: string;
-  /** Hold-out: the winner's selection statistic on the tuning part (in-sample) and on the test part. */
-  winner_tune_value: number | null;
-  winner_test_value: number | null;
-  /** Every candidate on the evaluated items (hold-out: the test part; k-fold: all items, each held out once). */
-  evaluation: CandidateStats[];
-  differences: Difference[];
-  folds?: FoldResult[];
-  wins?: Record<string, number>;
-  /** K-fold: agreement of the ratings of each fold's winner on the items that fold held out, pooled. */
-  selected_pooled?: CandidateStats;
-  diagnostics: CandidateDiagnostics[];
-  bootstrap: { resamples: number; seed: number; level: number; unit: 'item' };
-  notes: string[];
-}
+export type TuningResult = z.infer<typeof R.TuningResult>;
 
 // -------------------------------------------------------------------------------------------------
 // judgments as labels

@@ -41,6 +41,8 @@ import type { Estimate, HumanLabel, Rating } from '../schema/index.ts';
 import { consensusColumn } from '../ratings/consensus.ts';
 import { DEFAULT_FAILURE_VALUES, labelRatings } from '../ratings/labels.ts';
 import { altTest, type AltTestMetric, type AltTestResult } from './alt-test.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/agreement.ts';
 
 export type Level = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
@@ -66,115 +68,22 @@ export interface AgreementOptions {
   altTestMetric?: AltTestMetric;
 }
 
-export interface PairResult {
-  a: string;
-  b: string;
-  n: number;
-  percent_agreement: Estimate;
-  cohen_kappa: Estimate;
-  weighted_kappa_linear: Estimate | null;
-  weighted_kappa_quadratic: Estimate | null;
-  pearson: Estimate | null;
-  spearman: Estimate | null;
-  kendall_tau_b: Estimate | null;
-}
+export type PairResult = z.infer<typeof R.PairResult>;
 
 /** Judge (or a human) against a reference: a human, or the consensus of humans. */
-export interface ComparisonResult {
-  n: number;
-  /** Raw agreement (nominal: the same as accuracy against the reference). */
-  percent_agreement: Estimate;
-  /** Null against a numeric mean (κ needs values on the scale). */
-  cohen_kappa: Estimate | null;
-  accuracy: Estimate | null;
-  macro_precision: Estimate | null;
-  macro_recall: Estimate | null;
-  macro_f1: Estimate | null;
-  pearson: Estimate | null;
-  spearman: Estimate | null;
-  kendall_tau_b: Estimate | null;
-  /** Mean absolute difference (numeric levels). */
-  mae: Estimate | null;
-}
+export type ComparisonResult = z.infer<typeof R.ComparisonResult>;
 
-export interface ConsensusResult extends ComparisonResult {
-  /** `majority` (nominal: a strict majority of the humans who rated the unit) or `mean`. */
-  consensus: 'majority' | 'mean';
-  /** Units left out because the humans had no strict majority (nominal only). */
-  no_majority: number;
-  /** Units left out because fewer than 2 humans rated them (for a consensus of all humans). */
-  too_few_humans: number;
-  confusion?: { labels: (string | number)[]; matrix: number[][] };
-}
+export type ConsensusResult = z.infer<typeof R.ConsensusResult>;
 
-export interface CeilingRow {
-  human: string;
-  /** This human against the consensus of the other humans. */
-  human_vs_rest: ComparisonResult;
-  /** The judge against the same consensus, on the same units. */
-  judge_vs_rest: ComparisonResult;
-  no_majority: number;
-}
+export type CeilingRow = z.infer<typeof R.CeilingRow>;
 
-export interface JudgeValidation {
-  judge: string;
-  humans: string[];
-  /** Units the judge rated successfully / units where its rating failed. */
-  n_judged: number;
-  judge_failures: number;
-  vs_humans: ({ human: string } & ComparisonResult)[];
-  vs_consensus: ConsensusResult;
-  ceiling: {
-    per_human: CeilingRow[];
-    /** Mean over humans of human-vs-rest and of judge-vs-rest (the headline comparison). */
-    mean_human_vs_rest: Record<string, Estimate | null>;
-    mean_judge_vs_rest: Record<string, Estimate | null>;
-    /** Mean over human pairs, and mean over humans of judge-vs-human. */
-    mean_pairwise_human: Record<string, Estimate | null>;
-    mean_pairwise_judge_human: Record<string, Estimate | null>;
-  };
-  alt_test: AltTestResult;
-}
+export type JudgeValidation = z.infer<typeof R.JudgeValidation>;
 
-export interface SystemRanking {
-  models: string[];
-  /** The raters in order (the keys of `means` and `ranks`; JSON objects put numeric-looking keys first). */
-  raters: string[];
-  /** rater → model → mean rating over the rater's ratings of that model. */
-  means: Record<string, Record<string, number>>;
-  /** rater → model → rank (1 = highest mean; ties share the average rank). */
-  ranks: Record<string, Record<string, number>>;
-  krippendorff_alpha: { nominal: Estimate; ordinal: Estimate; interval: Estimate };
-  /** The same without the judge (when a judge is named). */
-  krippendorff_alpha_humans?: { nominal: Estimate; ordinal: Estimate; interval: Estimate };
-}
+export type SystemRanking = z.infer<typeof R.SystemRanking>;
 
-export interface AgreementCore {
-  level: Level;
-  n_items: number;
-  n_units: number;
-  n_ratings: number;
-  raters: string[];
-  /** Nominal: the categories, in code order. Numeric: the distinct values (the scale). */
-  categories: (string | number)[];
-  failures: Record<string, number>;
-  /** Fleiss' observed agreement P̄: the mean over units with ≥ 2 ratings of the share of agreeing rating pairs. */
-  percent_agreement: Estimate;
-  krippendorff_alpha: Estimate;
-  fleiss_kappa: Estimate;
-  gwet_ac1: Estimate;
-  icc: { icc2_1: Estimate; icc3_1: Estimate; icc2_k: Estimate; icc3_k: Estimate } | null;
-  pairs: PairResult[];
-  judge_validation?: JudgeValidation | null;
-  system_ranking?: SystemRanking | null;
-  not_applicable: Record<string, string>;
-  notes: string[];
-}
+export type AgreementCore = z.infer<typeof R.AgreementCore>;
 
-export interface AgreementResult extends AgreementCore {
-  bootstrap: { resamples: number; seed: number; level: number; unit: 'item' };
-  dimensions?: Record<string, AgreementCore>;
-}
+export type AgreementResult = z.infer<typeof R.AgreementResult>;
 
 // -------------------------------------------------------------------------------------------------
 // the table

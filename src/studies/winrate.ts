@@ -33,6 +33,8 @@ import { bradleyTerry, type PairCounts } from '../stats/bradley-terry.ts';
 import { mtBenchAgreement, type PairwiseVote } from '../stats/classification.ts';
 import { kendallTauB, spearman } from '../stats/correlation.ts';
 import type { PreferenceRow } from '../io/preferences.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/winrate.ts';
 
 export type TiesPolicy = 'half' | 'drop';
 export type BtPolicy = 'half' | 'davidson';
@@ -48,85 +50,19 @@ export interface WinrateOptions {
   level?: number | undefined;
 }
 
-export interface ModelWinrate {
-  wins: number;
-  losses: number;
-  ties: number;
-  n: number;
-  win_ratio: Estimate;
-  bt_score: Estimate;
-  rank: number;
-  rank_ci: { ci_low: number | null; ci_high: number | null };
-}
+export type ModelWinrate = z.infer<typeof R.ModelWinrate>;
 
-export interface MatrixCell {
-  wins: number;
-  losses: number;
-  ties: number;
-  n: number;
-  win_ratio: number | null;
-}
+export type MatrixCell = z.infer<typeof R.MatrixCell>;
 
-export interface RaterWinrate {
-  n_items: number;
-  n_comparisons: number;
-  failures: number;
-  models: Record<string, ModelWinrate>;
-  /** matrix[row][column]: the row model's record against the column model. */
-  matrix: Record<string, Record<string, MatrixCell>>;
-  /** Models from strongest to weakest by bt_score. */
-  ranking: string[];
-  bt: {
-    model: 'half' | 'davidson' | 'decisive_only';
-    tie_parameter: number | null;
-    ridge: number;
-    regularized: boolean;
-    components: number;
-    converged: boolean;
-  };
-}
+export type RaterWinrate = z.infer<typeof R.RaterWinrate>;
 
-export interface CompareBlock {
-  rater_a: string;
-  rater_b: string;
-  models: string[];
-  spearman: Estimate;
-  kendall_tau_b: Estimate;
-  max_abs_win_ratio_diff: Estimate;
-  /** The model with the largest |difference| in the point estimate. */
-  max_abs_win_ratio_diff_model: string | null;
-  /** rater_a's minus rater_b's win ratio, per model. */
-  win_ratio_diff: Record<string, Estimate>;
-  pair_agreement_with_ties: Estimate;
-  pair_agreement_without_ties: Estimate;
-  n_pairs_with_ties: number;
-  n_pairs_without_ties: number;
-}
+export type CompareBlock = z.infer<typeof R.CompareBlock>;
 
-export interface ScopeResult {
-  raters: Record<string, RaterWinrate>;
-  compare?: CompareBlock;
-}
+export type ScopeResult = z.infer<typeof R.ScopeResult>;
 
-export interface FailureCounts {
-  total: number;
-  by_status: Record<string, number>;
-  by_rater: Record<string, number>;
-}
+export type FailureCounts = z.infer<typeof R.FailureCounts>;
 
-export interface WinrateResult extends ScopeResult {
-  ties: TiesPolicy;
-  bt_model: 'half' | 'davidson' | 'decisive_only';
-  baseline: string | null;
-  seed: number;
-  resamples: number;
-  level: number;
-  n_rows: number;
-  n_ok: number;
-  n_items: number;
-  failures: FailureCounts;
-  dimensions?: Record<string, ScopeResult>;
-}
+export type WinrateResult = z.infer<typeof R.WinrateResult>;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -525,15 +461,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
 // ---------------------------------------------------------------------------------------------
 // Derived raters
 
-export interface MajorityReport {
-  rater: string;
-  from: string[];
-  /** (item, pair, dimension) groups with at least one vote by the listed raters. */
-  n_groups: number;
-  n_majority: number;
-  /** Groups where no verdict has a strict majority of the listed raters; excluded. */
-  without_majority: { item_id: string; model_a: string; model_b: string; dimension?: string }[];
-}
+export type MajorityReport = z.infer<typeof R.MajorityReport>;
 
 /**
  * Adds a rater `name` whose verdict on each (item, pair, dimension) is the strict majority of the
