@@ -547,6 +547,12 @@ export function agreementStudy(labels: readonly Rating[], opts: AgreementOptions
   const level = opts.level;
   const bootLevel = 0.95;
   const core = analyse(labels, raters, level, opts, bootLevel);
+  // the judge's fingerprint survives into the result, so the judge audit groups by it, not by name
+  const fp = opts.judge !== undefined ? labels.find((l) => l.rater === opts.judge && l.fingerprint)?.fingerprint : undefined;
+  if (fp && core.judge_validation) {
+    const { judge, ...rest } = core.judge_validation;
+    core.judge_validation = { judge, fingerprint: fp, ...rest };
+  }
   const result: AgreementResult = { ...core, bootstrap: { resamples: opts.resamples, seed: opts.seed, level: bootLevel, unit: 'item' } };
   const dims = [...new Set(labels.map((l) => l.dimension).filter((d): d is string => d !== undefined))];
   if (dims.length > 0) {
