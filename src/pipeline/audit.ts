@@ -99,7 +99,12 @@ async function gather(runDir: string, manifest: RunManifest): Promise<JudgeEvide
     }
     return j;
   };
+  // A rater known only by name (a label or preference file's column) is the fingerprinted judge of
+  // exactly that name when the run has exactly one (e.g. the replayed recording of the same ratings);
+  // otherwise it is a judge of its own. Never a case-insensitive match.
   const named = (name: string, create: boolean): JudgeEvidence | undefined => {
+    const same = [...judges.values()].filter((j) => j.key.startsWith('fingerprint:') && j.judge === name);
+    if (same.length === 1) return same[0];
     const key = nameKey(name);
     if (!judges.has(key) && !create) return undefined;
     return judge(key, name);

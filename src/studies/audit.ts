@@ -8,8 +8,9 @@
  * configurations are the distinct fingerprints under it (rubric, template, parameters, strategy). So
  * LLMBar's replayed "GPT-4" setups (endpoint `replay:llmbar`) and Sottana's replayed GPT-4 ratings
  * (endpoint `replay:verdicts-gpt-4.jsonl`) are two judges, never merged by a lower-cased name. A rater
- * known only by name (a column of a label or preference file, with no fingerprint) is its own judge,
- * matched by its exact name to the agreement, win-rate and tuning stages that name it.
+ * known only by name (a column of a label or preference file, with no fingerprint) belongs to the one
+ * fingerprinted judge of exactly that name in the run (e.g. Sottana's recorded GPT-4 ratings and their
+ * replay, both `gpt-4`), else it is a judge of its own; names are never matched case-insensitively.
  *
  * Sections and their data:
  * - fingerprint: judge/pairwise stage results and replayed swap setups.
