@@ -29,7 +29,9 @@ export function preferenceRatings(prefs: readonly (Preference | PreferenceRow)[]
     if (opts.orders && orders) {
       for (const order of ['ab', 'ba'] as const) {
         const w = orders[order];
-        out.push(w === null ? failedRating({ ...base, order }, 'parse_error') : { ...base, order, status: 'ok', value: w });
+        // an order without a verdict failed as the record did, or (in an ok or dropped record) was unreadable
+        const failed = p.status === 'ok' || p.status === 'inconsistent_dropped' ? 'parse_error' : statusOfFailureValue(p.status);
+        out.push(w === null ? failedRating({ ...base, order }, failed) : { ...base, order, status: 'ok', value: w });
       }
     }
   }
