@@ -4,9 +4,10 @@
  * (studies/audit.ts `judgeKey`), runs the audit study for each judge and writes `audit.json`
  * (schema/results/audit.ts). The judge cards (report/card.ts) render that file.
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../io/errors.ts';
+import { pathExists } from '../io/exists.ts';
 import { writeJsonAtomic } from '../io/atomic.ts';
 import { hashFile } from '../io/hash.ts';
 import { readRows } from '../io/rows.ts';
@@ -20,15 +21,6 @@ export const AUDIT_FILE = 'audit.json';
 
 type Json = Record<string, any>; // a stage's config entry as recorded in the manifest
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function readJson(p: string): Promise<Json | null> {
   try {
     return JSON.parse(await readFile(p, 'utf8')) as Json;
@@ -38,7 +30,7 @@ async function readJson(p: string): Promise<Json | null> {
 }
 
 async function readJsonl(p: string): Promise<unknown[] | null> {
-  if (!(await exists(p))) return null;
+  if (!(await pathExists(p))) return null;
   const out: unknown[] = [];
   for await (const { value } of readRows(p)) out.push(value);
   return out;
@@ -53,7 +45,7 @@ async function recordedInput(manifest: RunManifest, stage: string, suffix: RegEx
   const inp = inputs.find((i) => suffix.test(i.path));
   if (!inp) return { path: null, why: 'the run recorded no such input' };
   for (const p of [resolve(inp.path), resolve(runDir, '..', '..', inp.path)]) {
-    if (!(await exists(p))) continue;
+    if (!(await pathExists(p))) continue;
     const h = await hashFile(p);
     if (h.sha256 === inp.sha256) return { path: p, why: '' };
     return { path: null, why: `${inp.path} changed since the run (sha256 differs)` };

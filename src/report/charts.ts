@@ -12,7 +12,7 @@ import { pearson } from '../stats/correlation.ts';
 import { PairwiseStageResult } from '../schema/results/judge.ts';
 import { TuningResult } from '../schema/results/tuning.ts';
 import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
-import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, forest, forestCaption, type Obj, type Spec, type Est, type CiRow, type HeatCell, type ForestRow } from './chart-blocks.ts';
+import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
 export { est, fmt, type Est } from './chart-blocks.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */

@@ -16,7 +16,7 @@
  * `upstreamSwapStatistics` instead reproduces LLMBar's statistics.json conventions, where a failed
  * verdict counts as wrong and two failures count as agreeing.
  */
-import type { Estimate, JudgeFingerprint, Winner } from '../schema/index.ts';
+import type { Winner } from '../schema/index.ts';
 import { llmbarFingerprint, llmbarRatings, orderPairs, type LlmbarSet, type LlmbarVerdicts } from '../ratings/replay.ts';
 import { bootstrapItems } from '../stats/bootstrap.ts';
 import { bothOrders, type InconsistencyPolicy, type OrderVerdict } from '../ratings/reduce.ts';
