@@ -31,6 +31,20 @@ export function bootstrapVector(
   return { point, replicates };
 }
 
+/** The units of a sample of clusters (items), in sample order: each drawn cluster contributes all its units. */
+export function clusterUnits(clusters: readonly Int32Array[], sample: ArrayLike<number>): Int32Array {
+  let n = 0;
+  for (let i = 0; i < sample.length; i++) n += clusters[sample[i]!]!.length;
+  const out = new Int32Array(n);
+  let w = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = clusters[sample[i]!]!;
+    out.set(c, w);
+    w += c.length;
+  }
+  return out;
+}
+
 /** The resamples of n items as `bootstrapVector` draws them (without the full sample). */
 export function itemResamples(n: number, resamples: number, seed: number): Uint32Array[] {
   const out: Uint32Array[] = [];

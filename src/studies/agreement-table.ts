@@ -7,8 +7,7 @@
  * per resample (PairStats), and the human consensus comes from ratings/consensus.ts.
  */
 import { InputError } from '../io/errors.ts';
-import { percentileInterval } from '../stats/bootstrap.ts';
-import { bootstrapVector } from '../stats/resample.ts';
+import { bootstrapVector, clusterUnits, intervalOf } from '../stats/resample.ts';
 import { classificationReport } from '../stats/classification.ts';
 import { kendallTauB, pearson, spearman } from '../stats/correlation.ts';
 import { cohenKappa, percentAgreement } from '../stats/kappa.ts';
@@ -98,19 +97,8 @@ export function buildTable(labels: readonly Rating[], raters: string[], level: L
   return { units, raters, values, clusters, categories, scale, failures, nRatings: cells.length };
 }
 
-/** The unit indices of a resample of clusters. */
-export function expand(table: Table, clusterIdx: Uint32Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < clusterIdx.length; i++) n += table.clusters[clusterIdx[i]!]!.length;
-  const out = new Int32Array(n);
-  let w = 0;
-  for (let i = 0; i < clusterIdx.length; i++) {
-    const c = table.clusters[clusterIdx[i]!]!;
-    out.set(c, w);
-    w += c.length;
-  }
-  return out;
-}
+/** The unit indices of a resample of clusters (stats/resample.ts). */
+export const expand = (table: Table, clusterIdx: Uint32Array): Int32Array => clusterUnits(table.clusters, clusterIdx);
 
 export function gather(v: Float64Array, sel: Int32Array): Float64Array {
   const out = new Float64Array(sel.length);
@@ -168,10 +156,7 @@ export class ProbeSet {
       { resamples, seed },
     );
     const point = Array.from(pt, (v) => (Number.isFinite(v) ? v : null));
-    this.results = point.map((value, p) => {
-      if (value === null || resamples <= 0 || table.clusters.length === 0) return { value, ci_low: null, ci_high: null };
-      return { value, ...percentileInterval(reps[p]!, level) };
-    });
+    this.results = point.map((value, p) => intervalOf(value, reps[p]!, level));
   }
   get(i: number): Estimate {
     return this.results[i]!;

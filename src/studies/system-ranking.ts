@@ -1,19 +1,9 @@
+import { ranksDescending } from '../stats/rank.ts';
 import type { HumanLabel, Rating } from '../schema/index.ts';
 import type { RatingMatrix } from '../stats/matrix.ts';
 
-/** Average ranks, 1 = the highest value (pandas `rank(ascending=False)`, ties averaged). */
-export function rankDescending(xs: number[]): number[] {
-  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]);
-  const ranks = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]![1]] = r;
-    i = j + 1;
-  }
-  return ranks;
-}
+/** Average ranks, 1 = the highest value (pandas `rank(ascending=False)`, ties averaged): stats/rank.ts. */
+export const rankDescending = (xs: number[]): number[] => ranksDescending(xs);
 
 /**
  * System-level rankings as in Sottana et al. (2023): each rater's mean rating of each model over

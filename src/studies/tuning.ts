@@ -46,8 +46,7 @@
  */
 import { InputError } from '../io/errors.ts';
 import type { Estimate, HumanLabel, Judgment, Rating, Rubric } from '../schema/index.ts';
-import { percentileInterval } from '../stats/bootstrap.ts';
-import { itemResamples } from '../stats/resample.ts';
+import { clusterUnits, intervalOf, itemResamples } from '../stats/resample.ts';
 import { judgmentRatings } from '../ratings/judgments.ts';
 import { labelRatings, ratingsToLabels } from '../ratings/labels.ts';
 import { pearson, spearman } from '../stats/correlation.ts';
@@ -206,18 +205,7 @@ function score(t: Table, level: Level, pred: Float64Array, sel: ArrayLike<number
   return { overall, dims };
 }
 
-function unitsOf(t: Table, itemIdx: ArrayLike<number>): Int32Array {
-  let n = 0;
-  for (let i = 0; i < itemIdx.length; i++) n += t.clusters[itemIdx[i]!]!.length;
-  const out = new Int32Array(n);
-  let w = 0;
-  for (let i = 0; i < itemIdx.length; i++) {
-    const c = t.clusters[itemIdx[i]!]!;
-    out.set(c, w);
-    w += c.length;
-  }
-  return out;
-}
+const unitsOf = (t: Table, itemIdx: ArrayLike<number>): Int32Array => clusterUnits(t.clusters, itemIdx);
 
 interface Evaluated {
   stats: CandidateStats[];
@@ -251,8 +239,7 @@ function evaluate(t: Table, opts: TuningOptions, level: Level, evalItems: number
       }
     });
   });
-  const estimate = (value: number | null, reps: Float64Array): Estimate =>
-    value === null || opts.resamples <= 0 ? { value, ci_low: null, ci_high: null } : { value, ...percentileInterval(reps) };
+  const estimate = (value: number | null, reps: Float64Array): Estimate => intervalOf(value, reps);
   const statSet = (get: (k: TuningStatistic) => Estimate): StatSet =>
     Object.fromEntries(TUNING_STATISTICS.map((k) => [k, applies.includes(k) ? get(k) : null])) as StatSet;
   const stats: CandidateStats[] = preds.map((p, pi) => {

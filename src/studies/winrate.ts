@@ -27,7 +27,8 @@
  */
 import type { Estimate } from '../schema/index.ts';
 import { percentileInterval } from '../stats/bootstrap.ts';
-import { bootstrapVector } from '../stats/resample.ts';
+import { bootstrapVector, intervalOf } from '../stats/resample.ts';
+import { ranksDescending } from '../stats/rank.ts';
 import { bradleyTerry, type PairCounts } from '../stats/bradley-terry.ts';
 import { mtBenchAgreement, type PairwiseVote } from '../stats/classification.ts';
 import { kendallTauB, spearman } from '../stats/correlation.ts';
@@ -82,26 +83,8 @@ const OUTCOME: Record<'A' | 'B' | 'tie', 0 | 1 | 2> = { A: 0, B: 1, tie: 2 };
 /** Sorted unique strings. */
 const uniq = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
-function estimate(value: number | null, reps: Float64Array | null, level: number): Estimate {
-  if (value === null || !Number.isFinite(value)) return { value: null, ci_low: null, ci_high: null };
-  if (!reps) return { value, ci_low: null, ci_high: null };
-  return { value, ...percentileInterval(reps, level) };
-}
+const estimate = (value: number | null, reps: Float64Array | null, level: number): Estimate => intervalOf(value, reps, level);
 
-/** Average ranks (1 = largest) of the finite values; NaN stays NaN. */
-function ranksDescending(v: number[]): number[] {
-  const idx = v.map((x, i) => [x, i] as const).filter(([x]) => Number.isFinite(x));
-  idx.sort((p, q) => q[0] - p[0]);
-  const out = new Array<number>(v.length).fill(NaN);
-  for (let s = 0; s < idx.length; ) {
-    let e = s;
-    while (e + 1 < idx.length && idx[e + 1]![0] === idx[s]![0]) e++;
-    const r = (s + e) / 2 + 1;
-    for (let k = s; k <= e; k++) out[idx[k]![1]] = r;
-    s = e + 1;
-  }
-  return out;
-}
 
 /**
  * Runs the study. `prefs` may contain any number of raters, dimensions and failures; see the module
