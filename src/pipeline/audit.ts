@@ -86,7 +86,7 @@ async function gather(runDir: string, manifest: RunManifest): Promise<JudgeEvide
   const judge = (key: string, name: string): JudgeEvidence => {
     let j = judges.get(key);
     if (!j) {
-      j = { judge: name, key, configurations: [], judgeStages: [], pairwiseStages: [], agreement: [], winrate: [], swap: [], tuning: [] };
+      j = { judge: name, key, configurations: [], judgeStages: [], pairwiseStages: [], agreement: [], winrate: [], swap: [], tuning: [], corrected: [] };
       judges.set(key, j);
     }
     return j;
@@ -175,6 +175,7 @@ async function gather(runDir: string, manifest: RunManifest): Promise<JudgeEvide
         j.winrate.push({ stage: s.name, result: r as never, rater, reference, preferences, why_no_preferences: why, humans: majority });
       }
     }
+    if (s.kind === 'corrected' && typeof r.judge === 'string') named(r.judge, true)!.corrected.push({ stage: s.name, result: r as never });
     if (s.kind === 'tuning' && Array.isArray(r.candidates)) {
       for (const cand of r.candidates as string[]) named(cand, false)?.tuning.push({ stage: s.name, result: r as never, candidate: cand });
     }

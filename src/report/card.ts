@@ -22,6 +22,7 @@ export type {
   LengthEntry,
   OrderEntry,
   Section,
+  ScoreBiasEntry,
   SelfPreferenceEntry,
   StabilityEntry,
 } from '../studies/audit.ts';
@@ -155,6 +156,13 @@ export function renderJudgeCardMarkdown(c: JudgeCard): string {
       }
     }
     if (sp.note) out.push(`_${sp.note}._`, '');
+  }
+
+  out.push('### Score bias per model', '');
+  const pm = c.bias.per_model;
+  if (!notMeasured(pm, out)) {
+    out.push(table(['Stage', 'Model', 'Labelled', 'Judge − humans', 'Naive score', 'Corrected (PPI++)'], pm.items.map((b) => [b.stage, b.model, String(b.n_labelled), fmt(b.bias, 2), fmt(b.naive, 2), fmt(b.corrected, 2)])), '');
+    if (pm.note) out.push(`_${pm.note}._`, '');
   }
 
   out.push('## Failures by status', '');

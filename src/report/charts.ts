@@ -14,6 +14,7 @@ import { TuningResult } from '../schema/results/tuning.ts';
 import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
 import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
 export { est, fmt, type Est } from './chart-blocks.ts';
+import { correctedCharts } from './corrected-chart.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
 export interface ChartSpec {
@@ -803,6 +804,8 @@ export function chartsForStage(kind: string, stage: string, result: unknown, ctx
         const parsed = TuningResult.safeParse(result);
         return parsed.success ? tuningCharts(stage, parsed.data) : schemaNote(stage, kind, parsed.error);
       }
+      case 'corrected':
+        return correctedCharts(stage, result);
       case 'circular': {
         const notes: string[] = [];
         return { charts: circularCharts(stage, result, notes), notes };

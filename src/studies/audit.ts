@@ -23,6 +23,8 @@
  *   families from studies/model-family.ts: the judge's mean total for same-family candidates minus
  *   other candidates, with an item-bootstrap interval; win ratios of same-family candidates under
  *   the judge and under the reference rater of a win-rate stage).
+ * - score bias per model: the judge's mean minus the humans' on the labelled units, with the naive
+ *   and PPI++-corrected scores, copied from corrected stages.
  * - failures by status, stability across repeated samples (Krippendorff's α (interval) with the k
  *   samples as raters, per criterion, and the mean spread max − min), cost per 1,000 judgments.
  */
@@ -32,6 +34,7 @@ import type * as R from '../schema/results/audit.ts';
 import type { AgreementResult } from '../schema/results/agreement.ts';
 import type { JudgeStageResult, PairwiseStageResult } from '../schema/results/judge.ts';
 import type { TuningResult } from '../schema/results/tuning.ts';
+import type { CorrectedResult } from '../schema/results/corrected.ts';
 import type { SwapRow, WinrateStageResult } from '../schema/results/winrate.ts';
 import { bootstrapItems } from '../stats/bootstrap.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
@@ -49,6 +52,7 @@ export type OrderEntry = z.infer<typeof R.OrderEntry>;
 export type LengthEntry = z.infer<typeof R.LengthEntry>;
 export type SelfPreferenceEntry = z.infer<typeof R.SelfPreferenceEntry>;
 export type FailureEntry = z.infer<typeof R.FailureEntry>;
+export type ScoreBiasEntry = z.infer<typeof R.ScoreBiasEntry>;
 export type StabilityEntry = z.infer<typeof R.StabilityEntry>;
 export type CostEntry = z.infer<typeof R.CostEntry>;
 export type TuningEntry = z.infer<typeof R.TuningEntry>;
@@ -88,6 +92,7 @@ export interface JudgeEvidence {
   }[];
   swap: { stage: string; rows: z.infer<typeof SwapRow>[] }[];
   tuning: { stage: string; result: z.infer<typeof TuningResult>; candidate: string }[];
+  corrected: { stage: string; result: z.infer<typeof CorrectedResult> }[];
 }
 
 const section = <T>(items: T[], missing: string, note: string | null = null): Section<T> =>
@@ -427,6 +432,13 @@ export function auditJudge(ev: JudgeEvidence, run: { run_id: string; finished_at
     bias: {
       answer_order: orderSection(ev, boot),
       length: section(length, ev.judgeStages.length ? lengthNotes.join('; ') : `${noJudge}, so the answers it read are not known`, lengthNotes.length ? lengthNotes.join('; ') : 'an association, not a cause: longer answers may also be better answers'),
+      per_model: section(
+        ev.corrected.flatMap(({ stage, result }) =>
+          Object.entries(result.models).map(([model, m]) => ({ stage, model, n_labelled: m.n_labelled, bias: m.bias ?? null, naive: m.judge_naive ?? null, corrected: m.ppi_plus_plus ?? null })),
+        ),
+        'no corrected-score stage compares this judge with human labels per model',
+        'judge − humans on the labelled units of each model, with the naive and PPI++-corrected scores (normal intervals)',
+      ),
       self_preference: section(selfPref, family === null ? `the judge's model family is unknown ("${ev.judge}" matches no prefix of the documented mapping)` : selfNotes.join('; ') || "no stage scores or ranks this judge's candidates", selfNotes.length ? selfNotes.join('; ') : null),
     },
     failures: section(failures, "no stage records this judge's verdicts"),

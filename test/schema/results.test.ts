@@ -76,11 +76,13 @@ describe('every result the default run writes validates against its schema', () 
     const parsed = RESULT_SCHEMAS.audit.safeParse(json);
     expect(parsed.success ? null : parsed.error.issues.slice(0, 3)).toBeNull();
     expect(JSON.parse(JSON.stringify(parsed.data))).toEqual(json);
-    // the replayed Sottana GPT-4 and LLMBar's GPT-4 setups are different judges
-    const gpt4 = json.judges.filter((j: { judge: string }) => j.judge.toLowerCase() === 'gpt-4');
-    expect(gpt4.map((j: { key: string }) => j.key).sort()).toEqual(['fingerprint:replay|replay:llmbar|GPT-4', 'fingerprint:replay|replay:verdicts-gpt-4.jsonl|gpt-4']);
-    // the agreement stage's label-file rater "gpt-4" (the same recorded ratings) joins the replay of exactly that name
-    const sottana = gpt4.find((j: { key: string }) => j.key.includes('verdicts-gpt-4'));
-    expect(sottana.agreement.items.map((a: { stage: string }) => a.stage)).toEqual(['sottana-judge-validation']);
+    // one judge per fingerprint identity: every configuration of a judge has the judge's kind, endpoint and model
+    expect(json.judges.length).toBeGreaterThan(0);
+    for (const j of json.judges as { key: string; configurations: { fingerprint: { kind: string; endpoint: string; model: string } | null }[] }[]) {
+      if (!j.configurations.length) continue;
+      expect(j.key.startsWith('fingerprint:')).toBe(true);
+      for (const c of j.configurations) expect(`fingerprint:${c.fingerprint!.kind}|${c.fingerprint!.endpoint}|${c.fingerprint!.model}`).toBe(j.key);
+    }
+    // the LLMBar "GPT-4" versus Sottana GPT-4 separation is checked on the real data in test/report/card.test.ts
   });
 });

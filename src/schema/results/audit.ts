@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Tokens } from '../common.ts';
 import { JudgeFingerprint } from '../records.ts';
 import { Counts, Estimate } from './common.ts';
+import { CorrectedModel } from './corrected.ts';
 
 /** A section of a judge's audit: measured, or why not ("not measured in this run: …"). */
 const section = <T extends z.ZodType>(item: T) =>
@@ -90,6 +91,17 @@ export const SelfPreferenceEntry = z.object({
   win_ratios: z.array(z.object({ model: z.string(), judge: Estimate.nullable(), reference: Estimate.nullable(), reference_rater: z.string() })).optional(),
 });
 
+/** From corrected stages: the judge's mean minus the humans' on the labelled units of each model. */
+export const ScoreBiasEntry = z.object({
+  stage: z.string(),
+  model: z.string(),
+  n_labelled: z.number().int(),
+  /** As the corrected stage reported them (schema/results/corrected.ts). */
+  bias: CorrectedModel.shape.bias.nullable(),
+  naive: CorrectedModel.shape.judge_naive.nullable(),
+  corrected: CorrectedModel.shape.ppi_plus_plus.nullable(),
+});
+
 export const FailureEntry = z.object({
   stage: z.string(),
   kind: z.string(),
@@ -138,6 +150,7 @@ export const JudgeAudit = z.object({
     answer_order: section(OrderEntry),
     length: section(LengthEntry),
     self_preference: section(SelfPreferenceEntry),
+    per_model: section(ScoreBiasEntry),
   }),
   failures: section(FailureEntry),
   stability: section(StabilityEntry),

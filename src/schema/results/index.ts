@@ -3,7 +3,8 @@ import { McqResult } from '../mcq.ts';
 import { AgreementResult } from './agreement.ts';
 import { AuditResult } from './audit.ts';
 import { ConsistencyResult } from './consistency.ts';
-import { JudgeStageResult, PairwiseStageResult } from './judge.ts';
+import { AnswerStageResult, ConsistencyPairsStageResult, JudgeStageResult, PairwiseStageResult, ReformulateStageResult } from './judge.ts';
+import { CorrectedResult } from './corrected.ts';
 import { TuningResult } from './tuning.ts';
 import { SwapResult, WinrateStageResult } from './winrate.ts';
 
@@ -11,6 +12,7 @@ export * from './common.ts';
 export * from './agreement.ts';
 export * from './audit.ts';
 export * from './consistency.ts';
+export * from './corrected.ts';
 export * from './judge.ts';
 export * from './tuning.ts';
 export * from './winrate.ts';
@@ -29,6 +31,10 @@ export const RESULT_SCHEMAS = {
   swap: SwapResult,
   consistency: ConsistencyResult,
   tuning: TuningResult,
+  corrected: CorrectedResult,
+  answer: AnswerStageResult,
+  reformulate: ReformulateStageResult,
+  'consistency-pairs': ConsistencyPairsStageResult,
   audit: AuditResult,
 } as const satisfies Record<string, z.ZodType>;
 

@@ -36,3 +36,22 @@ export const PairwiseStageResult = WinrateResult.extend({
   spend: Spend,
   majority: MajorityReport.optional(),
 });
+
+/** `<stage>.json` of an `answer` stage: how many answers, by status, what was spent, and the answering model's fingerprint. */
+export const AnswerStageResult = z.object({
+  responses: z.number().int(),
+  counts: Counts,
+  spend: Spend,
+  fingerprint: z.record(z.string(), z.unknown()),
+});
+
+/** `<stage>.json` of a `reformulate` stage: the target form, what was generated and skipped (with reasons), and its summary counts. */
+export const ReformulateStageResult = z
+  .object({
+    to: z.enum(['open', 'mcq', 'circular']),
+    skipped_items: z.array(z.object({ id: z.string(), reason: z.string() })),
+  })
+  .catchall(z.number());
+
+/** `<stage>.json` of a `consistency-pairs` stage: the counts of the pairs table it wrote. */
+export const ConsistencyPairsStageResult = Counts;

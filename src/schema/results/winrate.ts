@@ -93,7 +93,10 @@ export const MajorityReport = z.object({
 /** `<stage>.json` of a `winrate` stage: the study result, the majority rater's report, and how pairs were made from ratings. */
 export const WinrateStageResult = WinrateResult.extend({
   majority: MajorityReport.optional(),
-  from_ratings: z.object({ margin: z.number().optional(), mean_of: z.unknown().nullable(), missing_mean: z.number().int() }).passthrough().optional(),
+  /** Pairs made from single-answer ratings (a label file): the tie margin, the mean rater, units left out of it. */
+  from_ratings: z.object({ margin: z.number(), mean_of: z.object({ name: z.string(), raters: z.array(z.string()), min: z.number().int().optional() }).nullable(), missing_mean: z.number().int() }).optional(),
+  /** Pairs made from a judge's per-criterion scores (`scores` or `judge_stage`): the tie margin, ok judgments, failures. */
+  from_scores: z.object({ margin: z.number(), n_ok: z.number().int(), failures: z.object({ total: z.number().int(), by_status: z.record(z.string(), z.number().int()) }) }).optional(),
 });
 
 /** Swap consistency of a pairwise judge seen in both orders. */
