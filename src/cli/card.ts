@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeJudgeAudit } from '../pipeline/audit.ts';
 import { buildJudgeCards, writeCardFiles } from '../report/card.ts';
 import { emit } from './output.ts';
 
@@ -13,6 +14,8 @@ export function register(program: Command): void {
     .option('--json', 'print the cards as JSON (they are written all the same)')
     .action(async (runDir: string, o: { json?: boolean }) => {
       const dir = resolve(runDir);
+      // the audit step of the pipeline (re)writes audit.json from the run's results; the cards render it
+      await writeJudgeAudit(dir);
       const cards = await buildJudgeCards(dir);
       const paths = await writeCardFiles(dir, cards);
       if (o.json) emit(cards, true, () => '');

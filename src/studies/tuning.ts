@@ -3,10 +3,11 @@
  * templates) compared on the SAME human-labelled items by their agreement with the humans, without
  * reporting on the items the choice was made on.
  *
- * Candidates and humans are raters of one long-form label table (`item_id, rater, value` plus
- * `dimension`, `model`); `judgmentsToLabels` turns a judge's judgments ledger into such rows, so any
- * judge's output is a candidate. A rated unit is one (item_id, model, dimension), as in the
- * judge-validation study (validation.ts).
+ * Candidates and humans are raters of one set of ratings (schema/rating.ts; a label file through
+ * ratings/labels.ts, a judge's judgments ledger through ratings/judgments.ts), so any judge's output
+ * is a candidate. A failed rating is left out and counted per candidate under the value its source
+ * recorded (a label file's `garbage`) or its status (one failed rating per criterion of a failed
+ * judgment). A rated unit is one (item_id, model, dimension), as in the judge-validation study.
  *
  * Statistics of a candidate against the humans (on a set of units):
  * - `kappa`: nominal, Cohen's κ against the strict human majority (units without one, or with fewer

@@ -18,9 +18,11 @@
  *   distinct value as a category; weighted κ uses the positions of the values on the scale of the
  *   whole table; the judge is compared with the human mean, the alt-test uses RMSE alignment.
  *
- * Failures. A value listed in `failureValues` (default: `garbage` and judgekit's failure statuses)
- * is a rating that failed, not a category: it is excluded from every statistic and counted per
- * rater in `failures`, so nothing is silently scored as a tie or as wrong.
+ * Failures. The study folds ratings (schema/rating.ts): a rating whose status is not `ok` failed
+ * (from a label file, a value listed in `failureValues`, default `garbage` and judgekit's failure
+ * statuses; from a judge stage, a failed judgment, one per criterion). It is excluded from every
+ * statistic and counted per rater in `failures`, so nothing is silently scored as a tie or as wrong.
+ * The judge's fingerprint, when its ratings carry one, is kept in `judge_validation.fingerprint`.
  *
  * Degenerate input gives null, never NaN: a statistic that is undefined on the data (one
  * category, no variance, no pair) is null, and its interval is null when every resample is

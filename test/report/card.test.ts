@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { buildJudgeCards, renderJudgeCardMarkdown, writeJudgeCards, type JudgeCard } from '../../src/report/card.ts';
 import { writeJudgeAudit } from '../../src/pipeline/audit.ts';
+import { spawnJudgekit } from '../helpers/cli.ts';
 import { modelFamily } from '../../src/studies/model-family.ts';
 import { dataset } from '../helpers/datasets.ts';
 
@@ -184,6 +185,10 @@ describe('a live judge with repeated samples and spend (hand-made run folder)', 
       counts_by_status: {}, cost_usd: { judge: 0.013, candidates: 0 }, timings_ms: {},
     };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    // judgekit card runs the pipeline's audit step on a run folder that has no audit.json yet, then renders
+    const cli = await spawnJudgekit(['card', dir, '--json']).done;
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)[0].judge).toBe('deepseek-chat');
     await writeJudgeAudit(dir);
     const [card] = await buildJudgeCards(dir);
     expect(card!.judge).toBe('deepseek-chat');
