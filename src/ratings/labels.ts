@@ -1,8 +1,12 @@
 import type { HumanLabel, Rating } from '../schema/index.ts';
+import { FailureStatus } from '../schema/status.ts';
 import { failedRating, failureName, statusOfFailureValue } from './failures.ts';
 
-/** Label values that mean "this rating failed" unless the caller says otherwise. */
-export const DEFAULT_FAILURE_VALUES = ['garbage', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input', 'invalid_answer'];
+/**
+ * Label values that mean "this rating failed" unless the caller says otherwise: PandaLM's `garbage`
+ * and the judge and MCQ failure statuses of the one vocabulary (schema/status.ts).
+ */
+export const DEFAULT_FAILURE_VALUES: string[] = ['garbage', ...FailureStatus.extract(['parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input', 'invalid_answer']).options];
 
 export interface LabelRatingOptions {
   /** Values that mark a failed rating (default DEFAULT_FAILURE_VALUES). */

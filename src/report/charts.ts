@@ -9,6 +9,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { z } from 'zod';
 import { pearson } from '../stats/correlation.ts';
+import { Status } from '../schema/status.ts';
 import { PairwiseStageResult } from '../schema/results/judge.ts';
 import { TuningResult } from '../schema/results/tuning.ts';
 import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
@@ -179,8 +180,9 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
 // ---------------------------------------------------------------------------------------------
 // Judge (issue 3): {n, by_status, models.<m>.{score, criteria.<c>, by_status}}
 
-const STATUS_ORDER = ['ok', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input'];
-const STATUS_COLORS = ['#2a9d8f', '#e07b39', '#c9485b', '#8e6bbf', '#b8962e', '#7a8699'];
+// the one status vocabulary, in its order (schema/status.ts)
+const STATUS_ORDER: string[] = [...Status.options];
+const STATUS_COLORS = ['#2a9d8f', '#e07b39', '#c9485b', '#8e6bbf', '#b8962e', '#7a8699', '#5b8c5a', '#a0522d', '#4b6584'];
 
 function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
