@@ -9,3 +9,4 @@ export * from './experiment.ts';
 export * from './mcq.ts';
 export * from './status.ts';
 export * from './rating.ts';
+export * from './verdict.ts';
