@@ -12,7 +12,10 @@ export function register(program: Command): void {
     .option('--json', 'print the cards as JSON (they are written all the same)')
     .action(async (runDir: string, o: { json?: boolean }) => {
       const { buildJudgeCards, writeCardFiles } = await import('../report/card.ts');
+      const { writeJudgeAudit } = await import('../pipeline/audit.ts');
       const dir = resolve(runDir);
+      // the audit step of the pipeline (re)writes audit.json from the run's results; the cards render it
+      await writeJudgeAudit(dir);
       const cards = await buildJudgeCards(dir);
       const paths = await writeCardFiles(dir, cards);
       if (o.json) emit(cards, true, () => '');

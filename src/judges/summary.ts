@@ -2,28 +2,13 @@ import { bootstrapItems } from '../stats/bootstrap.ts';
 import type { Estimate } from '../schema/common.ts';
 import type { Judgment } from '../schema/records.ts';
 import type { LoadedRubric } from './rubric.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/judge.ts';
 
-export interface ModelSummary {
-  /** Judgments of this model (every status). */
-  n: number;
-  by_status: Record<string, number>;
-  /** Mean aggregated score over the model's ok judgments (null for `separate` aggregation or no ok judgment). */
-  score: Estimate;
-  /** Mean raw score per criterion over the ok judgments. */
-  criteria: Record<string, Estimate>;
-  /** Per task of the judged items (when they have one): ok judgments and the mean aggregated score. */
-  by_task?: Record<string, { n: number; score: Estimate }>;
-}
+export type ModelSummary = z.infer<typeof R.ModelSummary>;
 
 /** The judge result contract (`judgekit judge --json`, the pipeline's judge stage). */
-export interface JudgeSummary {
-  n: number;
-  by_status: Record<string, number>;
-  models: Record<string, ModelSummary>;
-  requests: number;
-  tokens: { input: number; output: number };
-  cost_usd: number;
-}
+export type JudgeSummary = z.infer<typeof R.JudgeSummary>;
 
 function count(by: Record<string, number>, k: string): void {
   by[k] = (by[k] ?? 0) + 1;

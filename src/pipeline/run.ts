@@ -17,6 +17,7 @@ import { codeHash } from './code-hash.ts';
 import { hasFailedUnits } from './failure-rate.ts';
 import { writeHtmlReport } from '../report/index.ts';
 import { writeJudgeCards } from '../report/card.ts';
+import { writeJudgeAudit } from './audit.ts';
 
 export interface RunOptions {
   /** Folder that holds run folders (default `reports`). */
@@ -220,6 +221,8 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   await writeJsonAtomic(manifestPath, done);
   await writeFileAtomic(join(runDir, 'report.md'), await renderRunReport(runDir, done));
   await writeHtmlReport(runDir);
+  // the judge audit is a step of the run (studies/audit.ts over the run's ratings); the cards render it
+  await writeJudgeAudit(runDir);
   await writeJudgeCards(runDir);
   return { runDir, manifest: done, skipped, ran, absent: absentStages };
 }

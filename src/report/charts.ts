@@ -7,7 +7,14 @@
  * chart and a note saying which chart was left out and why, never a thrown error or an empty chart.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { z } from 'zod';
 import { pearson } from '../stats/correlation.ts';
+import { Status } from '../schema/status.ts';
+import { PairwiseStageResult } from '../schema/results/judge.ts';
+import { TuningResult } from '../schema/results/tuning.ts';
+import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
+import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
+export { est, fmt, type Est } from './chart-blocks.ts';
 import { correctedCharts } from './corrected-chart.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
@@ -32,207 +39,6 @@ export interface ChartContext {
   sizes?: Map<string, number> | null;
   /** Why sizes are unknown (shown when the size chart is left out). */
   sizesNote?: string;
-}
-
-type Obj = Record<string, unknown>;
-type Spec = Record<string, unknown>;
-
-const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
-const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const obj = (x: unknown): Obj | null => (isObj(x) ? x : null);
-const entries = (x: unknown): [string, Obj][] => (isObj(x) ? Object.entries(x).filter((e): e is [string, Obj] => isObj(e[1])) : []);
-
-/** An estimate as read from JSON: `{value, ci_low, ci_high}`, or a bare number (no interval). */
-export interface Est {
-  value: number;
-  lo: number | null;
-  hi: number | null;
-}
-
-export function est(x: unknown): Est | null {
-  const n = num(x);
-  if (n !== null) return { value: n, lo: null, hi: null };
-  if (!isObj(x)) return null;
-  const value = num(x.value);
-  if (value === null) return null;
-  const lo = num(x.ci_low);
-  const hi = num(x.ci_high);
-  return lo !== null && hi !== null ? { value, lo, hi } : { value, lo: null, hi: null };
-}
-
-/** The seven Med-CMR task dimensions in the paper's column order; other groups follow alphabetically. */
-const TASK_ORDER = ['SOD', 'FDD', 'SU', 'TP', 'CR', 'LTG', 'MSI'];
-
-function orderGroups(keys: Iterable<string>, preferred: string[] = TASK_ORDER): string[] {
-  const all = [...new Set(keys)];
-  const known = preferred.filter((k) => all.includes(k));
-  return [...known, ...all.filter((k) => !preferred.includes(k)).sort()];
-}
-
-const W = 520;
-const rowHeight = (n: number): number => Math.max(60, Math.min(28 * n, 520));
-const INK = '#1f2433';
-const MUTED = '#8a90a2';
-const ACCENT = '#3b6fd8';
-const PAIR_COLORS = ['#3b6fd8', '#e07b39'];
-
-function top(spec: Spec, data: unknown[] | null): TopLevelSpec {
-  const s: Spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec };
-  if (data) s.data = { values: data };
-  return s as unknown as TopLevelSpec;
-}
-
-/** A short number for labels: percentages for shares, 2–3 significant places otherwise. */
-export function fmt(x: number | null | undefined, kind: 'pct' | 'num' | 'p' = 'num'): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  if (kind === 'pct') return `${(x * 100).toFixed(1)}%`;
-  if (kind === 'p') return x === 0 ? '0' : x < 0.001 ? x.toExponential(1) : String(Number(x.toPrecision(2)));
-  return Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building blocks
-
-interface CiRow {
-  label: string;
-  value: number;
-  lo: number | null;
-  hi: number | null;
-  text: string;
-}
-
-/** Horizontal bars with 95% CI whiskers and the value printed, rows in the given order. */
-function barsWithCi(rows: CiRow[], o: { xTitle: string; format: string; domain?: [number, number] }): TopLevelSpec {
-  const order = rows.map((r) => r.label);
-  const y = { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 240 } };
-  const x = { field: 'value', type: 'quantitative', title: o.xTitle, axis: { format: o.format, tickCount: 5 }, scale: o.domain ? { domain: o.domain, nice: false } : { zero: true } };
-  return top(
-    {
-      width: W,
-      height: rowHeight(rows.length),
-      layer: [
-        { mark: { type: 'bar', color: '#c9d7f5', cornerRadiusEnd: 2, height: { band: 0.72 } }, encoding: { y, x } },
-        {
-          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-          mark: { type: 'rule', color: INK, strokeWidth: 1.4 },
-          encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
-        },
-        {
-          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-          mark: { type: 'tick', color: INK, thickness: 1.4, size: 10, orient: 'vertical' },
-          encoding: { y, x: { field: 'lo', type: 'quantitative' } },
-        },
-        {
-          transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-          mark: { type: 'tick', color: INK, thickness: 1.4, size: 10, orient: 'vertical' },
-          encoding: { y, x: { field: 'hi', type: 'quantitative' } },
-        },
-        { mark: { type: 'point', filled: true, color: ACCENT, size: 46, opacity: 1 }, encoding: { y, x } },
-        {
-          mark: { type: 'text', align: 'left', dx: 6, fontSize: 10.5, color: INK },
-          encoding: { y, x: { field: 'end', type: 'quantitative' }, text: { field: 'text' } },
-        },
-      ],
-    },
-    rows.map((r) => ({ ...r, end: r.hi ?? r.value })),
-  );
-}
-
-interface HeatCell {
-  x: string;
-  y: string;
-  value: number;
-  text: string;
-}
-
-/** A labelled heatmap: rows and columns in the given orders, colour by value, the value printed. */
-function heatmap(cells: HeatCell[], o: { xOrder: string[]; yOrder: string[]; colorTitle: string; format: string; domain?: [number, number]; scheme?: string; xTitle?: string | null; yTitle?: string | null }): TopLevelSpec {
-  const vals = cells.map((c) => c.value);
-  const lo = o.domain?.[0] ?? Math.min(...vals);
-  const hi = o.domain?.[1] ?? Math.max(...vals);
-  const mid = lo + (hi - lo) * 0.55;
-  const cellW = Math.max(44, Math.min(86, Math.floor(W / Math.max(1, o.xOrder.length))));
-  return top(
-    {
-      width: cellW * o.xOrder.length,
-      height: Math.max(30, 30 * o.yOrder.length),
-      encoding: {
-        x: { field: 'x', type: 'nominal', sort: o.xOrder, title: o.xTitle ?? null, axis: { orient: 'top', labelAngle: o.xOrder.some((x) => x.length > 9) ? -35 : 0, labelAlign: o.xOrder.some((x) => x.length > 9) ? 'left' : 'center', domain: false, ticks: false, labelLimit: 200 } },
-        y: { field: 'y', type: 'nominal', sort: o.yOrder, title: o.yTitle ?? null, axis: { domain: false, ticks: false, labelLimit: 240 } },
-      },
-      layer: [
-        {
-          mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2, cornerRadius: 3 },
-          encoding: {
-            color: {
-              field: 'value',
-              type: 'quantitative',
-              title: o.colorTitle,
-              scale: { scheme: o.scheme ?? 'blues', domain: [lo, hi === lo ? lo + 1 : hi] },
-              legend: { format: o.format, gradientLength: 160 },
-            },
-          },
-        },
-        {
-          mark: { type: 'text', fontSize: 10.5 },
-          encoding: {
-            text: { field: 'text' },
-            color: { condition: { test: `datum.value > ${mid}`, value: '#ffffff' }, value: INK },
-          },
-        },
-      ],
-    },
-    cells,
-  );
-}
-
-interface ForestRow {
-  /** Facet row (scope) and column (statistic). */
-  scope: string;
-  stat: string;
-  label: string;
-  group: string;
-  value: number;
-  lo: number | null;
-  hi: number | null;
-  text: string;
-}
-
-/**
- * A forest plot: one column per statistic (κ, α, AC1, raw agreement…), one line per label, the
- * point estimate with its CI whiskers, a dashed line at 0 (chance) and the value printed.
- */
-function forest(rows: ForestRow[], o: { statOrder: string[]; labelOrder: string[]; scopeOrder?: string[]; colorTitle?: string; groups?: string[]; domain?: [number, number] }): TopLevelSpec {
-  const lo = Math.min(0, ...rows.map((r) => r.lo ?? r.value));
-  const domain = o.domain ?? [Math.floor(lo * 10) / 10, 1];
-  const y = { field: 'label', type: 'nominal', sort: o.labelOrder, title: null, axis: { labelLimit: 260 } };
-  const x = { field: 'value', type: 'quantitative', title: null, scale: { domain, nice: false }, axis: { tickCount: 4, format: '.1f' } };
-  const colour = o.groups && o.groups.length > 1
-    ? { field: 'group', type: 'nominal', title: o.colorTitle ?? null, scale: { domain: o.groups, range: ['#3b6fd8', '#e07b39', '#2a9d8f', '#8e6bbf'] } }
-    : { value: ACCENT };
-  const facet: Spec = { column: { field: 'stat', type: 'nominal', sort: o.statOrder, title: null, header: { labelOrient: 'top', labelFontSize: 12 } } };
-  if (o.scopeOrder && o.scopeOrder.length > 1) facet.row = { field: 'scope', type: 'nominal', sort: o.scopeOrder, title: null, header: { labelOrient: 'top', labelAngle: 0, labelAnchor: 'start', labelAlign: 'left', labelFontWeight: 600, labelFontSize: 12, labelPadding: 4 } };
-  return top(
-    {
-      facet,
-      spacing: { column: 14, row: 10 },
-      spec: {
-        width: 150,
-        height: Math.max(24, 22 * o.labelOrder.length),
-        layer: [
-          { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#b9bfcc', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
-          { transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }], mark: { type: 'rule', strokeWidth: 1.8 }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' }, color: colour } },
-          { mark: { type: 'point', filled: true, size: 52, opacity: 1 }, encoding: { y, x, color: colour } },
-        ],
-      },
-      resolve: { scale: { y: 'shared' } },
-    },
-    rows,
-  );
-}
-
-function forestCaption(extra = ''): string {
-  return `Points are the estimates, whiskers their 95% bootstrap intervals (resampled by item); the dashed line is 0 (chance for κ, α and AC1). ${extra}`.trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,8 +180,9 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
 // ---------------------------------------------------------------------------------------------
 // Judge (issue 3): {n, by_status, models.<m>.{score, criteria.<c>, by_status}}
 
-const STATUS_ORDER = ['ok', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input'];
-const STATUS_COLORS = ['#2a9d8f', '#e07b39', '#c9485b', '#8e6bbf', '#b8962e', '#7a8699'];
+// the one status vocabulary, in its order (schema/status.ts)
+const STATUS_ORDER: string[] = [...Status.options];
+const STATUS_COLORS = ['#2a9d8f', '#e07b39', '#c9485b', '#8e6bbf', '#b8962e', '#7a8699', '#5b8c5a', '#a0522d', '#4b6584'];
 
 function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
@@ -961,6 +768,11 @@ function swapCharts(stage: string, result: Obj): StageCharts {
 
 // ---------------------------------------------------------------------------------------------
 
+function schemaNote(stage: string, kind: string, err: z.ZodError): StageCharts {
+  const i = err.issues[0];
+  return { charts: [], notes: [`Charts of stage "${stage}" left out: its result does not match the ${kind} result schema (${i ? `${i.path.join('.') || 'result'}: ${i.message}` : 'invalid'}).`] };
+}
+
 /**
  * The charts of one stage, from its JSON result. Unknown kinds, and results that are not JSON
  * objects, give no chart and a note. A builder that throws on an unexpected shape is caught and
@@ -982,6 +794,18 @@ export function chartsForStage(kind: string, stage: string, result: unknown, ctx
         return consistencyCharts(stage, result);
       case 'swap':
         return swapCharts(stage, result);
+      case 'pairwise': {
+        // the judge's win ratios are drawn as a win-rate stage's; its swap consistency has its own chart
+        const parsed = PairwiseStageResult.safeParse(result);
+        if (!parsed.success) return schemaNote(stage, kind, parsed.error);
+        const wr = winrateCharts(stage, result);
+        const sw = pairwiseSwapCharts(stage, parsed.data);
+        return { charts: [...wr.charts, ...sw.charts], notes: [...wr.notes, ...sw.notes] };
+      }
+      case 'tuning': {
+        const parsed = TuningResult.safeParse(result);
+        return parsed.success ? tuningCharts(stage, parsed.data) : schemaNote(stage, kind, parsed.error);
+      }
       case 'corrected':
         return correctedCharts(stage, result);
       case 'circular': {

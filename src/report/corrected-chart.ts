@@ -4,10 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartSpec, StageCharts } from './charts.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
-const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+import { isObj, num, type Obj } from './chart-blocks.ts';
 
 const METHODS: [string, string, string][] = [
   ['judge_naive', 'judge (naive)', '#c0504d'],

@@ -22,3 +22,9 @@ export const Estimate = z.object({
   ci_high: z.number().nullable(),
 });
 export type Estimate = z.infer<typeof Estimate>;
+
+// Estimate is the one interval type of every result; stats/ (which imports nothing of the project)
+// returns the same shape as `Interval`. The two must stay assignable both ways.
+type _EstimateIsInterval = [Estimate extends import('../stats/bootstrap.ts').Interval ? true : never, import('../stats/bootstrap.ts').Interval extends Estimate ? true : never];
+const estimateIsInterval: _EstimateIsInterval = [true, true];
+void estimateIsInterval;

@@ -7,4 +7,6 @@ export * from './records.ts';
 export * from './endpoint.ts';
 export * from './experiment.ts';
 export * from './mcq.ts';
+export * from './status.ts';
+export * from './rating.ts';
 export * from './verdict.ts';

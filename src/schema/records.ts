@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Tokens } from './common.ts';
+import { FailureStatus, Status } from './status.ts';
 
 /**
  * Everything that decides a judge's verdict, hashed into `hash`. Two judgments with the same
@@ -44,7 +45,7 @@ export type CallLog = z.infer<typeof CallLog>;
 // ---------------------------------------------------------------------------------------------
 // MCQ records
 
-export const McqStatus = z.enum(['ok', 'invalid_answer', 'missing']);
+export const McqStatus = Status.extract(['ok', 'invalid_answer', 'missing']);
 export type McqStatus = z.infer<typeof McqStatus>;
 
 /** One model's answer to one MCQ, as read by the extractor. */
@@ -74,15 +75,9 @@ export type McqRecord = z.infer<typeof McqRecord>;
 // ---------------------------------------------------------------------------------------------
 // Judgments (rubric scores)
 
-export const JudgeFailureStatus = z.enum([
-  'parse_error',
-  'refusal',
-  'api_error',
-  'truncated',
-  'invalid_input',
-]);
+export const JudgeFailureStatus = FailureStatus.extract(['parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input']);
 export type JudgeFailureStatus = z.infer<typeof JudgeFailureStatus>;
-export const JudgeStatus = z.enum(['ok', ...JudgeFailureStatus.options]);
+export const JudgeStatus = Status.extract(['ok', ...JudgeFailureStatus.options]);
 export type JudgeStatus = z.infer<typeof JudgeStatus>;
 
 const JudgmentBase = z.object({
@@ -150,7 +145,7 @@ export const Preference = z.object({
   model_a: z.string(),
   model_b: z.string(),
   dimension: z.string().optional(),
-  status: z.enum(['ok', 'inconsistent_dropped', ...JudgeFailureStatus.options]),
+  status: Status.extract(['ok', 'inconsistent_dropped', ...JudgeFailureStatus.options]),
   winner: Winner.nullable(),
   orders: z
     .object({ ab: Winner.nullable(), ba: Winner.nullable() })

@@ -31,6 +31,8 @@
  * tested, the winning rate, ρ and `passed` are null.
  */
 import { benjaminiYekutieli, pairedTTest } from '../stats/tests.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/agreement.ts';
 
 export type AltTestMetric = 'accuracy' | 'rmse';
 
@@ -43,36 +45,9 @@ export interface AltTestOptions {
   minItemsPerHuman?: number;
 }
 
-export interface AltTestRater {
-  rater: string;
-  n_items: number;
-  /** Mean of W_judge: the share of items where the judge is at least as aligned as this human. */
-  judge_advantage: number;
-  /** Mean of W_human. */
-  human_advantage: number;
-  t: number | null;
-  p_value: number | null;
-  /** BY-adjusted p-value (statsmodels `fdr_by`), null where p is null. */
-  adjusted_p_value: number | null;
-  /** H0 rejected: the judge "wins" against this human. */
-  rejected: boolean;
-}
+export type AltTestRater = z.infer<typeof R.AltTestRater>;
 
-export interface AltTestResult {
-  epsilon: number;
-  q: number;
-  metric: AltTestMetric;
-  winning_rate: number | null;
-  passed: boolean | null;
-  advantage_probability: number | null;
-  n_items: number;
-  n_humans_tested: number;
-  min_humans_per_item: number;
-  min_items_per_human: number;
-  per_rater: AltTestRater[];
-  skipped: { rater: string; n_items: number; reason: string }[];
-  warnings: string[];
-}
+export type AltTestResult = z.infer<typeof R.AltTestResult>;
 
 /**
  * Runs the alt-test on unit-aligned labels: `judge[u]` and `humans[h].values[u]` are the labels

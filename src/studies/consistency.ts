@@ -25,6 +25,9 @@ import { bootstrapItems } from '../stats/bootstrap.ts';
 import { cohenKappa, kappaFromConfusion } from '../stats/kappa.ts';
 import { mcnemar } from '../stats/tests.ts';
 import { compareModels, comparePooled, type ModelPairComparison, type PooledComparison, type ResolvedRow } from './paired.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/consistency.ts';
+import type { Estimate } from '../schema/common.ts';
 
 export { RECOMMENDED_THRESHOLD };
 
@@ -179,69 +182,12 @@ export interface ConsistencyOptions {
   level?: number;
 }
 
-export interface IntervalJson {
-  value: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-}
+/** The one interval type of every result (schema/common.ts `Estimate`). */
+export type IntervalJson = Estimate;
 
-export interface ModelConsistency {
-  model: string;
-  /** Pairs with both outcomes present. */
-  n: number;
-  both: number;
-  mcq_only: number;
-  open_only: number;
-  neither: number;
-  /** (both + neither) / n; null when n = 0. */
-  agreement: number | null;
-  /** φ of the 2 × 2 table; null when a row or column total is 0 (a constant outcome: φ is 0/0). */
-  phi: number | null;
-  /** Cohen's κ of the two 0/1 outcomes; null when n = 0 or both forms are constant and equal (chance agreement 1). */
-  kappa: number | null;
-  /** McNemar's exact test on (mcq_only, open_only); 1 when there is no discordant pair. */
-  mcnemar_exact_p: number;
-  /** McNemar mid-p (Fagerland, Lydersen and Laake 2013). */
-  mcnemar_midp: number;
-  /** Uncorrected McNemar χ² = (b − c)² / (b + c) and its χ²(1) p-value (0 and 1 without discordance). */
-  mcnemar_chi2: number;
-  mcnemar_chi2_p: number;
-  mcq_accuracy: number | null;
-  open_accuracy: number | null;
-  /** mcq_accuracy − open_accuracy = (mcq_only − open_only) / n. */
-  accuracy_gap: number | null;
-  /** Pairs of this model left out because a cell was empty. */
-  excluded: number;
-  excluded_ids: string[];
-  /** MCQ right, open-ended wrong (option leakage or a guess). */
-  mcq_only_ids: string[];
-  /** Open-ended right, MCQ wrong (a distractor or an extraction problem). */
-  open_only_ids: string[];
-  /** Item-level percentile bootstrap intervals, when resamples > 0. */
-  intervals?: {
-    agreement: IntervalJson;
-    kappa: IntervalJson;
-    mcq_accuracy: IntervalJson;
-    open_accuracy: IntervalJson;
-    accuracy_gap: IntervalJson;
-  };
-}
+export type ModelConsistency = z.infer<typeof R.ModelConsistency>;
 
-export interface ConsistencyResult {
-  /** Whether `open_correct` held 0/1 outcomes or scores cut at the threshold. */
-  open_form: 'binary' | 'score';
-  /** The threshold applied (null for 0/1 outcomes). */
-  threshold: number | null;
-  rows: number;
-  pairs: number;
-  models: Record<string, ModelConsistency>;
-  /** One entry per requested BASE:TUNED pair, keyed "base:tuned". */
-  paired?: Record<string, ModelPairComparison>;
-  /** All requested pairs pooled (only with two or more pairs). */
-  paired_pooled?: PooledComparison;
-  bootstrap?: { resamples: number; seed: number; level: number };
-  warnings: string[];
-}
+export type ConsistencyResult = z.infer<typeof R.ConsistencyResult>;
 
 /** φ from the 2 × 2 table [[a, b], [c, d]]; null when a margin is 0. */
 export function phiFromTable(a: number, b: number, c: number, d: number): number | null {

@@ -2,7 +2,7 @@
 // its help without loading the studies (and the readers, and the statistics).
 import type { TuningStatistic } from './tuning.ts';
 
-/** Rating values that mean "this rating failed" unless the caller says otherwise. */
+/** Rating values that mean "this rating failed" unless the caller says otherwise: ratings/labels.ts derives the same list from the status vocabulary (a test checks they agree); this copy has no imports, for the help text. */
 export const DEFAULT_FAILURE_VALUES = ['garbage', 'parse_error', 'refusal', 'api_error', 'truncated', 'invalid_input', 'invalid_answer'];
 
 /** The statistics a tuning study can choose its winner by. */

@@ -18,6 +18,8 @@
  * its open-ended result still counts for the MCQ comparison.
  */
 import { signTest, wilcoxonSignedRank } from '../stats/tests.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/consistency.ts';
 
 /** A pairs-file row after parsing and cutting at the threshold (see studies/consistency.ts). */
 export interface ResolvedRow {
@@ -34,39 +36,7 @@ export interface ResolvedRow {
   dimensions?: Record<string, number | null>;
 }
 
-export interface PairedTest {
-  /** What one paired unit is: item, task, dimension, or pair×task / pair (pooled). */
-  unit: string;
-  /** Paired units compared. */
-  n: number;
-  base_mean: number | null;
-  tuned_mean: number | null;
-  /** tuned_mean − base_mean. */
-  mean_difference: number | null;
-  /** Units where the fine-tune is higher, lower, equal. */
-  tuned_better: number;
-  base_better: number;
-  ties: number;
-  /** Two-sided exact sign test (statsmodels sign_test); 1 when every pair is a tie. */
-  sign_test_p: number;
-  /**
-   * Two-sided Wilcoxon signed-rank test of tuned − base, zeros dropped (scipy wilcoxon,
-   * zero_method 'wilcox'): exact with at most 50 non-zero differences and no zero or tied
-   * difference, otherwise the normal approximation with tie correction (stats/tests.ts 'auto').
-   */
-  wilcoxon_p: number;
-  /** min(R+, R−) (scipy's two-sided statistic). */
-  wilcoxon_statistic: number;
-  /** The normal-approximation z when that gives the p-value, else null (exact). */
-  wilcoxon_z: number | null;
-  wilcoxon_method: 'exact' | 'approx';
-  /** Rosenthal's r = Z/√n of the signed-rank test: positive when the fine-tune tends to be higher; null when undefined. */
-  effect_size_r: number | null;
-  /** Matched-pairs rank-biserial correlation (R+ − R−)/(R+ + R−); null with no non-zero difference. */
-  rank_biserial: number | null;
-  /** Unit labels, in the order of the vectors (items are not listed: they can be many). */
-  units?: string[];
-}
+export type PairedTest = z.infer<typeof R.PairedTest>;
 
 function mean(xs: number[]): number | null {
   if (xs.length === 0) return null;
@@ -166,20 +136,7 @@ function byTask(base: Map<string, ResolvedRow>, tuned: Map<string, ResolvedRow>,
   };
 }
 
-export interface ModelPairComparison {
-  base: string;
-  tuned: string;
-  /** Over items, MCQ correctness (0/1). */
-  mcq: PairedTest;
-  /** Over items, open-ended correctness after the threshold (0/1). */
-  open: PairedTest;
-  /** Over items, the open-ended score itself; null when the file holds 0/1 outcomes. */
-  open_score: PairedTest | null;
-  /** Over tasks (per-task means); null without a task column. */
-  by_task: { mcq: PairedTest; open: PairedTest; open_score: PairedTest | null } | null;
-  /** Over rubric dimensions (per-dimension mean scores); null without `dim_` columns. */
-  by_dimension: PairedTest | null;
-}
+export type ModelPairComparison = z.infer<typeof R.ModelPairComparison>;
 
 /** Index rows of one model by pair id. */
 export function rowsOf(rows: ResolvedRow[], model: string): Map<string, ResolvedRow> {
@@ -232,13 +189,7 @@ export function compareModels(rows: ResolvedRow[], base: string, tuned: string):
   };
 }
 
-export interface PooledComparison {
-  /** The base:tuned pairs pooled. */
-  pairs: string[];
-  mcq: PairedTest;
-  open: PairedTest;
-  open_score: PairedTest | null;
-}
+export type PooledComparison = z.infer<typeof R.PooledComparison>;
 
 /**
  * Pools several base/fine-tune pairs: one unit per pair × task (each model's mean over the task's

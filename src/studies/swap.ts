@@ -16,10 +16,12 @@
  * `upstreamSwapStatistics` instead reproduces LLMBar's statistics.json conventions, where a failed
  * verdict counts as wrong and two failures count as agreeing.
  */
-import type { Estimate, Winner } from '../schema/index.ts';
+import type { Winner } from '../schema/index.ts';
+import { llmbarFingerprint, llmbarRatings, orderPairs, type LlmbarSet, type LlmbarVerdicts } from '../ratings/replay.ts';
 import { bootstrapItems } from '../stats/bootstrap.ts';
-
-export type OrderVerdict = Winner | null;
+import { bothOrders, type InconsistencyPolicy, type OrderVerdict } from '../ratings/reduce.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/winrate.ts';
 
 export interface SwapRecord {
   item_id: string;
@@ -28,38 +30,11 @@ export interface SwapRecord {
   gold?: Winner | null | undefined;
 }
 
-export type InconsistencyPolicy = 'tie' | 'drop';
+/** Combines the two order verdicts of one pair: the both-orders reducer of ratings/reduce.ts. */
+export const combineOrders = bothOrders;
+export type { InconsistencyPolicy, OrderVerdict };
 
-/**
- * Combines the two order verdicts of one pair: agreeing orders give the verdict; disagreeing orders
- * give a tie (`'tie'`, FastChat's rule) or no verdict (`'drop'`, status `inconsistent_dropped`). A
- * failed order makes the combination `failed` (the caller records the order's own failure status).
- */
-export function combineOrders(ab: OrderVerdict, ba: OrderVerdict, policy: InconsistencyPolicy): { winner: Winner | null; status: 'ok' | 'inconsistent_dropped' | 'failed' } {
-  if (ab === null || ba === null) return { winner: null, status: 'failed' };
-  if (ab === ba) return { winner: ab, status: 'ok' };
-  return policy === 'tie' ? { winner: 'tie', status: 'ok' } : { winner: null, status: 'inconsistent_dropped' };
-}
-
-export interface SwapConsistency {
-  n_items: number;
-  n_both_ok: number;
-  /** Items with at least one failed order. */
-  n_failed: number;
-  flip_rate: Estimate;
-  positional_agreement: Estimate;
-  first_position_rate: Estimate;
-  n_decisive_verdicts: number;
-  flips: number;
-  flips_to_first: number;
-  flips_to_second: number;
-  /** Null where no record has gold. */
-  accuracy_ab: Estimate | null;
-  accuracy_ba: Estimate | null;
-  accuracy_mean: Estimate | null;
-  both_orders_correct: Estimate | null;
-  n_gold: number;
-}
+export type SwapConsistency = z.infer<typeof R.SwapConsistency>;
 
 const firstShown = (order: 'ab' | 'ba', v: OrderVerdict): boolean => (order === 'ab' ? v === 'A' : v === 'B');
 
@@ -159,32 +134,14 @@ export function upstreamSwapStatistics(records: readonly SwapRecord[]): Upstream
 // ---------------------------------------------------------------------------------------------
 // The LLMBar verdicts as `judgekit datasets get llmbar` converts them (datasets/llmbar/verdicts.json)
 
-export interface LlmbarSet {
-  n: number;
-  /** 1 = output_1 better, 2 = output_2 better. */
-  gold: (1 | 2)[];
-  /** "<LLM>/<strategy>" → per-order winners (1, 2 or null = unparseable), aligned with gold. */
-  judges: Record<string, { swap_false: (1 | 2 | null)[]; swap_true: (1 | 2 | null)[] }>;
-}
-export interface LlmbarVerdicts {
-  sets: Record<string, LlmbarSet>;
-}
+export type { LlmbarSet, LlmbarVerdicts };
 
-const asWinner = (v: 1 | 2 | null): OrderVerdict => (v === 1 ? 'A' : v === 2 ? 'B' : null);
-
-/** Swap records of one judge/strategy on one LLMBar set (output_1 = A; "swap = False" = the ab order). */
+/** Swap records of one judge/strategy on one LLMBar set, through its ratings (ratings/replay.ts). */
 export function llmbarSwapRecords(set: LlmbarSet, judge: string, setName = 'llmbar'): SwapRecord[] {
-  const j = set.judges[judge];
-  if (!j) throw new RangeError(`no judge "${judge}" in this LLMBar set`);
-  return set.gold.map((g, i) => ({ item_id: `${setName}#${i}`, ab: asWinner(j.swap_false[i]!), ba: asWinner(j.swap_true[i]!), gold: g === 1 ? 'A' : 'B' }));
+  return orderPairs(llmbarRatings(set, judge, setName));
 }
 
-export interface SwapRow {
-  set: string;
-  judge: string;
-  strategy: string;
-  stats: SwapConsistency;
-}
+export type SwapRow = z.infer<typeof R.SwapRow>;
 
 /** Swap consistency for every set and judge/strategy of the LLMBar copy, in a stable order. */
 export function llmbarSwapTable(data: LlmbarVerdicts, opts: { seed: number; resamples: number }): SwapRow[] {
@@ -192,7 +149,7 @@ export function llmbarSwapTable(data: LlmbarVerdicts, opts: { seed: number; resa
   for (const set of Object.keys(data.sets).sort()) {
     for (const key of Object.keys(data.sets[set]!.judges).sort()) {
       const [judge, strategy] = key.split('/') as [string, string];
-      rows.push({ set, judge, strategy, stats: swapConsistency(llmbarSwapRecords(data.sets[set]!, key, set), opts) });
+      rows.push({ set, judge, strategy, fingerprint: llmbarFingerprint(key), stats: swapConsistency(llmbarSwapRecords(data.sets[set]!, key, set), opts) });
     }
   }
   return rows;

@@ -3,10 +3,11 @@
  * templates) compared on the SAME human-labelled items by their agreement with the humans, without
  * reporting on the items the choice was made on.
  *
- * Candidates and humans are raters of one long-form label table (`item_id, rater, value` plus
- * `dimension`, `model`); `judgmentsToLabels` turns a judge's judgments ledger into such rows, so any
- * judge's output is a candidate. A rated unit is one (item_id, model, dimension), as in the
- * judge-validation study (validation.ts).
+ * Candidates and humans are raters of one set of ratings (schema/rating.ts; a label file through
+ * ratings/labels.ts, a judge's judgments ledger through ratings/judgments.ts), so any judge's output
+ * is a candidate. A failed rating is left out and counted per candidate under the value its source
+ * recorded (a label file's `garbage`) or its status (one failed rating per criterion of a failed
+ * judgment). A rated unit is one (item_id, model, dimension), as in the judge-validation study.
  *
  * Statistics of a candidate against the humans (on a set of units):
  * - `kappa`: nominal, Cohen's κ against the strict human majority (units without one, or with fewer
@@ -45,15 +46,24 @@
  * rubric's weights, from the mean human score of each unit).
  */
 import { InputError } from '../io/errors.ts';
-import type { Estimate, HumanLabel, Judgment, Rubric } from '../schema/index.ts';
-import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
-import { kendallTauB, pearson, spearman } from '../stats/correlation.ts';
+import type { Estimate, HumanLabel, Judgment, Rating, Rubric } from '../schema/index.ts';
+import { clusterUnits, intervalOf, itemResamples } from '../stats/resample.ts';
+import { judgmentRatings } from '../ratings/judgments.ts';
+import { labelRatings, ratingsToLabels } from '../ratings/labels.ts';
+import { pearson, spearman } from '../stats/correlation.ts';
 import { cohenKappa } from '../stats/kappa.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
-import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
+import type { RatingMatrix } from '../stats/matrix.ts';
 import { Rng } from '../stats/random.ts';
-import { DEFAULT_FAILURE_VALUES, rankDescending, type Level } from './validation.ts';
+import type { Level } from './validation.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/tuning.ts';
+import { buildTable, gather, safe, type Table } from './tuning-table.ts';
+import { diagnostics } from './tuning-diagnostics.ts';
 import { TUNING_STATISTICS } from './defaults.ts';
+
+export { itemResamples };
+export { criterionOf } from './tuning-diagnostics.ts';
 
 export type TuningStatistic = 'kappa' | 'alpha' | 'spearman' | 'pearson' | 'agreement';
 export { TUNING_STATISTICS };
@@ -81,271 +91,41 @@ export interface TuningOptions {
 
 export type StatSet = Record<TuningStatistic, Estimate | null>;
 
-export interface CandidateStats {
-  candidate: string;
-  /** Units with a candidate rating and a human reference (majority or mean). */
-  n_units: number;
-  stats: StatSet;
-  dimensions?: Record<string, { n_units: number; stats: StatSet }>;
-}
+export type CandidateStats = z.infer<typeof R.CandidateStats>;
 
-export interface Difference {
-  a: string;
-  b: string;
-  /** b − a on the same items and resamples (paired bootstrap); null where either side is undefined. */
-  stats: StatSet;
-  dimensions?: Record<string, StatSet>;
-}
+export type Difference = z.infer<typeof R.Difference>;
 
-export interface FoldResult {
-  fold: number;
-  n_tune: number;
-  n_test: number;
-  winner: string;
-  tune: Record<string, number | null>;
-  test: Record<string, number | null>;
-}
+export type FoldResult = z.infer<typeof R.FoldResult>;
 
-export interface CriterionAgreement {
-  dimension: string;
-  n_units: number;
-  stats: StatSet;
-}
+export type CriterionAgreement = z.infer<typeof R.CriterionAgreement>;
 
-export interface CriterionCorrelations {
-  dimensions: string[];
-  /** Spearman ρ between the candidate's scores of two criteria over the (item, model) pairs rated on both. */
-  matrix: (number | null)[][];
-  n: number[][];
-  threshold: number;
-  flagged: { a: string; b: string; rho: number; n: number }[];
-}
+export type CriterionCorrelations = z.infer<typeof R.CriterionCorrelations>;
 
-export interface WeightingRanking {
-  name: string;
-  weights: Record<string, number>;
-  totals: Record<string, number | null>;
-  ranks: Record<string, number | null>;
-  /** Kendall τ-b between this ranking and the one under the rubric's weights. */
-  kendall_tau_b_vs_rubric: number | null;
-  /** Kendall τ-b between this ranking and the humans' ranking under the rubric's weights. */
-  kendall_tau_b_vs_humans: number | null;
-}
+export type WeightingRanking = z.infer<typeof R.WeightingRanking>;
 
-export interface WeightsAnalysis {
-  models: string[];
-  criteria: string[];
-  /** Units (item, model) with a score on every criterion: the only ones that have a total. */
-  n_complete: Record<string, number>;
-  rankings: WeightingRanking[];
-  humans: { totals: Record<string, number | null>; ranks: Record<string, number | null>; n_complete: Record<string, number> } | null;
-}
+export type WeightsAnalysis = z.infer<typeof R.WeightsAnalysis>;
 
-export interface CandidateDiagnostics {
-  candidate: string;
-  /** Per-criterion agreement with humans on all items, lowest selection statistic first. */
-  criteria: CriterionAgreement[];
-  correlations: CriterionCorrelations | null;
-  weights: WeightsAnalysis | null;
-  notes: string[];
-}
+export type CandidateDiagnostics = z.infer<typeof R.CandidateDiagnostics>;
 
-export interface TuningResult {
-  level: Level;
-  statistic: TuningStatistic;
-  candidates: string[];
-  humans: string[];
-  n_items: number;
-  n_units: number;
-  dimensions: string[];
-  split: { method: 'holdout'; test_fraction: number; seed: number; n_tune: number; n_test: number } | { method: 'kfold'; folds: number; seed: number; n_tune: number[]; n_test: number[] };
-  /** Candidate failures (failed ratings in the labels plus failed judgments), per candidate and status. */
-  failures: Record<string, Record<string, number>>;
-  /** Units left out of κ/agreement for want of a strict human majority (nominal), over all items. */
-  no_majority: number;
-  winner: string;
-  /** Hold-out: the winner's selection statistic on the tuning part (in-sample) and on the test part. */
-  winner_tune_value: number | null;
-  winner_test_value: number | null;
-  /** Every candidate on the evaluated items (hold-out: the test part; k-fold: all items, each held out once). */
-  evaluation: CandidateStats[];
-  differences: Difference[];
-  folds?: FoldResult[];
-  wins?: Record<string, number>;
-  /** K-fold: agreement of the ratings of each fold's winner on the items that fold held out, pooled. */
-  selected_pooled?: CandidateStats;
-  diagnostics: CandidateDiagnostics[];
-  bootstrap: { resamples: number; seed: number; level: number; unit: 'item' };
-  notes: string[];
-}
+export type TuningResult = z.infer<typeof R.TuningResult>;
 
 // -------------------------------------------------------------------------------------------------
 // judgments as labels
 
 /**
- * Turns a judgments ledger into long-form label rows: one row per criterion score of each ok
- * judgment (`dimension` = `dimensionPrefix` + criterion key, `model` = the judged model). Failed
- * judgments give no row and are counted by status in `failures`.
+ * A judgments ledger as long-form label rows of its ok ratings (ratings/judgments.ts), with the
+ * failed judgments counted by status. Kept for callers that write label files; the pipeline passes
+ * the ratings themselves.
  */
 export function judgmentsToLabels(
   judgments: readonly Judgment[],
   opts: { rater: string; dimensionPrefix?: string },
 ): { labels: HumanLabel[]; failures: Record<string, number>; n_ok: number } {
-  const labels: HumanLabel[] = [];
   const failures: Record<string, number> = {};
-  let nOk = 0;
-  for (const j of judgments) {
-    if (j.status !== 'ok') {
-      failures[j.status] = (failures[j.status] ?? 0) + 1;
-      continue;
-    }
-    nOk++;
-    for (const [key, value] of Object.entries(j.scores)) {
-      labels.push({ item_id: j.item_id, rater: opts.rater, value, dimension: (opts.dimensionPrefix ?? '') + key, model: j.model });
-    }
-  }
-  return { labels, failures, n_ok: nOk };
+  for (const j of judgments) if (j.status !== 'ok') failures[j.status] = (failures[j.status] ?? 0) + 1;
+  const ok = judgmentRatings(judgments, { rater: opts.rater, dimensionPrefix: opts.dimensionPrefix ?? '' }).filter((r) => r.status === 'ok');
+  return { labels: ratingsToLabels(ok), failures, n_ok: judgments.length - Object.values(failures).reduce((a, b) => a + b, 0) };
 }
-
-// -------------------------------------------------------------------------------------------------
-// the table
-
-interface Table {
-  items: string[];
-  /** Units of each item (cluster). */
-  clusters: Int32Array[];
-  unitDim: Int32Array;
-  unitModel: (string | undefined)[];
-  unitItem: Int32Array;
-  dims: string[];
-  /** values[rater][unit], NaN where missing or failed; nominal values are category codes. */
-  cand: Float64Array[];
-  humans: Float64Array[];
-  scale: number[];
-  /** Human consensus per unit (majority code or mean), NaN where undefined. */
-  consensus: Float64Array;
-  noMajority: Uint8Array;
-  failures: Record<string, Record<string, number>>;
-}
-
-function buildTable(labels: readonly HumanLabel[], opts: TuningOptions): Table {
-  const failureValues = new Set(opts.failureValues ?? DEFAULT_FAILURE_VALUES);
-  const candIdx = new Map(opts.candidates.map((c, i) => [c, i]));
-  const humIdx = new Map(opts.humans.map((h, i) => [h, i]));
-  const itemIndex = new Map<string, number>();
-  const items: string[] = [];
-  const unitIndex = new Map<string, number>();
-  const units: { item: number; model: string | undefined; dim: string }[] = [];
-  const failures: Record<string, Record<string, number>> = Object.fromEntries(opts.candidates.map((c) => [c, { ...(opts.extraFailures?.[c] ?? {}) }]));
-  const cells: { r: number; human: boolean; u: number; v: string | number }[] = [];
-  const dimSet: string[] = [];
-  for (const l of labels) {
-    const ci = candIdx.get(l.rater);
-    const hi = humIdx.get(l.rater);
-    if (ci === undefined && hi === undefined) continue;
-    let it = itemIndex.get(l.item_id);
-    if (it === undefined) {
-      it = items.length;
-      itemIndex.set(l.item_id, it);
-      items.push(l.item_id);
-    }
-    const dim = l.dimension ?? '';
-    if (!dimSet.includes(dim)) dimSet.push(dim);
-    const key = `${l.item_id}\u0000${l.model ?? ''}\u0000${dim}`;
-    let u = unitIndex.get(key);
-    if (u === undefined) {
-      u = units.length;
-      unitIndex.set(key, u);
-      units.push({ item: it, model: l.model, dim });
-    }
-    if (typeof l.value === 'string' && failureValues.has(l.value)) {
-      if (ci !== undefined) failures[l.rater]![l.value] = (failures[l.rater]![l.value] ?? 0) + 1;
-      continue;
-    }
-    cells.push({ r: ci ?? hi!, human: ci === undefined, u, v: l.value });
-  }
-  if (dimSet.length > 1 && dimSet.includes('')) throw new InputError('some labels have a dimension and some have none: give every label a dimension, or none');
-  const dims = dimSet.filter((d) => d !== '').sort();
-  const n = units.length;
-  const cand = opts.candidates.map(() => new Float64Array(n).fill(NaN));
-  const humans = opts.humans.map(() => new Float64Array(n).fill(NaN));
-  let scale: number[];
-  if (opts.level === 'nominal') {
-    const coded = codeCategories(cells.map((c) => c.v));
-    cells.forEach((c, i) => ((c.human ? humans : cand)[c.r]![c.u] = coded.codes[i]!));
-    scale = coded.categories.map((_, i) => i);
-  } else {
-    const distinct = new Set<number>();
-    for (const c of cells) {
-      if (typeof c.v !== 'number' || !Number.isFinite(c.v)) {
-        const who = c.human ? opts.humans[c.r] : opts.candidates[c.r];
-        throw new InputError(`the ${opts.level} level needs numeric values, but rater "${who}" has "${String(c.v)}" on item "${items[units[c.u]!.item]}" (use level nominal, or list it as a failure value)`, { field: 'value' });
-      }
-      (c.human ? humans : cand)[c.r]![c.u] = c.v;
-      distinct.add(c.v);
-    }
-    scale = [...distinct].sort((a, b) => a - b);
-  }
-  const clustersL: number[][] = items.map(() => []);
-  units.forEach((u, i) => clustersL[u.item]!.push(i));
-  const minHumans = Math.min(2, opts.humans.length);
-  const consensus = new Float64Array(n).fill(NaN);
-  const noMajority = new Uint8Array(n);
-  const counts = new Map<number, number>();
-  for (let u = 0; u < n; u++) {
-    counts.clear();
-    let m = 0;
-    let s = 0;
-    for (const h of humans) {
-      const v = h[u]!;
-      if (Number.isNaN(v)) continue;
-      m++;
-      s += v;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    if (m === 0 || m < minHumans) continue;
-    if (opts.level !== 'nominal') {
-      consensus[u] = s / m;
-      continue;
-    }
-    let found = false;
-    for (const [v, c] of counts) if (2 * c > m) ((consensus[u] = v), (found = true));
-    if (!found) noMajority[u] = 1;
-  }
-  return {
-    items,
-    clusters: clustersL.map((c) => Int32Array.from(c)),
-    unitDim: Int32Array.from(units.map((u) => (u.dim === '' ? -1 : dims.indexOf(u.dim)))),
-    unitModel: units.map((u) => u.model),
-    unitItem: Int32Array.from(units.map((u) => u.item)),
-    dims,
-    cand,
-    humans,
-    scale,
-    consensus,
-    noMajority,
-    failures,
-  };
-}
-
-// -------------------------------------------------------------------------------------------------
-// statistics on a set of units
-
-function gather(v: Float64Array, sel: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(sel.length);
-  for (let i = 0; i < sel.length; i++) out[i] = v[sel[i]!]!;
-  return out;
-}
-
-const safe = (f: () => number | null): number | null => {
-  try {
-    const v = f();
-    return v !== null && Number.isFinite(v) ? v : null;
-  } catch (err) {
-    if (err instanceof RangeError) return null;
-    throw err;
-  }
-};
 
 /** The statistics that apply at a level. */
 export function statisticsFor(level: Level): TuningStatistic[] {
@@ -427,37 +207,7 @@ function score(t: Table, level: Level, pred: Float64Array, sel: ArrayLike<number
   return { overall, dims };
 }
 
-function unitsOf(t: Table, itemIdx: ArrayLike<number>): Int32Array {
-  let n = 0;
-  for (let i = 0; i < itemIdx.length; i++) n += t.clusters[itemIdx[i]!]!.length;
-  const out = new Int32Array(n);
-  let w = 0;
-  for (let i = 0; i < itemIdx.length; i++) {
-    const c = t.clusters[itemIdx[i]!]!;
-    out.set(c, w);
-    w += c.length;
-  }
-  return out;
-}
-
-/**
- * The resamples of n items, drawn by `bootstrapItems` itself (so they are exactly the draws every
- * other item bootstrap in judgekit makes for this seed): the first call is the full sample.
- */
-export function itemResamples(n: number, resamples: number, seed: number): Uint32Array[] {
-  const out: Uint32Array[] = [];
-  let first = true;
-  bootstrapItems(
-    n,
-    (idx) => {
-      if (first) first = false;
-      else out.push(Uint32Array.from(idx));
-      return 0;
-    },
-    { resamples, seed },
-  );
-  return out;
-}
+const unitsOf = (t: Table, itemIdx: ArrayLike<number>): Int32Array => clusterUnits(t.clusters, itemIdx);
 
 interface Evaluated {
   stats: CandidateStats[];
@@ -491,8 +241,7 @@ function evaluate(t: Table, opts: TuningOptions, level: Level, evalItems: number
       }
     });
   });
-  const estimate = (value: number | null, reps: Float64Array): Estimate =>
-    value === null || opts.resamples <= 0 ? { value, ci_low: null, ci_high: null } : { value, ...percentileInterval(reps) };
+  const estimate = (value: number | null, reps: Float64Array): Estimate => intervalOf(value, reps);
   const statSet = (get: (k: TuningStatistic) => Estimate): StatSet =>
     Object.fromEntries(TUNING_STATISTICS.map((k) => [k, applies.includes(k) ? get(k) : null])) as StatSet;
   const stats: CandidateStats[] = preds.map((p, pi) => {
@@ -561,159 +310,15 @@ export function splitItems(n: number, split: SplitSpec, seed: number): Int32Arra
 }
 
 // -------------------------------------------------------------------------------------------------
-// diagnostics
-
-/** The criterion key of a dimension: its last `/`-separated part (`summarization/relevance` → `relevance`). */
-export function criterionOf(dimension: string): string {
-  const i = dimension.lastIndexOf('/');
-  return i < 0 ? dimension : dimension.slice(i + 1);
-}
-
-function pivot(t: Table, pred: Float64Array): { rows: Map<string, Float64Array>; models: Map<string, string> } {
-  const rows = new Map<string, Float64Array>();
-  const models = new Map<string, string>();
-  for (let u = 0; u < pred.length; u++) {
-    const d = t.unitDim[u]!;
-    if (d < 0 || Number.isNaN(pred[u]!)) continue;
-    const key = `${t.items[t.unitItem[u]!]}\u0000${t.unitModel[u] ?? ''}`;
-    let r = rows.get(key);
-    if (!r) {
-      rows.set(key, (r = new Float64Array(t.dims.length).fill(NaN)));
-      models.set(key, t.unitModel[u] ?? '');
-    }
-    r[d] = pred[u]!;
-  }
-  return { rows, models };
-}
-
-function correlations(t: Table, pred: Float64Array, threshold: number): CriterionCorrelations | null {
-  if (t.dims.length < 2) return null;
-  const { rows } = pivot(t, pred);
-  const cols = t.dims.map((_, d) => Float64Array.from([...rows.values()].map((r) => r[d]!)));
-  const k = t.dims.length;
-  const matrix: (number | null)[][] = Array.from({ length: k }, () => new Array<number | null>(k).fill(null));
-  const n: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const flagged: CriterionCorrelations['flagged'] = [];
-  for (let a = 0; a < k; a++) {
-    for (let b = a; b < k; b++) {
-      let m = 0;
-      for (let i = 0; i < cols[a]!.length; i++) if (!Number.isNaN(cols[a]![i]!) && !Number.isNaN(cols[b]![i]!)) m++;
-      const rho = a === b ? (m >= 2 ? safe(() => spearman(cols[a]!, cols[b]!)) : null) : safe(() => spearman(cols[a]!, cols[b]!));
-      matrix[a]![b] = matrix[b]![a] = rho;
-      n[a]![b] = n[b]![a] = m;
-      if (a !== b && rho !== null && Math.abs(rho) >= threshold) flagged.push({ a: t.dims[a]!, b: t.dims[b]!, rho, n: m });
-    }
-  }
-  return { dimensions: t.dims, matrix, n, threshold, flagged };
-}
-
-function weightsAnalysis(t: Table, pred: Float64Array, rubric: Rubric, notes: string[]): WeightsAnalysis | null {
-  if (rubric.aggregation.method !== 'weighted_mean') {
-    notes.push(`the rubric aggregates criteria separately: there is no weighted total to re-weight`);
-    return null;
-  }
-  const byKey = new Map(rubric.criteria.map((c) => [c.key, c]));
-  const crit = t.dims.map(criterionOf);
-  const missing = crit.filter((c) => !byKey.has(c));
-  if (missing.length) {
-    notes.push(`weights: the rubric has no criterion ${missing.map((m) => `"${m}"`).join(', ')}: no weights analysis`);
-    return null;
-  }
-  const absent = rubric.criteria.filter((c) => c.weight > 0 && !crit.includes(c.key)).map((c) => c.key);
-  if (absent.length) notes.push(`weights: criteria of the rubric with no labels (${absent.join(', ')}) are left out of every total`);
-  const norm = rubric.aggregation.normalise;
-  const scales = crit.map((c) => {
-    const cr = byKey.get(c)!;
-    return cr.scale ?? rubric.scale;
-  });
-  const totalsFor = (rows: Map<string, Float64Array>, models: Map<string, string>, w: number[]) => {
-    const sums = new Map<string, { s: number; n: number }>();
-    const wsum = w.reduce((a, b) => a + b, 0);
-    for (const [key, r] of rows) {
-      if (r.some((v) => Number.isNaN(v))) continue;
-      let num = 0;
-      for (let d = 0; d < r.length; d++) num += w[d]! * ((r[d]! - scales[d]!.min) / (scales[d]!.max - scales[d]!.min));
-      const total = norm.min + (num / wsum) * (norm.max - norm.min);
-      const m = models.get(key)!;
-      const e = sums.get(m) ?? { s: 0, n: 0 };
-      e.s += total;
-      e.n++;
-      sums.set(m, e);
-    }
-    return sums;
-  };
-  const cand = pivot(t, pred);
-  const models = [...new Set(cand.models.values())].sort();
-  if (models.length < 2 || models.every((m) => m === '')) {
-    notes.push('weights: fewer than two models: no ranking to compare');
-    return null;
-  }
-  const rubricW = crit.map((c) => byKey.get(c)!.weight);
-  const weightings: { name: string; w: number[] }[] = [{ name: 'rubric', w: rubricW }, { name: 'equal', w: crit.map(() => 1) }];
-  if (crit.length > 1) {
-    crit.forEach((c, d) => {
-      const w = rubricW.map((x, i) => (i === d ? 0 : x));
-      if (w.some((x) => x > 0)) weightings.push({ name: `without ${c}`, w });
-    });
-  }
-  const rankOf = (sums: Map<string, { s: number; n: number }>) => {
-    const totals: Record<string, number | null> = {};
-    for (const m of models) totals[m] = sums.has(m) ? sums.get(m)!.s / sums.get(m)!.n : null;
-    const rated = models.filter((m) => totals[m] !== null);
-    const rk = rankDescending(rated.map((m) => totals[m]!));
-    const ranks: Record<string, number | null> = Object.fromEntries(models.map((m) => [m, null]));
-    rated.forEach((m, i) => (ranks[m] = rk[i]!));
-    return { totals, ranks };
-  };
-  const tau = (a: Record<string, number | null>, b: Record<string, number | null>): number | null => {
-    const ms = models.filter((m) => a[m] !== null && b[m] !== null);
-    return safe(() => kendallTauB(ms.map((m) => a[m]!), ms.map((m) => b[m]!)));
-  };
-  // the humans' mean score of each unit, pivoted like a candidate
-  const humanMean = new Float64Array(t.consensus.length).fill(NaN);
-  for (let u = 0; u < humanMean.length; u++) {
-    let s = 0;
-    let m = 0;
-    for (const h of t.humans) if (!Number.isNaN(h[u]!)) ((s += h[u]!), m++);
-    if (m) humanMean[u] = s / m;
-  }
-  const hp = pivot(t, humanMean);
-  const hSums = totalsFor(hp.rows, hp.models, rubricW);
-  const humans = t.humans.length ? { ...rankOf(hSums), n_complete: Object.fromEntries(models.map((m) => [m, hSums.get(m)?.n ?? 0])) } : null;
-  const base = rankOf(totalsFor(cand.rows, cand.models, rubricW));
-  const nComplete = Object.fromEntries(models.map((m) => [m, totalsFor(cand.rows, cand.models, rubricW).get(m)?.n ?? 0]));
-  const rankings: WeightingRanking[] = weightings.map(({ name, w }) => {
-    const r = name === 'rubric' ? base : rankOf(totalsFor(cand.rows, cand.models, w));
-    return {
-      name,
-      weights: Object.fromEntries(crit.map((c, i) => [c, w[i]!])),
-      totals: r.totals,
-      ranks: r.ranks,
-      kendall_tau_b_vs_rubric: tau(r.totals, base.totals),
-      kendall_tau_b_vs_humans: humans ? tau(r.totals, humans.totals) : null,
-    };
-  });
-  return { models, criteria: crit, n_complete: nComplete, rankings, humans };
-}
-
-function diagnostics(t: Table, opts: TuningOptions, level: Level, statistic: TuningStatistic, evaluation: CandidateStats[]): CandidateDiagnostics[] {
-  return opts.candidates.map((c, i) => {
-    const notes: string[] = [];
-    const ev = evaluation[i]!;
-    const criteria: CriterionAgreement[] = t.dims.map((d) => ({ dimension: d, n_units: ev.dimensions![d]!.n_units, stats: ev.dimensions![d]!.stats }));
-    criteria.sort((a, b) => (a.stats[statistic]?.value ?? Infinity) - (b.stats[statistic]?.value ?? Infinity));
-    if (t.dims.length === 0) notes.push('no dimension column: no per-criterion diagnostics');
-    const weights = opts.rubric && t.dims.length ? weightsAnalysis(t, t.cand[i]!, opts.rubric, notes) : null;
-    if (!opts.rubric) notes.push('no rubric given: no weights analysis');
-    return { candidate: c, criteria, correlations: correlations(t, t.cand[i]!, opts.correlationThreshold ?? 0.8), weights, notes };
-  });
-}
-
-// -------------------------------------------------------------------------------------------------
 // the study
 
 /** The tuning study: see the module comment. */
 export function runTuning(labels: readonly HumanLabel[], opts: TuningOptions): TuningResult {
+  return tuningStudy(labelRatings(labels, opts.failureValues ? { failureValues: opts.failureValues } : {}), opts);
+}
+
+/** The tuning study over ratings: a failed rating of a candidate is counted under its recorded value or status. */
+export function tuningStudy(labels: readonly Rating[], opts: TuningOptions): TuningResult {
   const level = opts.level;
   if (opts.candidates.length === 0) throw new InputError('tuning needs at least one candidate');
   if (opts.humans.length === 0) throw new InputError('tuning needs at least one human rater');

@@ -18,29 +18,33 @@
  *   distinct value as a category; weighted κ uses the positions of the values on the scale of the
  *   whole table; the judge is compared with the human mean, the alt-test uses RMSE alignment.
  *
- * Failures. A value listed in `failureValues` (default: `garbage` and judgekit's failure statuses)
- * is a rating that failed, not a category: it is excluded from every statistic and counted per
- * rater in `failures`, so nothing is silently scored as a tie or as wrong.
+ * Failures. The study folds ratings (schema/rating.ts): a rating whose status is not `ok` failed
+ * (from a label file, a value listed in `failureValues`, default `garbage` and judgekit's failure
+ * statuses; from a judge stage, a failed judgment, one per criterion). It is excluded from every
+ * statistic and counted per rater in `failures`, so nothing is silently scored as a tie or as wrong.
+ * The judge's fingerprint, when its ratings carry one, is kept in `judge_validation.fingerprint`.
  *
  * Degenerate input gives null, never NaN: a statistic that is undefined on the data (one
  * category, no variance, no pair) is null, and its interval is null when every resample is
  * undefined; resamples where it is undefined drop out of the interval.
  */
 import { InputError } from '../io/errors.ts';
-import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
 import { classificationReport } from '../stats/classification.ts';
-import { kendallTauB, pearson, spearman } from '../stats/correlation.ts';
 import { fleissKappa } from '../stats/fleiss.ts';
 import { gwetAC1 } from '../stats/gwet.ts';
 import { icc } from '../stats/icc.ts';
-import { cohenKappa, percentAgreement } from '../stats/kappa.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
-import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
-import { ClusterSums } from '../stats/cluster-sums.ts';
-import { confusionSums, multiRaterSums, positionsOnScale, type ConfusionReaders, type TotalsReader } from '../stats/count-agreement.ts';
-import type { Estimate, HumanLabel } from '../schema/index.ts';
-import { altTest, type AltTestMetric, type AltTestResult } from './alt-test.ts';
-import { DEFAULT_FAILURE_VALUES } from './defaults.ts';
+import type { RatingMatrix } from '../stats/matrix.ts';
+import type { HumanLabel, Rating } from '../schema/index.ts';
+import { DEFAULT_FAILURE_VALUES, labelRatings } from '../ratings/labels.ts';
+import { altTest, type AltTestMetric } from './alt-test.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/agreement.ts';
+import { multiRaterSums, positionsOnScale } from '../stats/count-agreement.ts';
+import { buildTable, matrixOf, ProbeSet, mean, observedAgreement, complete, consensus, countOf, PairStats, comparisonProbes, type StatKey } from './agreement-table.ts';
+import { rankDescending, systemRankMatrix } from './system-ranking.ts';
+
+export { rankDescending, systemRankMatrix };
 
 export type Level = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
@@ -72,613 +76,22 @@ export interface AgreementOptions {
   bootstrapPath?: 'counts' | 'generic';
 }
 
-export interface PairResult {
-  a: string;
-  b: string;
-  n: number;
-  percent_agreement: Estimate;
-  cohen_kappa: Estimate;
-  weighted_kappa_linear: Estimate | null;
-  weighted_kappa_quadratic: Estimate | null;
-  pearson: Estimate | null;
-  spearman: Estimate | null;
-  kendall_tau_b: Estimate | null;
-}
+export type PairResult = z.infer<typeof R.PairResult>;
 
 /** Judge (or a human) against a reference: a human, or the consensus of humans. */
-export interface ComparisonResult {
-  n: number;
-  /** Raw agreement (nominal: the same as accuracy against the reference). */
-  percent_agreement: Estimate;
-  /** Null against a numeric mean (κ needs values on the scale). */
-  cohen_kappa: Estimate | null;
-  accuracy: Estimate | null;
-  macro_precision: Estimate | null;
-  macro_recall: Estimate | null;
-  macro_f1: Estimate | null;
-  pearson: Estimate | null;
-  spearman: Estimate | null;
-  kendall_tau_b: Estimate | null;
-  /** Mean absolute difference (numeric levels). */
-  mae: Estimate | null;
-}
+export type ComparisonResult = z.infer<typeof R.ComparisonResult>;
 
-export interface ConsensusResult extends ComparisonResult {
-  /** `majority` (nominal: a strict majority of the humans who rated the unit) or `mean`. */
-  consensus: 'majority' | 'mean';
-  /** Units left out because the humans had no strict majority (nominal only). */
-  no_majority: number;
-  /** Units left out because fewer than 2 humans rated them (for a consensus of all humans). */
-  too_few_humans: number;
-  confusion?: { labels: (string | number)[]; matrix: number[][] };
-}
+export type ConsensusResult = z.infer<typeof R.ConsensusResult>;
 
-export interface CeilingRow {
-  human: string;
-  /** This human against the consensus of the other humans. */
-  human_vs_rest: ComparisonResult;
-  /** The judge against the same consensus, on the same units. */
-  judge_vs_rest: ComparisonResult;
-  no_majority: number;
-}
+export type CeilingRow = z.infer<typeof R.CeilingRow>;
 
-export interface JudgeValidation {
-  judge: string;
-  humans: string[];
-  /** Units the judge rated successfully / units where its rating failed. */
-  n_judged: number;
-  judge_failures: number;
-  vs_humans: ({ human: string } & ComparisonResult)[];
-  vs_consensus: ConsensusResult;
-  ceiling: {
-    per_human: CeilingRow[];
-    /** Mean over humans of human-vs-rest and of judge-vs-rest (the headline comparison). */
-    mean_human_vs_rest: Record<string, Estimate | null>;
-    mean_judge_vs_rest: Record<string, Estimate | null>;
-    /** Mean over human pairs, and mean over humans of judge-vs-human. */
-    mean_pairwise_human: Record<string, Estimate | null>;
-    mean_pairwise_judge_human: Record<string, Estimate | null>;
-  };
-  alt_test: AltTestResult;
-}
+export type JudgeValidation = z.infer<typeof R.JudgeValidation>;
 
-export interface SystemRanking {
-  models: string[];
-  /** The raters in order (the keys of `means` and `ranks`; JSON objects put numeric-looking keys first). */
-  raters: string[];
-  /** rater → model → mean rating over the rater's ratings of that model. */
-  means: Record<string, Record<string, number>>;
-  /** rater → model → rank (1 = highest mean; ties share the average rank). */
-  ranks: Record<string, Record<string, number>>;
-  krippendorff_alpha: { nominal: Estimate; ordinal: Estimate; interval: Estimate };
-  /** The same without the judge (when a judge is named). */
-  krippendorff_alpha_humans?: { nominal: Estimate; ordinal: Estimate; interval: Estimate };
-}
+export type SystemRanking = z.infer<typeof R.SystemRanking>;
 
-export interface AgreementCore {
-  level: Level;
-  n_items: number;
-  n_units: number;
-  n_ratings: number;
-  raters: string[];
-  /** Nominal: the categories, in code order. Numeric: the distinct values (the scale). */
-  categories: (string | number)[];
-  failures: Record<string, number>;
-  /** Fleiss' observed agreement P̄: the mean over units with ≥ 2 ratings of the share of agreeing rating pairs. */
-  percent_agreement: Estimate;
-  krippendorff_alpha: Estimate;
-  fleiss_kappa: Estimate;
-  gwet_ac1: Estimate;
-  icc: { icc2_1: Estimate; icc3_1: Estimate; icc2_k: Estimate; icc3_k: Estimate } | null;
-  pairs: PairResult[];
-  judge_validation?: JudgeValidation | null;
-  system_ranking?: SystemRanking | null;
-  not_applicable: Record<string, string>;
-  notes: string[];
-}
+export type AgreementCore = z.infer<typeof R.AgreementCore>;
 
-export interface AgreementResult extends AgreementCore {
-  bootstrap: { resamples: number; seed: number; level: number; unit: 'item' };
-  dimensions?: Record<string, AgreementCore>;
-}
-
-// -------------------------------------------------------------------------------------------------
-// the table
-
-interface Unit {
-  item: string;
-  model: string | undefined;
-  dimension: string | undefined;
-}
-
-interface Table {
-  units: Unit[];
-  raters: string[];
-  /** values[r][u]: the numeric value (a category code for nominal), NaN where missing or failed. */
-  values: Float64Array[];
-  /** Unit indices of each item (the bootstrap clusters). */
-  clusters: Int32Array[];
-  categories: (string | number)[];
-  /** The scale: every distinct value (codes for nominal), ascending. */
-  scale: number[];
-  failures: Record<string, number>;
-  nRatings: number;
-}
-
-const unitKey = (l: HumanLabel): string => [l.item_id, l.model ?? '', l.model_a ?? '', l.model_b ?? '', l.dimension ?? ''].join('\u0000');
-
-function buildTable(labels: HumanLabel[], raters: string[], level: Level, failureValues: Set<string>): Table {
-  const unitIndex = new Map<string, number>();
-  const units: Unit[] = [];
-  const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const failures: Record<string, number> = Object.fromEntries(raters.map((r) => [r, 0]));
-  const cells: { u: number; r: number; v: string | number }[] = [];
-  for (const l of labels) {
-    const r = raterIndex.get(l.rater);
-    if (r === undefined) continue;
-    const key = unitKey(l);
-    let u = unitIndex.get(key);
-    if (u === undefined) {
-      u = units.length;
-      unitIndex.set(key, u);
-      const model = l.model ?? (l.model_a !== undefined || l.model_b !== undefined ? `${l.model_a ?? ''} vs ${l.model_b ?? ''}` : undefined);
-      units.push({ item: l.item_id, model, dimension: l.dimension });
-    }
-    if (typeof l.value === 'string' && failureValues.has(l.value)) {
-      failures[l.rater]! += 1;
-      continue;
-    }
-    cells.push({ u, r, v: l.value });
-  }
-  const values = raters.map(() => new Float64Array(units.length).fill(NaN));
-  let categories: (string | number)[];
-  let scale: number[];
-  if (level === 'nominal') {
-    const coded = codeCategories(cells.map((c) => c.v));
-    categories = coded.categories;
-    cells.forEach((c, i) => (values[c.r]![c.u] = coded.codes[i]!));
-    scale = categories.map((_, i) => i);
-  } else {
-    const distinct = new Set<number>();
-    for (const c of cells) {
-      const v = typeof c.v === 'number' ? c.v : Number.NaN;
-      if (!Number.isFinite(v)) {
-        throw new InputError(
-          `the ${level} level needs numeric values, but rater "${raters[c.r]}" has "${String(c.v)}" on item "${units[c.u]!.item}" (use --level nominal, or list it as a failure value)`,
-          { field: 'value' },
-        );
-      }
-      if (level === 'ratio' && v < 0) throw new InputError(`the ratio level needs values ≥ 0, got ${v} on item "${units[c.u]!.item}"`, { field: 'value' });
-      values[c.r]![c.u] = v;
-      distinct.add(v);
-    }
-    scale = [...distinct].sort((x, y) => x - y);
-    categories = scale;
-  }
-  // units nobody rated successfully still count as units (their failures are counted), but they carry no data
-  const byItem = new Map<string, number[]>();
-  units.forEach((u, i) => {
-    const list = byItem.get(u.item) ?? [];
-    list.push(i);
-    byItem.set(u.item, list);
-  });
-  const clusters = [...byItem.values()].map((l) => Int32Array.from(l));
-  return { units, raters, values, clusters, categories, scale, failures, nRatings: cells.length };
-}
-
-/** The unit indices of a resample of clusters. */
-function expand(table: Table, clusterIdx: Uint32Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < clusterIdx.length; i++) n += table.clusters[clusterIdx[i]!]!.length;
-  const out = new Int32Array(n);
-  let w = 0;
-  for (let i = 0; i < clusterIdx.length; i++) {
-    const c = table.clusters[clusterIdx[i]!]!;
-    out.set(c, w);
-    w += c.length;
-  }
-  return out;
-}
-
-function gather(v: Float64Array, sel: Int32Array): Float64Array {
-  const out = new Float64Array(sel.length);
-  for (let i = 0; i < sel.length; i++) out[i] = v[sel[i]!]!;
-  return out;
-}
-
-function matrixOf(table: Table, raters: number[], sel: Int32Array): RatingMatrix {
-  const m: RatingMatrix = new Array(sel.length);
-  for (let i = 0; i < sel.length; i++) {
-    const row = new Array<number | null>(raters.length);
-    for (let j = 0; j < raters.length; j++) {
-      const v = table.values[raters[j]!]![sel[i]!]!;
-      row[j] = Number.isNaN(v) ? null : v;
-    }
-    m[i] = row;
-  }
-  return m;
-}
-
-// -------------------------------------------------------------------------------------------------
-// probes: every statistic is a function of the resampled units, computed on the same resamples
-
-type Probe = (sel: Int32Array) => number | null;
-
-class ProbeSet {
-  /** Sums over units that fast probes read (see ClusterSums): a resample costs a count, not a recomputation. */
-  readonly sums: ClusterSums;
-  constructor(readonly scale: number[], clusters: Int32Array[]) {
-    this.sums = new ClusterSums(clusters);
-  }
-  private probes: Probe[] = [];
-  private fast: (TotalsReader | undefined)[] = [];
-  private results: Estimate[] = [];
-  /** A probe, and optionally the same statistic read from `sums` (it must agree with the probe). */
-  add(p: Probe, fast?: TotalsReader): number {
-    this.probes.push(p);
-    this.fast.push(fast);
-    return this.probes.length - 1;
-  }
-  /** One bootstrap pass for all probes; the point estimate is the first call (all items). */
-  run(table: Table, resamples: number, seed: number, level: number): void {
-    const k = this.probes.length;
-    const reps: Float64Array[] = this.probes.map(() => new Float64Array(resamples));
-    const point = new Array<number | null>(k).fill(null);
-    let call = -1;
-    const allFast = k > 0 && this.fast.every((f) => f !== undefined);
-    const anyFast = this.fast.some((f) => f !== undefined);
-    const visit = (sel: Int32Array | null, totals: Float64Array | null): void => {
-      for (let p = 0; p < k; p++) {
-        let v: number | null;
-        try {
-          const f = this.fast[p];
-          v = f ? f(totals!) : this.probes[p]!(sel!);
-        } catch (err) {
-          if (err instanceof RangeError) v = null; // a resample outside a statistic's domain
-          else throw err;
-        }
-        if (call < 0) point[p] = v !== null && Number.isFinite(v) ? v : null;
-        else reps[p]![call] = v === null ? NaN : v;
-      }
-      call++;
-    };
-    // the same resamples either way: ClusterSums draws what bootstrapItems draws
-    if (allFast && table.clusters.length > 0) this.sums.bootstrap(resamples, seed, (totals) => visit(null, totals));
-    else bootstrapItems(table.clusters.length, (idx) => (visit(expand(table, idx), anyFast ? this.sums.totals(idx) : null), 0), { resamples, seed, level });
-    this.results = point.map((value, p) => {
-      if (value === null || resamples <= 0 || table.clusters.length === 0) return { value, ci_low: null, ci_high: null };
-      return { value, ...percentileInterval(reps[p]!, level) };
-    });
-  }
-  get(i: number): Estimate {
-    return this.results[i]!;
-  }
-}
-
-const mean = (xs: (number | null)[]): number | null => {
-  const f = xs.filter((x): x is number => x !== null && Number.isFinite(x));
-  return f.length ? f.reduce((s, x) => s + x, 0) / f.length : null;
-};
-
-/** Fleiss' P̄ over the units with ≥ 2 ratings. */
-function observedAgreement(table: Table, raters: number[], sel: Int32Array): number | null {
-  let sum = 0;
-  let n = 0;
-  const counts = new Map<number, number>();
-  for (let i = 0; i < sel.length; i++) {
-    counts.clear();
-    let m = 0;
-    for (const r of raters) {
-      const v = table.values[r]![sel[i]!]!;
-      if (Number.isNaN(v)) continue;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-      m++;
-    }
-    if (m < 2) continue;
-    let agree = 0;
-    for (const c of counts.values()) agree += c * (c - 1);
-    sum += agree / (m * (m - 1));
-    n++;
-  }
-  return n ? sum / n : null;
-}
-
-function complete(x: Float64Array, y: Float64Array): [Float64Array, Float64Array] {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < x.length; i++) {
-    if (Number.isNaN(x[i]!) || Number.isNaN(y[i]!)) continue;
-    a.push(x[i]!);
-    b.push(y[i]!);
-  }
-  return [Float64Array.from(a), Float64Array.from(b)];
-}
-
-function mae(x: Float64Array, y: Float64Array): number | null {
-  const [a, b] = complete(x, y);
-  if (a.length === 0) return null;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
-  return s / a.length;
-}
-
-/**
- * The consensus of some humans on each unit: nominal, the strict majority (more than half of the
- * humans who rated the unit; NaN when there is none); numeric, the mean. NaN when fewer than
- * `minHumans` rated the unit. Returns the counts of units without a majority / with too few raters
- * among the units where `need` (if given) has a value.
- */
-function consensus(
-  table: Table,
-  humans: number[],
-  nominal: boolean,
-  minHumans: number,
-  need?: Float64Array,
-): { values: Float64Array; noMajority: Uint8Array; tooFew: Uint8Array } {
-  const n = table.units.length;
-  const values = new Float64Array(n).fill(NaN);
-  const noMajority = new Uint8Array(n);
-  const tooFew = new Uint8Array(n);
-  const counts = new Map<number, number>();
-  for (let u = 0; u < n; u++) {
-    if (need && Number.isNaN(need[u]!)) continue;
-    counts.clear();
-    let m = 0;
-    let s = 0;
-    for (const h of humans) {
-      const v = table.values[h]![u]!;
-      if (Number.isNaN(v)) continue;
-      m++;
-      s += v;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    if (m === 0) continue;
-    if (m < minHumans) {
-      tooFew[u] = 1;
-      continue;
-    }
-    if (!nominal) {
-      values[u] = s / m;
-      continue;
-    }
-    let found = false;
-    for (const [v, c] of counts) {
-      if (2 * c > m) {
-        values[u] = v;
-        found = true;
-      }
-    }
-    if (!found) noMajority[u] = 1;
-  }
-  return { values, noMajority, tooFew };
-}
-
-const countOf = (flags: Uint8Array): number => flags.reduce((s, f) => s + f, 0);
-
-type StatKey =
-  | 'percent_agreement'
-  | 'cohen_kappa'
-  | 'kappa_linear'
-  | 'kappa_quadratic'
-  | 'pearson'
-  | 'spearman'
-  | 'kendall_tau_b'
-  | 'mae'
-  | 'accuracy'
-  | 'macro_precision'
-  | 'macro_recall'
-  | 'macro_f1';
-
-const SYMMETRIC = new Set<StatKey>(['percent_agreement', 'cohen_kappa', 'kappa_linear', 'kappa_quadratic', 'pearson', 'spearman', 'kendall_tau_b', 'mae']);
-
-/**
- * Two-vector statistics on a resample, memoised per resample: the same comparison appears in the
- * pairs, in the judge's comparisons and in the means of the ceiling, and is computed once.
- */
-class PairStats {
-  private ids = new Map<Float64Array, number>();
-  private onScale = new Map<Float64Array, boolean>();
-  private memo = new WeakMap<Int32Array, Map<string, unknown>>();
-  private confusions = new Map<string, ConfusionReaders | null>();
-  /** With `sums` (nominal level), the statistics of a confusion matrix are also read from counts. */
-  constructor(
-    private readonly scale: number[],
-    private readonly sums: ClusterSums | null = null,
-  ) {}
-
-  /** The statistic `key` of (pred, truth) read from counted confusion matrices, where it is one. */
-  fast(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
-    if (!this.sums) return undefined;
-    const id = `${this.id(truth)}|${this.id(pred)}`;
-    // one count table per pair of vectors: the other orientation is its transpose, where
-    // precision and recall swap and the rest is the same (the counts are integers: exactly)
-    const flipped = !this.confusions.has(id) && this.confusions.has(`${this.id(pred)}|${this.id(truth)}`);
-    let c = this.confusions.get(flipped ? `${this.id(pred)}|${this.id(truth)}` : id);
-    if (c === undefined) {
-      const t = positionsOnScale(truth, this.scale);
-      const p = positionsOnScale(pred, this.scale);
-      c = t && p ? confusionSums(this.sums, t, p, this.scale.length) : null;
-      this.confusions.set(id, c);
-    }
-    const readers: Partial<Record<StatKey, TotalsReader>> = c
-      ? { percent_agreement: c.percentAgreement, cohen_kappa: c.cohenKappa, accuracy: c.accuracy, macro_precision: flipped ? c.macroRecall : c.macroPrecision, macro_recall: flipped ? c.macroPrecision : c.macroRecall, macro_f1: c.macroF1 }
-      : {};
-    return readers[key];
-  }
-
-  private id(v: Float64Array): number {
-    let i = this.ids.get(v);
-    if (i === undefined) {
-      i = this.ids.size;
-      this.ids.set(v, i);
-    }
-    return i;
-  }
-
-  private cached<T>(sel: Int32Array, key: string, f: () => T): T {
-    let m = this.memo.get(sel);
-    if (!m) {
-      m = new Map();
-      this.memo.set(sel, m);
-    }
-    if (m.has(key)) return m.get(key) as T;
-    const v = f();
-    m.set(key, v);
-    return v;
-  }
-
-  /** The complete pairs (truth, pred) of a resample. */
-  pairs(sel: Int32Array, pred: Float64Array, truth: Float64Array): [Float64Array, Float64Array] {
-    return this.cached(sel, `p|${this.id(truth)}|${this.id(pred)}`, () => complete(gather(truth, sel), gather(pred, sel)));
-  }
-
-  private report(sel: Int32Array, pred: Float64Array, truth: Float64Array) {
-    return this.cached(sel, `r|${this.id(truth)}|${this.id(pred)}`, () => {
-      const [t, p] = this.pairs(sel, pred, truth);
-      return t.length ? classificationReport(Array.from(t), Array.from(p), this.scale) : null;
-    });
-  }
-
-  private isOnScale(v: Float64Array): boolean {
-    let r = this.onScale.get(v);
-    if (r === undefined) {
-      r = isOnScale(v, this.scale);
-      this.onScale.set(v, r);
-    }
-    return r;
-  }
-
-  get(key: StatKey, sel: Int32Array, pred: Float64Array, truth: Float64Array): number | null {
-    let [x, y] = [this.id(truth), this.id(pred)];
-    if (SYMMETRIC.has(key) && y < x) [x, y] = [y, x];
-    return this.cached(sel, `${key}|${x}|${y}`, () => {
-      const [t, p] = this.pairs(sel, pred, truth);
-      switch (key) {
-        case 'percent_agreement':
-          return percentAgreement(t, p);
-        case 'cohen_kappa':
-        case 'kappa_linear':
-        case 'kappa_quadratic':
-          // κ against a numeric mean would need the mean on the scale: only between ratings
-          if (!this.isOnScale(truth) || !this.isOnScale(pred)) return null;
-          return cohenKappa(t, p, { categories: this.scale, weights: key === 'cohen_kappa' ? 'none' : key === 'kappa_linear' ? 'linear' : 'quadratic' });
-        case 'pearson':
-          return pearson(t, p);
-        case 'spearman':
-          return spearman(t, p);
-        case 'kendall_tau_b':
-          return kendallTauB(t, p);
-        case 'mae':
-          return mae(t, p);
-        case 'accuracy':
-        case 'macro_precision':
-        case 'macro_recall':
-        case 'macro_f1':
-          return this.report(sel, pred, truth)?.[key] ?? null;
-      }
-    });
-  }
-}
-
-/** Adds the probes of one comparison (pred against truth, both unit-aligned). */
-function comparisonProbes(
-  ps: ProbeSet,
-  st: PairStats,
-  nominal: boolean,
-  pred: Float64Array,
-  truth: Float64Array,
-): () => ComparisonResult {
-  const n = complete(truth, pred)[0].length;
-  const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, pred, truth), st.fast(key, pred, truth)) : -1);
-  const i = {
-    pa: add('percent_agreement', true),
-    k: add('cohen_kappa', nominal || isOnScale(truth, ps.scale)),
-    acc: add('accuracy', nominal),
-    p: add('macro_precision', nominal),
-    r: add('macro_recall', nominal),
-    f: add('macro_f1', nominal),
-    pe: add('pearson', !nominal),
-    sp: add('spearman', !nominal),
-    kt: add('kendall_tau_b', !nominal),
-    mae: add('mae', !nominal),
-  };
-  const g = (x: number): Estimate | null => (x < 0 ? null : ps.get(x));
-  return () => ({
-    n,
-    percent_agreement: ps.get(i.pa),
-    cohen_kappa: g(i.k),
-    accuracy: g(i.acc),
-    macro_precision: g(i.p),
-    macro_recall: g(i.r),
-    macro_f1: g(i.f),
-    pearson: g(i.pe),
-    spearman: g(i.sp),
-    kendall_tau_b: g(i.kt),
-    mae: g(i.mae),
-  });
-}
-
-function isOnScale(v: Float64Array, scale: number[]): boolean {
-  const s = new Set(scale);
-  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]!) && !s.has(v[i]!)) return false;
-  return true;
-}
-
-/** Average ranks, 1 = the highest value (pandas `rank(ascending=False)`, ties averaged). */
-export function rankDescending(xs: number[]): number[] {
-  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]);
-  const ranks = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]![1]] = r;
-    i = j + 1;
-  }
-  return ranks;
-}
-
-/**
- * System-level rankings as in Sottana et al. (2023): each rater's mean rating of each model over
- * the units, then the models ranked per rater (1 = best, ties averaged). The matrix has one row
- * per model and one column per rater, ready for Krippendorff's α. Models a rater never rated get
- * no rank (null). Direction does not matter for α: reversing every rater's ranks leaves it unchanged.
- */
-export function systemRankMatrix(
-  labels: HumanLabel[],
-  raters: string[],
-): { models: string[]; means: Record<string, Record<string, number>>; ranks: Record<string, Record<string, number>>; matrix: RatingMatrix } {
-  const models: string[] = [];
-  const sums = new Map<string, { s: number; n: number }>();
-  for (const l of labels) {
-    if (l.model === undefined || typeof l.value !== 'number' || !raters.includes(l.rater)) continue;
-    if (!models.includes(l.model)) models.push(l.model);
-    const k = `${l.rater}\u0000${l.model}`;
-    const e = sums.get(k) ?? { s: 0, n: 0 };
-    e.s += l.value;
-    e.n++;
-    sums.set(k, e);
-  }
-  const means: Record<string, Record<string, number>> = {};
-  const ranks: Record<string, Record<string, number>> = {};
-  const matrix: RatingMatrix = models.map(() => raters.map(() => null));
-  raters.forEach((r, j) => {
-    means[r] = {};
-    ranks[r] = {};
-    const rated = models.filter((m) => sums.has(`${r}\u0000${m}`));
-    const ms = rated.map((m) => {
-      const e = sums.get(`${r}\u0000${m}`)!;
-      return e.s / e.n;
-    });
-    const rk = rankDescending(ms);
-    rated.forEach((m, i) => {
-      means[r]![m] = ms[i]!;
-      ranks[r]![m] = rk[i]!;
-      matrix[models.indexOf(m)]![j] = rk[i]!;
-    });
-  });
-  return { models, means, ranks, matrix };
-}
+export type AgreementResult = z.infer<typeof R.AgreementResult>;
 
 // -------------------------------------------------------------------------------------------------
 // the study
@@ -691,7 +104,7 @@ const NA_NOMINAL = {
   system_ranking: 'system rankings need numeric ratings to average (level nominal)',
 };
 
-function selectRaters(labels: HumanLabel[], opts: AgreementOptions): string[] {
+function selectRaters(labels: readonly Rating[], opts: AgreementOptions): string[] {
   const seen: string[] = [];
   const set = new Set<string>();
   for (const l of labels) {
@@ -713,13 +126,23 @@ function selectRaters(labels: HumanLabel[], opts: AgreementOptions): string[] {
  * Agreement among all selected raters, pairwise agreement, and (with `judge`) the validation of
  * the judge against the humans, overall and per dimension. See the module comment.
  */
-export function runAgreement(labels: HumanLabel[], opts: AgreementOptions): AgreementResult {
+export function runAgreement(labels: readonly HumanLabel[], opts: AgreementOptions): AgreementResult {
+  return agreementStudy(labelRatings(labels, opts.failureValues ? { failureValues: opts.failureValues } : {}), opts);
+}
+
+/** The agreement study over ratings (a failed rating is left out of every statistic and counted per rater). */
+export function agreementStudy(labels: readonly Rating[], opts: AgreementOptions): AgreementResult {
   if (labels.length === 0) throw new InputError('no labels');
   const raters = selectRaters(labels, opts);
   const level = opts.level;
-  const failureValues = new Set(opts.failureValues ?? DEFAULT_FAILURE_VALUES);
   const bootLevel = 0.95;
-  const core = analyse(labels, raters, level, failureValues, opts, bootLevel);
+  const core = analyse(labels, raters, level, opts, bootLevel);
+  // the judge's fingerprint survives into the result, so the judge audit groups by it, not by name
+  const fp = opts.judge !== undefined ? labels.find((l) => l.rater === opts.judge && l.fingerprint)?.fingerprint : undefined;
+  if (fp && core.judge_validation) {
+    const { judge, ...rest } = core.judge_validation;
+    core.judge_validation = { judge, fingerprint: fp, ...rest };
+  }
   const result: AgreementResult = { ...core, bootstrap: { resamples: opts.resamples, seed: opts.seed, level: bootLevel, unit: 'item' } };
   const dims = [...new Set(labels.map((l) => l.dimension).filter((d): d is string => d !== undefined))];
   if (dims.length > 0) {
@@ -728,7 +151,7 @@ export function runAgreement(labels: HumanLabel[], opts: AgreementOptions): Agre
     for (const d of dims) {
       const sub = labels.filter((l) => l.dimension === d);
       const present = raters.filter((r) => sub.some((l) => l.rater === r));
-      result.dimensions[d] = analyse(sub, present, level, failureValues, { ...opts, judge: opts.judge !== undefined && present.includes(opts.judge) ? opts.judge : undefined }, bootLevel);
+      result.dimensions[d] = analyse(sub, present, level, { ...opts, judge: opts.judge !== undefined && present.includes(opts.judge) ? opts.judge : undefined }, bootLevel);
       if (opts.judge !== undefined && !present.includes(opts.judge)) {
         result.dimensions[d]!.judge_validation = null;
         result.dimensions[d]!.notes.push(`the judge "${opts.judge}" has no labels in this dimension`);
@@ -742,14 +165,13 @@ export function runAgreement(labels: HumanLabel[], opts: AgreementOptions): Agre
 }
 
 function analyse(
-  labels: HumanLabel[],
+  labels: readonly Rating[],
   raters: string[],
   level: Level,
-  failureValues: Set<string>,
   opts: AgreementOptions,
   bootLevel: number,
 ): AgreementCore {
-  const table = buildTable(labels, raters, level, failureValues);
+  const table = buildTable(labels, raters, level);
   const nominal = level === 'nominal';
   const all = raters.map((_, i) => i);
   const ps = new ProbeSet(table.scale, table.clusters);
@@ -851,8 +273,8 @@ function analyse(
     const pairKeys: StatKey[] = nominal ? ['percent_agreement', 'cohen_kappa'] : ['pearson', 'spearman', 'kendall_tau_b'];
     const meanOver = (pairs: [Float64Array, Float64Array][], key: StatKey) => {
       const fast = pairs.map(([pred, truth]) => st.fast(key, pred, truth));
-      const all = fast.every((f) => f !== undefined) ? (t: Float64Array) => mean(fast.map((f) => f!(t))) : undefined;
-      return ps.add((sel) => mean(pairs.map(([pred, truth]) => st.get(key, sel, pred, truth))), all);
+      const allFast = fast.every((f) => f !== undefined) ? (t: Float64Array) => mean(fast.map((f) => f!(t))) : undefined;
+      return ps.add((sel) => mean(pairs.map(([pred, truth]) => st.get(key, sel, pred, truth))), allFast);
     };
     const humanPairs: [Float64Array, Float64Array][] = [];
     for (let a = 0; a < humans.length; a++) for (let b = a + 1; b < humans.length; b++) humanPairs.push([table.values[humans[a]!]!, table.values[humans[b]!]!]);
@@ -941,7 +363,7 @@ function analyse(
     const j = opts.judge !== undefined ? raters.indexOf(opts.judge) : -1;
     const withHumans = j >= 0 && raters.length > 2 ? alphaProbes(all.filter((r) => r !== j)) : null;
     rankFn = () => {
-      const sr = systemRankMatrix(labels.filter((l) => !(typeof l.value === 'string' && failureValues.has(l.value))), raters);
+      const sr = systemRankMatrix(labels, raters);
       const pick = (x: { nominal: number; ordinal: number; interval: number }) => ({ nominal: ps.get(x.nominal), ordinal: ps.get(x.ordinal), interval: ps.get(x.interval) });
       return {
         models: sr.models,

@@ -26,11 +26,15 @@
  * that interval; an undefined point value is null.
  */
 import type { Estimate } from '../schema/index.ts';
-import { bootstrapItems, percentileInterval } from '../stats/bootstrap.ts';
+import { percentileInterval } from '../stats/bootstrap.ts';
+import { bootstrapVector, intervalOf } from '../stats/resample.ts';
+import { ranksDescending } from '../stats/rank.ts';
 import { bradleyTerry, type PairCounts } from '../stats/bradley-terry.ts';
 import { mtBenchAgreement, type PairwiseVote } from '../stats/classification.ts';
 import { kendallTauB, spearman } from '../stats/correlation.ts';
 import type { PreferenceRow } from '../io/preferences.ts';
+import type { z } from 'zod';
+import type * as R from '../schema/results/winrate.ts';
 
 export type TiesPolicy = 'half' | 'drop';
 export type BtPolicy = 'half' | 'davidson';
@@ -46,85 +50,19 @@ export interface WinrateOptions {
   level?: number | undefined;
 }
 
-export interface ModelWinrate {
-  wins: number;
-  losses: number;
-  ties: number;
-  n: number;
-  win_ratio: Estimate;
-  bt_score: Estimate;
-  rank: number;
-  rank_ci: { ci_low: number | null; ci_high: number | null };
-}
+export type ModelWinrate = z.infer<typeof R.ModelWinrate>;
 
-export interface MatrixCell {
-  wins: number;
-  losses: number;
-  ties: number;
-  n: number;
-  win_ratio: number | null;
-}
+export type MatrixCell = z.infer<typeof R.MatrixCell>;
 
-export interface RaterWinrate {
-  n_items: number;
-  n_comparisons: number;
-  failures: number;
-  models: Record<string, ModelWinrate>;
-  /** matrix[row][column]: the row model's record against the column model. */
-  matrix: Record<string, Record<string, MatrixCell>>;
-  /** Models from strongest to weakest by bt_score. */
-  ranking: string[];
-  bt: {
-    model: 'half' | 'davidson' | 'decisive_only';
-    tie_parameter: number | null;
-    ridge: number;
-    regularized: boolean;
-    components: number;
-    converged: boolean;
-  };
-}
+export type RaterWinrate = z.infer<typeof R.RaterWinrate>;
 
-export interface CompareBlock {
-  rater_a: string;
-  rater_b: string;
-  models: string[];
-  spearman: Estimate;
-  kendall_tau_b: Estimate;
-  max_abs_win_ratio_diff: Estimate;
-  /** The model with the largest |difference| in the point estimate. */
-  max_abs_win_ratio_diff_model: string | null;
-  /** rater_a's minus rater_b's win ratio, per model. */
-  win_ratio_diff: Record<string, Estimate>;
-  pair_agreement_with_ties: Estimate;
-  pair_agreement_without_ties: Estimate;
-  n_pairs_with_ties: number;
-  n_pairs_without_ties: number;
-}
+export type CompareBlock = z.infer<typeof R.CompareBlock>;
 
-export interface ScopeResult {
-  raters: Record<string, RaterWinrate>;
-  compare?: CompareBlock;
-}
+export type ScopeResult = z.infer<typeof R.ScopeResult>;
 
-export interface FailureCounts {
-  total: number;
-  by_status: Record<string, number>;
-  by_rater: Record<string, number>;
-}
+export type FailureCounts = z.infer<typeof R.FailureCounts>;
 
-export interface WinrateResult extends ScopeResult {
-  ties: TiesPolicy;
-  bt_model: 'half' | 'davidson' | 'decisive_only';
-  baseline: string | null;
-  seed: number;
-  resamples: number;
-  level: number;
-  n_rows: number;
-  n_ok: number;
-  n_items: number;
-  failures: FailureCounts;
-  dimensions?: Record<string, ScopeResult>;
-}
+export type WinrateResult = z.infer<typeof R.WinrateResult>;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -145,26 +83,8 @@ const OUTCOME: Record<'A' | 'B' | 'tie', 0 | 1 | 2> = { A: 0, B: 1, tie: 2 };
 /** Sorted unique strings. */
 const uniq = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
-function estimate(value: number | null, reps: Float64Array | null, level: number): Estimate {
-  if (value === null || !Number.isFinite(value)) return { value: null, ci_low: null, ci_high: null };
-  if (!reps) return { value, ci_low: null, ci_high: null };
-  return { value, ...percentileInterval(reps, level) };
-}
+const estimate = (value: number | null, reps: Float64Array | null, level: number): Estimate => intervalOf(value, reps, level);
 
-/** Average ranks (1 = largest) of the finite values; NaN stays NaN. */
-function ranksDescending(v: number[]): number[] {
-  const idx = v.map((x, i) => [x, i] as const).filter(([x]) => Number.isFinite(x));
-  idx.sort((p, q) => q[0] - p[0]);
-  const out = new Array<number>(v.length).fill(NaN);
-  for (let s = 0; s < idx.length; ) {
-    let e = s;
-    while (e + 1 < idx.length && idx[e + 1]![0] === idx[s]![0]) e++;
-    const r = (s + e) / 2 + 1;
-    for (let k = s; k <= e; k++) out[idx[k]![1]] = r;
-    s = e + 1;
-  }
-  return out;
-}
 
 /**
  * Runs the study. `prefs` may contain any number of raters, dimensions and failures; see the module
@@ -383,26 +303,21 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     return out;
   };
 
-  // One pass of resamples; bootstrapItems hands every statistic the same resampled indices.
+  // One pass of resamples (stats/resample.ts): every statistic sees the same resampled items.
   const point = compute(allOnes);
-  const reps: Float64Array[] = [];
   const mult = new Float64Array(items.length);
-  let pointCall = true; // bootstrapItems first evaluates the statistic on all items; that is `point`
-  bootstrapItems(
+  const { replicates } = bootstrapVector(
     items.length,
-    (idx) => {
-      if (pointCall) {
-        pointCall = false;
-        return 0;
-      }
+    point.length,
+    (idx, b) => {
+      if (b < 0) return point;
       mult.fill(0);
       for (const i of idx) mult[i]! += 1;
-      reps.push(compute(mult));
-      return 0;
+      return compute(mult);
     },
-    { resamples: opts.resamples, seed: opts.seed, level },
+    { resamples: opts.resamples, seed: opts.seed },
   );
-  const column = (k: number): Float64Array | null => (reps.length ? Float64Array.from(reps, (r) => r[k]!) : null);
+  const column = (k: number): Float64Array | null => (replicates[k]!.length ? replicates[k]! : null);
   const est = (k: number): Estimate => estimate(Number.isFinite(point[k]!) ? point[k]! : null, column(k), level);
 
   const scopeResult = (s: number): ScopeResult => {
@@ -525,53 +440,5 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
   return result;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Derived raters
-
-export interface MajorityReport {
-  rater: string;
-  from: string[];
-  /** (item, pair, dimension) groups with at least one vote by the listed raters. */
-  n_groups: number;
-  n_majority: number;
-  /** Groups where no verdict has a strict majority of the listed raters; excluded. */
-  without_majority: { item_id: string; model_a: string; model_b: string; dimension?: string }[];
-}
-
-/**
- * Adds a rater `name` whose verdict on each (item, pair, dimension) is the strict majority of the
- * raters `from`: a verdict (A, B or tie, orientation aligned) given by more than half of ALL the
- * listed raters (2 of 3), so a rater's failure can cost a majority but never invent one. Groups
- * without a majority get no row and are listed in the report. Returns the input rows plus the new ones.
- */
-export function addMajorityRater(prefs: readonly PreferenceRow[], from: readonly string[], name = 'majority'): { rows: PreferenceRow[]; report: MajorityReport } {
-  if (from.length === 0) throw new RangeError('a majority needs at least one rater');
-  if (prefs.some((p) => p.rater === name)) throw new RangeError(`a rater named "${name}" already exists`);
-  const fromSet = new Set(from);
-  const groups = new Map<string, { first: PreferenceRow; votes: Map<string, number> }>();
-  for (const p of prefs) {
-    if (!fromSet.has(p.rater)) continue;
-    const flip = p.model_a > p.model_b;
-    const key = [p.item_id, flip ? p.model_b : p.model_a, flip ? p.model_a : p.model_b, p.dimension ?? ''].join('\u0000');
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { first: p, votes: new Map() }));
-    if (p.status !== 'ok' || p.winner === null) continue;
-    // Votes are stored in the orientation of the group's first row.
-    const sameOrientation = p.model_a === g.first.model_a;
-    const v = sameOrientation || p.winner === 'tie' ? p.winner : p.winner === 'A' ? 'B' : 'A';
-    g.votes.set(v, (g.votes.get(v) ?? 0) + 1);
-  }
-  const rows: PreferenceRow[] = [...prefs];
-  const report: MajorityReport = { rater: name, from: [...from], n_groups: groups.size, n_majority: 0, without_majority: [] };
-  for (const { first, votes } of groups.values()) {
-    let winner: PreferenceRow['winner'] = null;
-    for (const [v, c] of votes) if (c > from.length / 2) winner = v as PreferenceRow['winner'];
-    if (winner === null) {
-      report.without_majority.push({ item_id: first.item_id, model_a: first.model_a, model_b: first.model_b, ...(first.dimension !== undefined ? { dimension: first.dimension } : {}) });
-      continue;
-    }
-    report.n_majority++;
-    rows.push({ item_id: first.item_id, rater: name, model_a: first.model_a, model_b: first.model_b, winner, status: 'ok', ...(first.dimension !== undefined ? { dimension: first.dimension } : {}) });
-  }
-  return { rows, report };
-}
+// The majority rater is a derived rater, built by the one majority rule (ratings/majority.ts).
+export { addMajorityRater, type MajorityReport } from '../ratings/majority.ts';

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { PairwiseStageResult } from '../../src/schema/results/judge.ts';
+import { chartsForStage } from '../../src/report/charts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -94,6 +96,13 @@ describe('the pairwise stage of judgekit run', () => {
     expect(prefs.every((p) => p.status === 'ok' && p.rater === 'pair-judge')).toBe(true);
     const report = await readFile(join(runDir, 'report.md'), 'utf8');
     expect(report).toContain('Answer-order consistency');
+    // a pairwise result is typed (schema/results/judge.ts) and gets its charts: win ratios and swap consistency
+    expect(PairwiseStageResult.parse(out)).toEqual(out);
+    const charts = chartsForStage('pairwise', 'judge-pairs', out);
+    expect(charts.charts.map((c) => c.id)).toEqual(expect.arrayContaining(['judge-pairs-winratio', 'judge-pairs-swap']));
+    const swapRows = (charts.charts.find((c) => c.id === 'judge-pairs-swap')!.spec as { data: { values: { label: string; stat: string; value: number }[] } }).data.values;
+    expect(swapRows.find((r) => r.label === 'overall' && r.stat === 'flip rate')!.value).toBe(out.swap.overall.flip_rate.value);
+    expect(chartsForStage('pairwise', 'p', { raters: {} }).notes[0]).toMatch(/does not match the pairwise result schema/);
 
     // a fresh rerun is answered from the cache: no request reaches the server
     server.reset();

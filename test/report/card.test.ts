@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { buildJudgeCards, renderJudgeCardMarkdown, writeJudgeCards, type JudgeCard } from '../../src/report/card.ts';
+import { writeJudgeAudit } from '../../src/pipeline/audit.ts';
+import { spawnJudgekit } from '../helpers/cli.ts';
 import { modelFamily } from '../../src/studies/model-family.ts';
 import { dataset } from '../helpers/datasets.ts';
 
@@ -69,7 +71,7 @@ beforeAll(async () => {
 describe('judge cards of a run', () => {
   it('one card per judge found: fingerprinted, validated, ranked and swap-tested judges', () => {
     const names = cards.map((c) => c.judge).sort();
-    expect(names).toEqual(['ChatGPT', 'LLaMA2', 'PaLM2', 'gpt-3.5-turbo', 'gpt-4', 'pandalm-7b']);
+    expect(names).toEqual(['ChatGPT', 'GPT-4', 'LLaMA2', 'PaLM2', 'gpt-3.5-turbo', 'gpt-4', 'pandalm-7b']);
     const gpt4 = byName('gpt-4');
     expect(gpt4.configurations).toHaveLength(1);
     expect(gpt4.configurations[0]!.replay).toBe(true);
@@ -115,9 +117,20 @@ describe('judge cards of a run', () => {
     expect(none.note).toMatch(/no candidate shares the judge's family \(openai/);
   });
 
+  it('groups by fingerprint: the LLMBar "GPT-4" setups and the Sottana GPT-4 ratings are two judges', () => {
+    const sottana = byName('gpt-4');
+    const llmbar = byName('GPT-4');
+    expect(sottana.key).not.toBe(llmbar.key);
+    expect(sottana.configurations.map((c) => c.fingerprint!.endpoint)).toEqual(['replay:verdicts-gpt-4.jsonl']);
+    expect(new Set(llmbar.configurations.map((c) => c.fingerprint!.endpoint))).toEqual(new Set(['replay:llmbar']));
+    expect(llmbar.configurations.length).toBeGreaterThan(1); // one per prompt setup (strategy)
+    expect(sottana.bias.answer_order.measured).toBe(false);
+    expect(llmbar.bias.length.measured).toBe(false);
+  });
+
   it('answer order: swap rows as the swap stage reported them', async () => {
     const rows = (await stageJson('llmbar-swap')).rows.filter((r: { judge: string }) => r.judge === 'GPT-4');
-    const mine = byName('gpt-4').bias.answer_order.items.filter((o) => o.source === 'swap');
+    const mine = byName('GPT-4').bias.answer_order.items.filter((o) => o.source === 'swap');
     expect(mine.map((o) => o.first_position_rate)).toEqual(rows.map((r: any) => r.stats.first_position_rate));
     expect(mine.map((o) => o.flip_rate)).toEqual(rows.map((r: any) => r.stats.flip_rate));
     const pref = byName('pandalm-7b').bias.answer_order.items.find((o) => o.source === 'preferences')!;
@@ -143,6 +156,8 @@ describe('judge cards of a run', () => {
   it('writes cards/<judge>.md and .json atomically and returns their paths', async () => {
     const paths = await writeJudgeCards(runDir);
     expect(paths).toContain(join(runDir, 'cards', 'gpt-4.md'));
+    // two judges named GPT-4: the one this run's judge stage ran keeps the plain name, the other gets its source
+    expect(paths).toContain(join(runDir, 'cards', 'GPT-4-replay_llmbar.md'));
     const json = JSON.parse(await readFile(join(runDir, 'cards', 'pandalm-7b.json'), 'utf8'));
     expect(json.judge).toBe('pandalm-7b');
     expect(await readFile(join(runDir, 'cards', 'gpt-4.md'), 'utf8')).toContain('# Judge card: gpt-4');
@@ -170,6 +185,11 @@ describe('a live judge with repeated samples and spend (hand-made run folder)', 
       counts_by_status: {}, cost_usd: { judge: 0.013, candidates: 0 }, timings_ms: {},
     };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    // judgekit card runs the pipeline's audit step on a run folder that has no audit.json yet, then renders
+    const cli = await spawnJudgekit(['card', dir, '--json']).done;
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)[0].judge).toBe('deepseek-chat');
+    await writeJudgeAudit(dir);
     const [card] = await buildJudgeCards(dir);
     expect(card!.judge).toBe('deepseek-chat');
     expect(card!.family).toBe('deepseek');

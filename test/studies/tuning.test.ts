@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readLabels } from '../../src/io/records.ts';
 import { Rubric, type Estimate, type Judgment } from '../../src/schema/index.ts';
+import { TuningResult as TuningResultSchema } from '../../src/schema/results/tuning.ts';
+import { chartsForStage } from '../../src/report/charts.ts';
 import { judgmentsToLabels, runTuning, splitItems, type StatSet, type TuningOptions, type TuningResult } from '../../src/studies/tuning.ts';
 import { renderTuningMarkdown } from '../../src/studies/tuning-report.ts';
 import { dataset } from '../helpers/datasets.ts';
@@ -122,6 +124,19 @@ describe('rubric tuning against sklearn / scipy / numpy (same split, same resamp
     checkCommon(r, g);
     checkDiagnostics(r, g);
     expect(r.split).toMatchObject({ method: 'kfold', folds: 4, seed: 5 });
+  });
+
+  it('its result is typed and charted: each candidate\'s statistic and the per-criterion heatmap carry the result\'s numbers', async () => {
+    const { r } = await runCase('synthetic_holdout', '../fixtures/tuning/synthetic.csv', 'dimension');
+    expect(TuningResultSchema.parse(JSON.parse(JSON.stringify(r)))).toEqual(JSON.parse(JSON.stringify(r)));
+    const charts = chartsForStage('tuning', 't', JSON.parse(JSON.stringify(r)));
+    expect(charts.charts.map((c) => c.id)).toEqual(['t-candidates', 't-criteria']);
+    const bars = (charts.charts[0]!.spec as { data: { values: { label: string; value: number; lo: number | null }[] } }).data.values;
+    expect(bars.map((b) => b.value)).toEqual(r.evaluation.map((c) => c.stats[r.statistic]!.value));
+    expect(bars.map((b) => b.lo)).toEqual(r.evaluation.map((c) => c.stats[r.statistic]!.ci_low));
+    const cells = (charts.charts[1]!.spec as { data: { values: { x: string; y: string; value: number }[] } }).data.values;
+    for (const c of cells) expect(c.value).toBe(r.evaluation.find((e) => e.candidate === c.y)!.dimensions![c.x]!.stats[r.statistic]!.value);
+    expect(cells.length).toBe(r.evaluation.length * r.dimensions.length);
   });
 
   it('says which split it did in the Markdown', async () => {

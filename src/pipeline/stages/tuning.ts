@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { TuningStage } from '../../schema/experiment.ts';
-import { JudgeStatus, type HumanLabel } from '../../schema/index.ts';
+import { JudgeStatus, type Rating } from '../../schema/index.ts';
+import { judgmentRatings } from '../../ratings/judgments.ts';
+import { labelRatings } from '../../ratings/labels.ts';
 import { readLabels } from '../../io/records.ts';
 import { InputError } from '../../io/errors.ts';
 import { loadRubric } from '../../judges/rubric.ts';
-import { judgmentsToLabels, runTuning } from '../../studies/tuning.ts';
+import { tuningStudy } from '../../studies/tuning.ts';
 import { renderTuningMarkdown } from '../../studies/tuning-report.ts';
 import { resolveFrom } from '../config.ts';
 import type { StageContext, StageOutcome } from '../stage.ts';
@@ -16,13 +18,12 @@ import { upstreamJudgments } from './upstream.ts';
  */
 export async function runTuningStage(stage: z.infer<typeof TuningStage>, ctx: StageContext): Promise<StageOutcome> {
   const file = resolveFrom(ctx.configDir, stage.labels);
-  const all = await readLabels(file, stage.columns);
+  const all = labelRatings(await readLabels(file, stage.columns), stage.failure_values ? { failureValues: stage.failure_values } : {});
   const present = new Set(all.map((l) => l.rater));
   for (const h of stage.humans) if (!present.has(h)) throw new InputError(`stage "${stage.name}": no rater "${h}" in the labels (raters: ${[...present].sort().join(', ')})`, { file });
   const humans = new Set(stage.humans);
-  let labels: HumanLabel[] = all.filter((l) => humans.has(l.rater));
+  let labels: Rating[] = all.filter((l) => humans.has(l.rater));
   const names: string[] = [];
-  const extraFailures: Record<string, Record<string, number>> = {};
   const counts: Record<string, number> = {};
   for (const c of stage.candidates) {
     if (typeof c === 'string' || 'rater' in c) {
@@ -33,9 +34,9 @@ export async function runTuningStage(stage: z.infer<typeof TuningStage>, ctx: St
       names.push(name);
       continue;
     }
-    const conv = judgmentsToLabels(await upstreamJudgments(ctx, stage.name, c.stage), { rater: c.name, ...(c.dimension_prefix !== undefined ? { dimensionPrefix: c.dimension_prefix } : {}) });
-    labels = labels.concat(conv.labels);
-    extraFailures[c.name] = conv.failures;
+    // a failed judgment is one failed rating per criterion (ratings/failures.ts), counted by status
+    const ratings = judgmentRatings(await upstreamJudgments(ctx, stage.name, c.stage), { rater: c.name, dimensionPrefix: c.dimension_prefix ?? '' });
+    labels = labels.concat(ratings.filter((r) => r.status === 'ok'), ratings.filter((r) => r.status !== 'ok'));
     names.push(c.name);
   }
   if (stage.dimensions) {
@@ -44,7 +45,7 @@ export async function runTuningStage(stage: z.infer<typeof TuningStage>, ctx: St
     for (const d of stage.dimensions) if (!have.has(d)) throw new InputError(`stage "${stage.name}": no dimension "${d}" in the labels or judgments`, { file });
     labels = labels.filter((l) => l.dimension !== undefined && keep.has(l.dimension));
   }
-  const result = runTuning(labels, {
+  const result = tuningStudy(labels, {
     candidates: names,
     humans: stage.humans,
     level: stage.level,
@@ -52,9 +53,7 @@ export async function runTuningStage(stage: z.infer<typeof TuningStage>, ctx: St
     seed: ctx.seed,
     resamples: ctx.resamples,
     correlationThreshold: stage.correlation_threshold,
-    extraFailures,
     ...(stage.statistic ? { statistic: stage.statistic } : {}),
-    ...(stage.failure_values ? { failureValues: stage.failure_values } : {}),
     ...(stage.rubric ? { rubric: (await loadRubric(resolveFrom(ctx.configDir, stage.rubric))).rubric } : {}),
   });
   // a failure value that is not a judge status (e.g. PandaLM's `garbage`) was an unparseable verdict
