@@ -215,7 +215,12 @@ async function mainTableOf(runDir: string, manifest: RunManifest, stageList: { n
     }
   }
   if (!mcq && !judge) return undefined;
-  const t = mainTable(mcq ? await readJson(join(runDir, `${mcq}.json`)) : null, judgeResult);
+  // From typed results only: a result that does not match its schema gives no column.
+  const typed = (kind: 'mcq' | 'judge', x: unknown): unknown => {
+    const r = RESULT_SCHEMAS[kind].safeParse(x);
+    return r.success ? r.data : null;
+  };
+  const t = mainTable(mcq ? typed('mcq', await readJson(join(runDir, `${mcq}.json`))) : null, typed('judge', judgeResult));
   return t ? mainTableHtml(t, { ...(mcq ? { mcq } : {}), ...(judge ? { judge } : {}) }) : undefined;
 }
 
