@@ -13,7 +13,7 @@ import { Status } from '../schema/status.ts';
 import { PairwiseStageResult } from '../schema/results/judge.ts';
 import { TuningResult } from '../schema/results/tuning.ts';
 import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
-import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
+import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, LOW_N, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
 export { est, fmt, type Est } from './chart-blocks.ts';
 import { correctedCharts } from './corrected-chart.ts';
 
@@ -74,7 +74,9 @@ export function sizeChart(
     if (pts.length < 3) continue;
     const panel = `${dim} · r = ${rv === null ? '–' : rv.toFixed(2)}`;
     panels.push(panel);
-    for (const p of pts) rows.push({ panel, model: p.model, size: p.size, score: p.score });
+    // No fit line through constant data: a line through equal scores (or equal sizes) says nothing.
+    const fit = new Set(pts.map((p) => p.score)).size > 1 && new Set(pts.map((p) => p.size)).size > 1;
+    for (const p of pts) rows.push({ panel, model: p.model, size: p.size, score: p.score, fit });
   }
   if (panels.length === 0) return { chart: null, note: `Model size against ${what} left out: fewer than 3 models with a known size.`, r };
   const x = { field: 'size', type: 'quantitative', title: 'size (B parameters, log)', scale: { type: 'log', nice: false } };
@@ -88,8 +90,10 @@ export function sizeChart(
         width: 170,
         height: 140,
         layer: [
-          { transform: [{ regression: 'score', on: 'size', method: 'log' }], mark: { type: 'line', color: '#c9485b', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x, y } },
-          { mark: { type: 'point', filled: true, size: 40, color: ACCENT, opacity: 0.9 }, encoding: { x, y } },
+          { transform: [{ filter: 'datum.fit' }, { regression: 'score', on: 'size', method: 'log' }], mark: { type: 'line', color: '#c9485b', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x, y } },
+          { mark: { type: 'point', filled: true, size: 40, color: ACCENT, opacity: 0.9 }, encoding: { x, y, tooltip: [{ field: 'model' }, { field: 'size' }, { field: 'score' }] } },
+          // every point named (Med-CMR Figure 3 names its models)
+          { mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 9, color: '#3c4257' }, encoding: { x, y, text: { field: 'model', type: 'nominal' } } },
         ],
       },
       // Each panel keeps its own y range (dimensions differ in level) and its own x axis (wrapped rows).
@@ -101,7 +105,7 @@ export function sizeChart(
     chart: {
       id,
       title: `Model size against ${what}`,
-      caption: `One point per model; y is the ${what}. r is Pearson's correlation of log10(size) with the ${what} over the models of known size (as in Med-CMR Figure 3); the dashed line is the least-squares fit on the log axis.`,
+      caption: `One point per model, named; y is the ${what}. r is Pearson's correlation of log10(size) with the ${what} over the models of known size (as in Med-CMR Figure 3); the dashed line is the least-squares fit on the log axis (left out in a panel whose scores or sizes are all equal).`,
       spec,
     },
     note: null,
@@ -149,7 +153,7 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
         const acc = num(s.accuracy);
         if (acc === null) continue;
         groups.add(g);
-        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1) });
+        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1), n: num(s.n) });
         if (key === 'by_task') sizeScores.push({ dim: g, model: m, score: acc });
       }
     }
@@ -160,13 +164,13 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
     const xOrder = orderGroups(groups, key === 'by_task' ? TASK_ORDER : []);
     if (key === 'by_task') {
       // "All" first, as the paper's table puts the overall score before the dimensions.
-      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1) });
+      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1), n: num(obj(models.find(([m]) => m === r.m)?.[1])?.n) });
       xOrder.unshift('All');
     }
     out.charts.push({
       id: `${stage}-${key.replace('by_', '')}`,
       title,
-      caption: `Accuracy (%) per model and ${label}${key === 'by_task' ? '; "All" is the micro average over every item' : ''}. Models are ordered by overall accuracy.`,
+      caption: `Accuracy (%) per model and ${label}${key === 'by_task' ? '; "All" is the micro average over every item' : ''}, with the number of items under each value; a faded cell marked "(few)" rests on fewer than ${LOW_N} items. Models are ordered by overall accuracy.`,
       spec: heatmap(cells, { xOrder, yOrder: modelOrder.length ? modelOrder : [...new Set(cells.map((c) => c.y))], colorTitle: 'accuracy', format: '.0%', domain: [0, 1] }),
     });
   }
@@ -201,7 +205,7 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
       id: `${stage}-score`,
       title: 'Rubric score per model',
       caption: 'Mean aggregated rubric score over the judgments with status ok; whiskers are 95% bootstrap intervals over items. Failed judgments are counted apart (below), never scored.',
-      spec: barsWithCi(scores.map((s) => ({ label: s.m, value: s.e.value, lo: s.e.lo, hi: s.e.hi, text: fmt(s.e.value) })), { xTitle: 'rubric score', format: '~g' }),
+      spec: barsWithCi(scores.map((s) => ({ label: s.m, value: s.e.value, lo: s.e.lo, hi: s.e.hi, text: fmt(s.e.value) })), { xTitle: 'rubric score', format: '~f' }),
     });
   } else out.notes.push('Rubric score per model left out: no model has an aggregated score (e.g. `separate` aggregation).');
 
@@ -276,7 +280,7 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
       ),
     });
   }
-  const size = sizeChart(`${stage}-size`, 'rubric score', sizeScores, ['score', ...critNames], ctx, '~g');
+  const size = sizeChart(`${stage}-size`, 'rubric score', sizeScores, ['score', ...critNames], ctx, '~f');
   if (size.chart) out.charts.push(size.chart);
   else if (size.note) out.notes.push(size.note);
   return out;
