@@ -408,13 +408,22 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
     }
   }
   if (jv.length > 0) {
-    const statOrder = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
-    const groups = ['judge', 'human ceiling'].filter((g) => jv.some((r) => r.group === g));
+    let statOrder = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
+    // A judge-vs-humans panel is read against the humans' own agreement: a statistic the ceiling
+    // lacks (κ and raw agreement at numeric levels) gets no panel rather than a panel without it.
+    const hasCeiling = jv.some((r) => r.group === 'human ceiling');
+    if (hasCeiling) {
+      const without = statOrder.filter((st) => !jv.some((r) => r.stat === st && r.group === 'human ceiling'));
+      if (without.length) out.notes.push(`Judge against humans: no panel for ${without.join(' and ')}, whose human ceiling the result does not hold (the table below gives the judge's values).`);
+      statOrder = statOrder.filter((st) => !without.includes(st));
+    }
+    const kept = jv.filter((r) => statOrder.includes(r.stat));
+    const groups = ['judge', 'human ceiling'].filter((g) => kept.some((r) => r.group === g));
     out.charts.push({
       id: `${stage}-judge-validation`,
-      title: 'Judge against humans, beside the human ceiling',
+      title: hasCeiling ? 'Judge against humans, beside the human ceiling' : 'Judge against humans (the result holds no human ceiling)',
       caption: forestCaption('Orange rows are the ceiling: each human against the consensus of the other humans; the judge against the same consensus is the row below it.'),
-      spec: forest(jv, { statOrder, labelOrder: labels, scopeOrder: jvScopes, groups, colorTitle: 'compared' }),
+      spec: forest(kept, { statOrder, labelOrder: labels, scopeOrder: jvScopes, groups, colorTitle: 'compared' }),
     });
   } else out.notes.push('Judge validation left out: no `judge_validation` block (the stage names no judge rater).');
 

@@ -24,6 +24,8 @@ interface ChartFacts {
   texts: number;
   legends: number;
   cellTexts: string[];
+  legendTexts: string[];
+  titles: string[];
 }
 
 (available || process.env.CI ? describe : describe.skip)('report.html charts, read from their SVG', () => {
@@ -61,6 +63,8 @@ interface ChartFacts {
         texts: [...svg.querySelectorAll('g.mark-text.role-mark text')].filter((t) => t.textContent.trim()).length,
         legends: svg.querySelectorAll('g.role-legend').length,
         cellTexts: [...svg.querySelectorAll('g.mark-text.role-mark text')].map((t) => t.textContent),
+        legendTexts: [...svg.querySelectorAll('g.role-legend text')].map((t) => t.textContent),
+        titles: [...svg.querySelectorAll('g.role-title text, g.role-header text, g.role-column-header text')].map((t) => t.textContent),
       };
     })`)) as ChartFacts[];
     expect(facts.length).toBe(report.charts.length);
@@ -80,6 +84,11 @@ interface ChartFacts {
       if (f.symbols > 0 && !categorical && f.legends === 0 && f.texts < f.symbols) problems.push(`${f.id}: ${f.symbols} points, ${f.texts} text labels and no legend`);
     }
     expect(problems).toEqual([]);
+    // every judge-vs-humans chart that has a ceiling shows it in every panel it draws (the legend names it)
+    for (const f of facts.filter((x) => x.id.endsWith('-judge-validation'))) {
+      const title = report.charts.find((c) => c.id === f.id)!.title;
+      if (title.includes('beside the human ceiling')) expect(f.legendTexts).toContain('human ceiling');
+    }
     // the MCQ heatmaps print each cell's n, and mark the cells on few items
     const task = facts.find((f) => f.id.endsWith('-task'))!;
     expect(task.cellTexts.some((t) => /\dn=\d+/.test(t))).toBe(true); // value and n on two lines of one text
