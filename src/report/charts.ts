@@ -510,7 +510,7 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
       for (const [m, rec] of byModel) {
         const a = rec[raterA];
         const b = rec[raterB];
-        if (a && b) scatter.push({ scope, model: m, a: a.value, a_lo: a.lo, a_hi: a.hi, b: b.value, b_lo: b.lo, b_hi: b.hi });
+        if (a && b) scatter.push({ scope, panel, model: m, a: a.value, a_lo: a.lo, a_hi: a.hi, b: b.value, b_lo: b.lo, b_hi: b.hi });
       }
     }
   }
@@ -547,21 +547,27 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
     const scopesWith = [...new Set(scatter.map((s) => s.scope as string))];
     const ax = { field: 'a', type: 'quantitative', title: `win ratio under ${raterA}`, scale: { domain: [0, 1], nice: false }, axis: { format: '.1f' } };
     const ay = { field: 'b', type: 'quantitative', title: `win ratio under ${raterB}`, scale: { domain: [0, 1], nice: false }, axis: { format: '.1f' } };
-    const colour = { field: 'scope', type: 'nominal', title: scopesWith.length > 1 ? 'dimension' : null, sort: scopesWith };
+    const scaleOf = (a: { type: string; scale: unknown }): { type: string; scale: unknown } => ({ type: a.type, scale: a.scale });
     out.charts.push({
       id: `${stage}-winratio-scatter`,
-      title: `${raterA} against ${raterB}: win ratios on the y = x line`,
-      caption: 'One point per model and dimension; whiskers are the 95% intervals under each rater. Points on the dashed diagonal mean both raters give the model the same win ratio.',
+      title: `${raterA} against ${raterB}: win ratios on the y = x line${scopesWith.length > 1 ? ', per dimension' : ''}`,
+      caption: 'One named point per model in each panel (a dimension; ρ is the Spearman correlation of the two raters\' model rankings in it, as in Med-CMR Figure 4d); whiskers are the 95% intervals under each rater. Points on the dashed diagonal mean both raters give the model the same win ratio.',
       spec: top(
         {
-          width: 340,
-          height: 340,
-          layer: [
-            { data: { values: [{ a: 0, b: 0 }, { a: 1, b: 1 }] }, mark: { type: 'line', color: '#b9bfcc', strokeDash: [4, 4] }, encoding: { x: ax, y: ay } },
-            { transform: [{ filter: 'isValid(datum.a_lo) && isValid(datum.a_hi)' }], mark: { type: 'rule', opacity: 0.55 }, encoding: { y: ay, x: { field: 'a_lo', type: 'quantitative' }, x2: { field: 'a_hi' }, color: colour } },
-            { transform: [{ filter: 'isValid(datum.b_lo) && isValid(datum.b_hi)' }], mark: { type: 'rule', opacity: 0.55 }, encoding: { x: ax, y: { field: 'b_lo', type: 'quantitative' }, y2: { field: 'b_hi' }, color: colour } },
-            { mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { x: ax, y: ay, color: colour, shape: { field: 'scope', type: 'nominal', sort: scopesWith, legend: null } } },
-          ],
+          facet: { field: 'panel', type: 'nominal', sort: [...new Set(scatter.map((r) => r.panel as string))], title: null, header: { labelFontSize: 12 } },
+          columns: scopesWith.length >= 4 ? 2 : scopesWith.length,
+          spacing: { column: 28, row: 18 },
+          spec: {
+            width: scopesWith.length > 1 ? 230 : 340,
+            height: scopesWith.length > 1 ? 230 : 340,
+            layer: [
+              { mark: { type: 'rule', color: '#b9bfcc', strokeDash: [4, 4] }, encoding: { x: { datum: 0, ...scaleOf(ax) }, y: { datum: 0, ...scaleOf(ay) }, x2: { datum: 1 }, y2: { datum: 1 } } },
+              { transform: [{ filter: 'isValid(datum.a_lo) && isValid(datum.a_hi)' }], mark: { type: 'rule', opacity: 0.5, color: ACCENT }, encoding: { y: ay, x: { field: 'a_lo', type: 'quantitative' }, x2: { field: 'a_hi' } } },
+              { transform: [{ filter: 'isValid(datum.b_lo) && isValid(datum.b_hi)' }], mark: { type: 'rule', opacity: 0.5, color: ACCENT }, encoding: { x: ax, y: { field: 'b_lo', type: 'quantitative' }, y2: { field: 'b_hi' } } },
+              { mark: { type: 'point', filled: true, size: 50, opacity: 1, color: ACCENT }, encoding: { x: ax, y: ay, tooltip: [{ field: 'model' }, { field: 'a', format: '.3f' }, { field: 'b', format: '.3f' }] } },
+              { mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 9, color: '#3c4257' }, encoding: { x: ax, y: ay, text: { field: 'model', type: 'nominal' } } },
+            ],
+          },
         },
         scatter,
       ),
