@@ -76,7 +76,7 @@ export function endpointFromOptions(o: EndpointCliOptions): Record<string, unkno
     rpm: num('rpm', o.rpm, { min: 0.001 }),
     tpm: num('tpm', o.tpm, { min: 1 }),
     concurrency: num('concurrency', o.concurrency, { int: true, min: 1 }),
-    timeout_ms: num('timeout-ms', o.timeoutMs, { int: true, min: 1 }),
+    timeout_ms: num('timeout-ms', o.timeoutMs, { int: true, min: 1, max: 2 ** 31 - 1 }),
     max_retries: num('max-retries', o.maxRetries, { int: true, min: 0 }),
     output_mode: o.outputMode,
     supports_images: o.images,

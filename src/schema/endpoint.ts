@@ -20,7 +20,8 @@ export const EndpointConfig = z.object({
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),
   concurrency: z.number().int().positive().default(8),
-  timeout_ms: z.number().int().positive().default(120_000),
+  // Node timers hold at most 2^31-1 ms; a larger value would fire at once.
+  timeout_ms: z.number().int().positive().max(2 ** 31 - 1).default(120_000),
   max_retries: z.number().int().nonnegative().default(6),
   /** How structured output is requested; `auto` picks from the endpoint's capabilities. */
   output_mode: z.enum(['auto', 'json_schema', 'json_mode', 'tagged']).default('auto'),
