@@ -6,7 +6,7 @@ import { writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
 import { readItems } from '../io/records.ts';
 import { collectAnswers, estimateAnswers } from '../studies/answer.ts';
-import { emit } from './output.ts';
+import { emit, imageCap } from './output.ts';
 import { progressReporter } from '../judges/progress.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -18,6 +18,7 @@ interface AnswerCliOptions extends EndpointCliOptions {
   ledger?: string;
   only?: string;
   imageRoot?: string;
+  maxImageMb?: string;
   cacheDir: string;
   cache: boolean;
   dryRun?: boolean;
@@ -37,7 +38,8 @@ export function register(program: Command): void {
     .option('--ledger <file>', 'every call with its status, tokens and cost (default: <out>.ledger.jsonl)')
     .option('--only <format>', 'ask only mcq or only open items');
   addEndpointOptions(cmd, { model: 'model id at the endpoint (required)' })
-    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory)')
+    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory); no image outside it is ever read')
+    .option('--max-image-mb <mb>', 'images larger than this are not sent; their units are invalid_input (default 5)')
     .option('--cache-dir <dir>', 'cache directory', '.judgekit-cache')
     .option('--no-cache', 'neither read nor write the cache')
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
@@ -47,7 +49,7 @@ export function register(program: Command): void {
       const endpoint = endpointFromOptions(o);
       const all = await readItems(o.items);
       const items = [...all.values()].filter((it) => o.only === undefined || it.format === o.only);
-      const opts = { endpoint, name: o.name, imageRoot: o.imageRoot ?? dirname(o.items), cacheDir: o.cache ? o.cacheDir : null };
+      const opts = { endpoint, name: o.name, ...imageCap(o.maxImageMb), imageRoot: o.imageRoot ?? dirname(o.items), cacheDir: o.cache ? o.cacheDir : null };
       if (o.dryRun) {
         const est = await estimateAnswers(items, opts);
         emit(est, o.json, () => `${est.calls} call(s) to make, ${est.cached} cached, ${est.invalid} not askable; about ${est.tokens.input} input and at most ${est.tokens.output} output tokens, about $${est.cost_usd.toFixed(4)}.`);
@@ -70,7 +72,7 @@ export function register(program: Command): void {
           [
             `Wrote ${res.responses.length} response(s) of ${res.fingerprint.model} to ${o.out}; ledger ${ledger}.`,
             `  ${Object.entries(res.counts).map(([k, v]) => `${k}=${v}`).join(' ')}; ${res.spend.requests} request(s), $${res.spend.cost_usd.toFixed(4)}.`,
-            ...(res.counts.invalid_input ? [`  ${res.counts.invalid_input} item(s) not asked: image file not found (see the ledger; set --image-root, or --no-images for text only).`] : []),
+            ...(res.counts.invalid_input ? [`  ${res.counts.invalid_input} item(s) not asked: image refused (missing, outside --image-root, not an image, or over --max-image-mb; see the ledger), or use --no-images for text only.`] : []),
             ...(res.counts.api_error ? [`  ${res.counts.api_error} call(s) failed and were not written; run the command again to retry them (finished ones come from the cache).`] : []),
           ].join('\n'),
         );

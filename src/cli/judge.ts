@@ -5,7 +5,7 @@ import { writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
 import { progressReporter } from '../judges/progress.ts';
 import { DEFAULT_CACHE_DIR, estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge, type JudgeConfig, type JudgeProgress } from '../judges/index.ts';
-import { emit, numberOption } from './output.ts';
+import { emit, numberOption, imageCap } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
 interface JudgeCliOptions extends EndpointCliOptions {
@@ -24,6 +24,7 @@ interface JudgeCliOptions extends EndpointCliOptions {
   judgeName?: string;
   maxRepairs?: string;
   imageRoot?: string;
+  maxImageMb?: string;
   bootstrap?: string;
 }
 
@@ -46,7 +47,8 @@ export function register(program: Command): void {
     .option('--replay <file>', 'replay recorded verdicts (JSONL) instead of calling a judge')
     .option('--judge-name <name>', 'name of the recorded judge for --replay (default: the file name)')
     .option('--max-repairs <n>', 'repair requests for an unreadable verdict (default 2)')
-    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory)')
+    .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory); no image outside it is ever read')
+    .option('--max-image-mb <mb>', 'images larger than this are not sent; their units are invalid_input (default 5)')
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals (default 1000)')
     .action(async (o: JudgeCliOptions) => {
       await judgeCommand(o);
@@ -75,7 +77,7 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
   const cacheDir = o.cache === false ? null : (o.cacheDir ?? DEFAULT_CACHE_DIR);
-  const base = { items, responses, rubric, judge, cacheDir, seed, resamples, imageRoot: o.imageRoot ?? dirname(resolve(o.items)) };
+  const base = { items, responses, rubric, judge, cacheDir, seed, resamples, ...imageCap(o.maxImageMb), imageRoot: o.imageRoot ?? dirname(resolve(o.items)) };
 
   if (o.dryRun) {
     const est = await estimateJudge(base);

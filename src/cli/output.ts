@@ -30,3 +30,9 @@ export function listOption(value: string | undefined): string[] | undefined {
 
 /** The measurement levels of the agreement statistics. */
 export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;
+
+/** `--max-image-mb` as the judge's and answer collection's `maxImageBytes` option (absent: the default cap). */
+export function imageCap(value: string | undefined): { maxImageBytes?: number } {
+  const mb = numberOption('max-image-mb', value, { min: 0.001, max: 1024 });
+  return mb === undefined ? {} : { maxImageBytes: Math.round(mb * 1024 * 1024) };
+}

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
 import { z } from 'zod';
-import { hashFile, hashValue, sha256 } from '../io/hash.ts';
+import { hashValue, sha256 } from '../io/hash.ts';
+import { DEFAULT_MAX_IMAGE_BYTES, readImage, verifiedImageUrl } from '../io/image.ts';
 import { DiskCache } from '../llm/cache.ts';
 import type { ChatClient, ChatMessage } from '../llm/client.ts';
 import { addSpend, emptySpend, type Spend } from '../llm/cost.ts';
@@ -51,6 +50,8 @@ export interface RunJudgeOptions {
   resamples?: number;
   /** Item `image` paths are resolved against this directory (default: the working directory). */
   imageRoot?: string;
+  /** Images above this size are not sent; their units are `invalid_input` (default 5 MiB). */
+  maxImageBytes?: number;
   onProgress?: (p: JudgeProgress) => void;
   signal?: AbortSignal;
   /** Where the API key variable is read (default process.env). */
@@ -161,7 +162,6 @@ function callHash(fp: JudgeFingerprint): string {
   return hashValue({ ...rest, params: p });
 }
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif' };
 
 function referenceOf(item: Item): string | undefined {
   if (item.reference !== undefined) return item.reference;
@@ -190,16 +190,16 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
   const sendImages = endpoint.capabilities.images && groups.some((g) => g.usesImage);
 
   // Image content hashes go into the keys (the data URL itself is built only when a call is made).
-  const imageHash = new Map<string, string | null>();
+  // Every image is read through the confined reader: inside the image root, a regular file under
+  // the size cap, an image by its first bytes; anything else makes its units `invalid_input`.
+  const maxImageBytes = opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const imageHash = new Map<string, { sha256: string } | { reason: string }>();
   if (sendImages) {
     for (const r of opts.responses) {
       const img = items.get(r.item_id)?.image;
       if (img === undefined || imageHash.has(img)) continue;
-      try {
-        imageHash.set(img, (await hashFile(resolve(imageRoot, img))).sha256);
-      } catch {
-        imageHash.set(img, null);
-      }
+      const read = readImage(imageRoot, img, maxImageBytes);
+      imageHash.set(img, read.ok ? { sha256: read.sha256 } : { reason: read.reason });
     }
   }
 
@@ -234,10 +234,10 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
       if (g.usesImage) {
         if (sendImages && item.image !== undefined) {
           const h = imageHash.get(item.image);
-          if (h === null || h === undefined) plan.invalid = `image file not found: ${resolve(imageRoot, item.image)}`;
+          if (h === undefined || 'reason' in h) plan.invalid = h?.reason ?? `image file not found: ${item.image}`;
           else {
-            imagePath = resolve(imageRoot, item.image);
-            imageKey = h;
+            imagePath = item.image;
+            imageKey = h.sha256;
           }
         }
         if (!imagePath && g.requiresImage && item.visual_description === undefined) {
@@ -286,7 +286,7 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
           // Built on first use: a cached unit never reads its image or renders its prompt.
           get messages(): ChatMessage[] {
             if (!cachedMessages) {
-              const url = imagePath ? `data:${MIME[extname(imagePath).toLowerCase()] ?? 'image/png'};base64,${readFileSync(imagePath).toString('base64')}` : undefined;
+              const url = imagePath ? verifiedImageUrl(imageRoot, imagePath, imageKey!, maxImageBytes) : undefined;
               const slots = { ...titles, criteria: criteriaSlot, case: renderCase(ginputs, inputs), format: formatSlot };
               cachedMessages = buildMessages(lr.template, slots, url);
             }

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { InputError, zodToInputError } from '../io/errors.ts';
 import { hashValue, sha256 } from '../io/hash.ts';
+import { isInside } from '../io/paths.ts';
 import { Rubric, type Criterion, type Scale } from '../schema/rubric.ts';
 
 /** The template used when a rubric names none. */
@@ -54,14 +55,39 @@ export function rubricFromValue(raw: unknown, path?: string): LoadedRubric {
     template = rubric.template;
     source = 'inline';
   } else {
-    source = rubric.template !== undefined ? resolve(path ? dirname(path) : '.', rubric.template) : DEFAULT_TEMPLATE_PATH;
-    try {
+    if (rubric.template === undefined) {
+      source = DEFAULT_TEMPLATE_PATH;
       template = readFileSync(source, 'utf8');
-    } catch {
-      throw new InputError(`template file not found: ${source}`, { file: path, field: 'template' });
+    } else {
+      ({ source, template } = readTemplate(path ? dirname(path) : '.', rubric.template, path));
     }
   }
   return { rubric, hash: hashValue(rubric), path, template, template_hash: sha256(template), template_source: source };
+}
+
+/** Templates are prompts, not data files: 1 MiB is far above any real one. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
+/**
+ * A rubric's `template:` file, confined to the rubric's folder: its real path (symlinks resolved)
+ * must lie inside the folder, and it must be a regular file under MAX_TEMPLATE_BYTES. Otherwise a
+ * rubric from elsewhere could make any file on the machine the prompt sent to the endpoint.
+ */
+function readTemplate(folder: string, name: string, rubricPath: string | undefined): { source: string; template: string } {
+  const where = { file: rubricPath, field: 'template' };
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(folder);
+    real = realpathSync(resolve(folder, name));
+  } catch {
+    throw new InputError(`template file not found: ${resolve(folder, name)}`, where);
+  }
+  if (!isInside(root, real)) throw new InputError(`the template must lie inside the rubric's folder (${root}): ${name}`, where);
+  const st = statSync(real);
+  if (!st.isFile()) throw new InputError(`the template is not a regular file: ${name}`, where);
+  if (st.size > MAX_TEMPLATE_BYTES) throw new InputError(`the template is larger than ${MAX_TEMPLATE_BYTES} bytes: ${name}`, where);
+  return { source: real, template: readFileSync(real, 'utf8') };
 }
 
 /** The raw scale of a criterion (its own, else the rubric's). */

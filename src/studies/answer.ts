@@ -10,9 +10,8 @@
  * and `invalid_input` (the item's image file is missing) are not responses: they are listed in the
  * ledger, never written as an empty answer, and an api_error is not cached, so a rerun tries again.
  */
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { hashFile, hashValue } from '../io/hash.ts';
+import { hashValue } from '../io/hash.ts';
+import { DEFAULT_MAX_IMAGE_BYTES, readImage, verifiedImageUrl } from '../io/image.ts';
 import { DiskCache } from '../llm/cache.ts';
 import type { ChatMessage } from '../llm/client.ts';
 import { JudgeEngine, type CachedOutcome, type EngineUnit, type UnitOutcome, type Estimate } from '../llm/engine.ts';
@@ -21,8 +20,6 @@ import type { BackoffOptions } from '../llm/retry.ts';
 import { EndpointConfig, type Item, type Response } from '../schema/index.ts';
 
 export const ANSWER_PROMPT_VERSION = 'medcmr-direct/1';
-
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif' };
 
 /** The Med-CMR MCQ prompt (medcmr.md §1.3), with the item's own option letters. */
 export function mcqPrompt(item: Item): string {
@@ -78,8 +75,10 @@ export interface AnswerOptions {
   endpoint: EndpointConfig | Record<string, unknown>;
   /** Model name written into the responses (default: the endpoint's model). */
   name?: string;
-  /** Item image paths are relative to this directory (default: the working directory). */
+  /** Item image paths are relative to this directory (default: the working directory); no image is read outside it. */
   imageRoot?: string;
+  /** Images above this size are not sent; their items are `invalid_input` (default 5 MiB). */
+  maxImageBytes?: number;
   /** Cache directory; null for no cache. */
   cacheDir: string | null;
   env?: NodeJS.ProcessEnv;
@@ -119,21 +118,28 @@ async function plan(items: Iterable<Item>, opts: AnswerOptions): Promise<AnswerP
   const unitItems: Item[] = [];
   const imageSent: boolean[] = [];
   const invalid: AnswerRecord[] = [];
-  const imageHash = new Map<string, string | null>();
+  // Every image goes through the confined reader (inside the image root, a regular file under the
+  // size cap, an image by its first bytes); anything else is an `invalid_input` record.
+  const maxImageBytes = opts.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const imageHash = new Map<string, { sha256: string } | { reason: string }>();
   for (const item of items) {
     let imagePath: string | undefined;
     let imageKey: string | null = null;
     if (endpoint.capabilities.images && item.image !== undefined) {
-      const p = resolve(root, item.image);
-      if (!imageHash.has(p)) imageHash.set(p, await hashFile(p).then((h) => h.sha256, () => null));
-      imageKey = imageHash.get(p)!;
-      if (imageKey === null) {
+      const p = item.image;
+      if (!imageHash.has(p)) {
+        const read = readImage(root, p, maxImageBytes);
+        imageHash.set(p, read.ok ? { sha256: read.sha256 } : { reason: read.reason });
+      }
+      const h = imageHash.get(p)!;
+      if ('reason' in h) {
         invalid.push({
-          item_id: item.id, model: name, status: 'invalid_input', output: null, error: `image file not found: ${p}`, image_sent: false,
+          item_id: item.id, model: name, status: 'invalid_input', output: null, error: h.reason, image_sent: false,
           tokens: { input: 0, output: 0 }, cost_usd: 0, latency_ms: 0, requests: 0, cached: false, key: '',
         });
         continue;
       }
+      imageKey = h.sha256;
       imagePath = p;
     }
     const text = item.format === 'mcq' ? mcqPrompt(item) : openPrompt(item);
@@ -145,7 +151,7 @@ async function plan(items: Iterable<Item>, opts: AnswerOptions): Promise<AnswerP
       // Built on first use: a cached unit never reads its image.
       get messages(): ChatMessage[] {
         if (!imagePath) return [{ role: 'user', content: text }];
-        const url = `data:${MIME[extname(imagePath).toLowerCase()] ?? 'image/png'};base64,${readFileSync(imagePath).toString('base64')}`;
+        const url = verifiedImageUrl(root, imagePath, imageKey!, maxImageBytes);
         return [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text }] }];
       },
     };
