@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ExperimentConfig, RunManifest } from '../schema/index.ts';
+import { STAGE_NAME, type ExperimentConfig, type RunManifest } from '../schema/index.ts';
+import { resolveInside } from '../io/paths.ts';
 
 function fmtMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -56,7 +56,9 @@ export async function renderRunReport(runDir: string, m: RunManifest): Promise<s
     if (!st || st.status !== 'done') continue;
     let md: string;
     try {
-      md = await readFile(join(runDir, `${s.name}.md`), 'utf8');
+      // A stage name from an edited manifest must not name a file outside the run folder.
+      const file = STAGE_NAME.test(s.name) ? resolveInside(runDir, `${s.name}.md`) : null;
+      md = file === null ? '_(section refused: its file lies outside the run folder)_\n' : await readFile(file, 'utf8');
     } catch {
       md = '_(section missing)_\n';
     }

@@ -35,6 +35,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../io/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
 import { hashFile } from '../io/hash.ts';
+import { readRunManifest } from './index.ts';
 import { readRows } from '../io/rows.ts';
 import { readPreferences } from '../io/preferences.ts';
 import type { Estimate, Judgment, JudgeFingerprint, RunManifest } from '../schema/index.ts';
@@ -219,8 +220,8 @@ interface Acc {
 
 /** Reads a finished run's manifest and stage results and gathers, per judge, what belongs to its card. */
 async function gather(runDir: string): Promise<{ manifest: RunManifest; cards: Acc[] }> {
-  const manifest = (await readJson(join(runDir, 'manifest.json'))) as RunManifest | null;
-  if (!manifest) throw new InputError('not a run folder: no readable manifest.json', { file: join(runDir, 'manifest.json') });
+  // Validated: its stage names become file names read below.
+  const manifest = await readRunManifest(runDir);
   const cfg = manifest.config as { stages?: Json[] };
   const stages = (cfg.stages ?? []).filter((s) => manifest.stages[s.name]?.status === 'done');
   const cards = new Map<string, Acc>();

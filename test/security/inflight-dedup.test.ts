@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 it('sends one request per distinct key when 30 units carry 10 keys, and gives every copy the outcome', async () => {
-  server = await HostileServer.start((_req, res) => setTimeout(() => sendJson(res, completion('{"n": 3}')), 20));
+  server = await HostileServer.start((_req, res) => void setTimeout(() => sendJson(res, completion('{"n": 3}')), 20));
   const units = Array.from({ length: 30 }, (_, i) => unitN(`k${i % 10}`));
   const seen: number[] = [];
   const out = await engineAt(server.url, { concurrency: 8 }).run(units, { onUnit: (_o, i) => seen.push(i) });
