@@ -26,6 +26,7 @@ import type { Item } from '../schema/item.ts';
 import type { JudgeFingerprint, Preference, Winner } from '../schema/records.ts';
 import type { Response } from '../schema/response.ts';
 import { combineOrders, swapConsistency, type InconsistencyPolicy, type SwapConsistency } from '../studies/swap.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export const PAIRWISE_PARSER_VERSION = 'pairwise-verdict/1';
 
@@ -278,7 +279,7 @@ export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<Pairwi
         });
       });
     }
-    const swap: Record<string, SwapConsistency> = {};
+    const swap: Record<string, SwapConsistency> = nameMap();
     for (const d of dims) {
       const recs = preferences
         .filter((p) => (p.dimension ?? 'overall') === d.key)

@@ -19,6 +19,7 @@ import { replayJudgments } from './replay.ts';
 import { aggregateScore, applyGates, criterionScale, type LoadedRubric } from './rubric.ts';
 import { summariseJudgments, type JudgeSummary } from './summary.ts';
 import { buildMessages, formatOptions, inputsOf, renderCase, renderCriteria, renderFormat, splitOutput, verdictSchema, type CaseInputs } from './template.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type JudgeConfig = z.input<typeof JudgeStageJudge>;
 type LlmJudge = Extract<z.output<typeof JudgeStageJudge>, { kind: 'llm' }>;
@@ -467,8 +468,8 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
       if (s === 0 && v.rationale) rationales.push(v.rationale);
     }
   }
-  const reduced: Record<string, number> = {};
-  const spread: Record<string, number> = {};
+  const reduced: Record<string, number> = nameMap();
+  const spread: Record<string, number> = nameMap();
   for (const c of lr.rubric.criteria) {
     const vals = samples.map((x) => x[c.key]!);
     reduced[c.key] = reduceSamples(vals, p.judge.reducer as Reducer);

@@ -43,6 +43,7 @@ import { bootstrapItems } from '../stats/bootstrap.ts';
 import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { simpleOls } from '../stats/regression.ts';
 import { modelFamily } from '../studies/model-family.ts';
+import { nameMap } from '../io/name-map.ts';
 
 type Json = Record<string, any>; // stage results are read back from disk: shapes are checked where used
 
@@ -554,8 +555,8 @@ async function judgeSections(acc: Acc, manifest: RunManifest, runDir: string) {
     else {
       const k = Math.max(...sampled.map((j) => j.samples!.length));
       const keys = [...new Set(sampled.flatMap((j) => Object.keys(j.samples![0]!)))].sort();
-      const alpha: Record<string, number | null> = {};
-      const spread: Record<string, number> = {};
+      const alpha: Record<string, number | null> = nameMap();
+      const spread: Record<string, number> = nameMap();
       for (const key of keys) {
         alpha[key] = krippendorffAlpha(sampled.map((j) => Array.from({ length: k }, (_, s) => j.samples![s]?.[key] ?? null)), 'interval');
         const sp = sampled.map((j) => j.spread?.[key]).filter((v): v is number => typeof v === 'number');
@@ -576,7 +577,7 @@ async function judgeSections(acc: Acc, manifest: RunManifest, runDir: string) {
     const fp = result.fingerprint as JudgeFingerprint;
     const ledger = (await readJsonl<Json>(join(runDir, `${stage.name}.preferences.jsonl`))) ?? [];
     const mine = ledger.filter((p) => p.rater === rater);
-    const by: Record<string, number> = {};
+    const by: Record<string, number> = nameMap();
     for (const p of mine) by[p.status] = (by[p.status] ?? 0) + 1;
     failures.push({ stage: stage.name, kind: 'pairwise', n: mine.length || null, by_status: by, failure_rate: mine.length ? (mine.length - (by.ok ?? 0)) / mine.length : null });
     if (fp.kind !== 'replay') {

@@ -8,6 +8,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { pearson } from '../stats/correlation.ts';
+import { nameMap } from '../io/name-map.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
 export interface ChartSpec {
@@ -256,7 +257,7 @@ export function sizeChart(
   yFormat: string,
 ): { chart: ChartSpec | null; note: string | null; r: Record<string, number | null> } {
   const sizes = ctx.sizes;
-  const r: Record<string, number | null> = {};
+  const r: Record<string, number | null> = nameMap();
   if (!sizes || sizes.size === 0) return { chart: null, note: `Model size against ${what} (Med-CMR Figure 3) left out: ${ctx.sizesNote ?? 'no response carries meta.size'}.`, r };
   const rows: Spec[] = [];
   const panels: string[] = [];

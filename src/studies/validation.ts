@@ -38,6 +38,7 @@ import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { codeCategories, type RatingMatrix } from '../stats/matrix.ts';
 import type { Estimate, HumanLabel } from '../schema/index.ts';
 import { altTest, type AltTestMetric, type AltTestResult } from './alt-test.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type Level = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
@@ -619,8 +620,8 @@ export function systemRankMatrix(
     e.n++;
     sums.set(k, e);
   }
-  const means: Record<string, Record<string, number>> = {};
-  const ranks: Record<string, Record<string, number>> = {};
+  const means: Record<string, Record<string, number>> = nameMap();
+  const ranks: Record<string, Record<string, number>> = nameMap();
   const matrix: RatingMatrix = models.map(() => raters.map(() => null));
   raters.forEach((r, j) => {
     means[r] = {};
