@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .action(async (file: string, o: AgreeOptions) => {
       choiceOption('level', o.level, LEVELS);
       const epsilon = numberOption('epsilon', o.epsilon, { min: 0, max: 1 })!;
-      const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;
+      const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
       const labels = await readLabels(file, { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol });
       const result = runAgreement(labels, {

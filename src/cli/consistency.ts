@@ -38,7 +38,7 @@ export function register(program: Command): void {
         threshold,
         paired: o.paired.map((s) => parsePairedSpec(s, models)),
         bootstrap: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }),
-        seed: numberOption('seed', o.seed, { int: true }),
+        seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 }),
       });
       const md = renderConsistencyMarkdown(result, o.title);
       if (o.out) {

@@ -69,7 +69,7 @@ export function endpointFromOptions(o: EndpointCliOptions): Record<string, unkno
     model: o.model,
     api_key_env: o.apiKeyEnv,
     temperature: num('temperature', o.temperature, { min: 0, max: 2 }),
-    seed: num('seed', o.seed, { int: true }),
+    seed: num('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 }),
     max_tokens: num('max-tokens', o.maxTokens, { int: true, min: 1 }),
     expected_output_tokens: num('expected-output-tokens', o.expectedOutputTokens, { int: true, min: 1 }),
     price,

@@ -74,7 +74,7 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   const rubric = await loadRubric(o.rubric);
   const items = await readItems(o.items);
   const responses = await readResponses(o.responses, items);
-  const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;
+  const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 }) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
   const cacheDir = o.cache === false ? null : (o.cacheDir ?? DEFAULT_CACHE_DIR);
   const base = { items, responses, rubric, judge, cacheDir, seed, resamples, ...imageCap(o.maxImageMb), imageRoot: o.imageRoot ?? dirname(resolve(o.items)) };

@@ -85,7 +85,7 @@ export function register(program: Command): void {
         const outcome = await runPairwiseStage(parsed.data, {
           runDir: outDir,
           configDir: process.cwd(),
-          seed: numberOption('bootstrap-seed', o.bootstrapSeed, { int: true }) ?? 20260101,
+          seed: numberOption('bootstrap-seed', o.bootstrapSeed, { int: true, min: 0, max: 2 ** 32 - 1 }) ?? 20260101,
           resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000,
           cacheDir: resolve(o.cacheDir),
           dryRun: false,

@@ -41,7 +41,7 @@ export function register(program: Command): void {
         const endpoint = Object.fromEntries(Object.entries({ model: o.model, base_url: o.baseUrl, preset: o.preset, api_key_env: o.apiKeyEnv }).filter(([, v]) => v !== undefined));
         const r = await openToMcqLlm(items.values(), {
           endpoint,
-          seed: numberOption('seed', o.seed, { int: true })!,
+          seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!,
           options: numberOption('options', o.options, { int: true, min: 2, max: 26 }),
           cacheDir: o.cacheDir,
         });
@@ -50,7 +50,7 @@ export function register(program: Command): void {
         if (o.distractors !== 'pool') throw new InputError(`--distractors takes pool or llm, not "${o.distractors}"`);
         if (!['other_tasks', 'fewer_options', 'skip'].includes(o.shortfall)) throw new InputError(`--shortfall takes other_tasks, fewer_options or skip, not "${o.shortfall}"`);
         res = openToMcq(items.values(), {
-          seed: numberOption('seed', o.seed, { int: true })!,
+          seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!,
           options: numberOption('options', o.options, { int: true, min: 2, max: 26 }),
           shortfall: o.shortfall as 'other_tasks' | 'fewer_options' | 'skip',
         });

@@ -69,7 +69,7 @@ export function register(program: Command): void {
         humans: listOption(o.humans) ?? [],
         level: o.level as Level,
         split,
-        seed: numberOption('seed', o.seed, { int: true, min: 0 })!,
+        seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!,
         resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!,
         correlationThreshold: numberOption('correlation-threshold', o.correlationThreshold, { min: 0, max: 1 })!,
         ...(o.statistic ? { statistic: o.statistic as TuningStatistic } : {}),

@@ -50,7 +50,7 @@ export function register(program: Command): void {
       const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
       const bt = o.bt === undefined ? undefined : choiceOption('bt', o.bt, ['half', 'davidson'] as const);
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
-      const seed = numberOption('seed', o.seed, { int: true })!;
+      const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!;
       if (o.compare && o.compare.length !== 2) throw new InputError(`option --compare takes two raters, not ${o.compare.length}`);
       let prefs: PreferenceRow[];
       if (o.scores) {

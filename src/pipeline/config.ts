@@ -43,7 +43,12 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
       const e = doc.errors[0]!;
       throw new InputError(`malformed YAML (${e.message.split('\n')[0]})`, { file: path, line: lineCounter.linePos(e.pos[0]).line });
     }
-    raw = doc.toJS();
+    try {
+      // yaml bounds alias expansion (maxAliasCount): a "billion laughs" document is refused, not expanded.
+      raw = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw new InputError(`YAML refused (${(err as Error).message.split('\n')[0]})`, { file: path });
+    }
     lineOf = (p) => {
       for (let k = p.length; k >= 0; k--) {
         const node = doc.getIn(p.slice(0, k), true);

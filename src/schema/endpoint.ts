@@ -11,7 +11,8 @@ export const EndpointConfig = z.object({
   model: z.string().min(1),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
   temperature: z.number().min(0).max(2).default(0),
-  seed: z.number().int().optional(),
+  /** 0 … 2^32−1: the generators take 32-bit seeds, and a larger one would be silently reduced. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   max_tokens: z.number().int().positive().default(1024),
   /** USD per million tokens. */
   price: z

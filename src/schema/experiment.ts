@@ -217,7 +217,7 @@ export const ExperimentConfig = z
     title: z.string().optional(),
     description: z.string().optional(),
     /** Seeds every bootstrap and every sampled choice in the run. */
-    seed: z.number().int().default(20260101),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(20260101),
     /** Bootstrap resamples for every interval in the run. */
     bootstrap: z.number().int().min(0).default(1000),
     stages: z.array(Stage).min(1),
