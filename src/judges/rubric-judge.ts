@@ -436,6 +436,7 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
   }
   const methods = [...new Set(all.map((o) => o.method).filter((m): m is string => m !== null))];
   const reasoning = all.map((o) => o.reasoning).filter((r): r is string => !!r);
+  const served = [...new Set(all.map((o) => o.served_model).filter((m): m is string => !!m))];
   const common = {
     ...base,
     parse_method: methods.length ? methods.join('+') : null,
@@ -447,6 +448,7 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
     requests,
     cached: all.every((o) => o.cached),
     ...(reasoning.length ? { judge_reasoning: reasoning.join('\n\n---\n\n') } : {}),
+    ...(served.length ? { served_model: served.join(',') } : {}),
   };
   const k = p.judge.samples;
   // Every call must have produced a verdict; otherwise the judgment takes the first failure.

@@ -83,6 +83,8 @@ const JudgmentBase = z.object({
   image_seen: z.boolean().optional(),
   /** A reasoning model's separate reasoning text (e.g. DeepSeek `reasoning_content`); never parsed. */
   judge_reasoning: z.string().optional(),
+  /** The model the endpoint named in its reply, when it is not the model asked for (comma-separated if several). */
+  served_model: z.string().optional(),
 });
 
 export const JudgmentOk = JudgmentBase.extend({
