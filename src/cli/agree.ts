@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../io/errors.ts';
-import { readLabels } from '../io/records.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
-import { DEFAULT_FAILURE_VALUES, runAgreement, type Level } from '../studies/validation.ts';
-import { renderAgreementMarkdown } from '../studies/validation-report.ts';
-import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
-
+import { AgreementStage } from '../schema/experiment.ts';
+import { runAgreementStage } from '../pipeline/stages/agreement.ts';
+import { DEFAULT_FAILURE_VALUES } from '../studies/validation.ts';
+import { LEVELS, choiceOption, emit, listOption, numberOption, seedOption } from './output.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface AgreeOptions {
   itemCol: string;
@@ -47,27 +44,23 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write agreement.json and agreement.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: AgreeOptions) => {
-      choiceOption('level', o.level, LEVELS);
-      const epsilon = numberOption('epsilon', o.epsilon, { min: 0, max: 1 })!;
-      const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!;
-      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
-      const labels = await readLabels(file, { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol });
-      const result = runAgreement(labels, {
-        level: o.level as Level,
+      const stage = stageConfig(AgreementStage, {
+        name: 'agreement',
+        kind: 'agreement',
+        title: o.judge ? `Agreement and judge validation: ${o.judge} (${file})` : `Agreement (${file})`,
+        labels: file,
+        columns: { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol },
+        level: choiceOption('level', o.level, LEVELS),
         judge: o.judge,
-        epsilon,
-        seed,
-        resamples,
+        epsilon: numberOption('epsilon', o.epsilon, { min: 0, max: 1 }),
         raters: listOption(o.raters),
-        excludeRaters: listOption(o.excludeRaters),
-        failureValues: o.failureValues === undefined ? undefined : listOption(o.failureValues),
+        exclude_raters: listOption(o.excludeRaters),
+        failure_values: o.failureValues === undefined ? undefined : listOption(o.failureValues),
       });
-      const title = o.judge ? `Agreement and judge validation: ${o.judge} (${file})` : `Agreement (${file})`;
-      const md = () => renderAgreementMarkdown(result, title);
-      if (o.out) {
-        await writeJsonAtomic(join(o.out, 'agreement.json'), result);
-        await writeFileAtomic(join(o.out, 'agreement.md'), md());
-      }
-      emit(result, o.json, md);
+      const seed = seedOption('seed', o.seed)!;
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const outcome = await runAgreementStage(stage, commandContext({ seed, resamples }));
+      if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);
+      emit(outcome.result, o.json, () => outcome.markdown);
     });
 }

@@ -1,14 +1,11 @@
-import { dirname } from 'node:path';
 import { setMaxListeners } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { writeJsonlAtomic } from '../io/atomic.ts';
-import { InputError } from '../io/errors.ts';
-import { readItems } from '../io/records.ts';
-import { collectAnswers, estimateAnswers } from '../studies/answer.ts';
-import { emit, imageCap } from './output.ts';
-import { progressReporter } from '../judges/progress.ts';
+import { AnswerStage } from '../schema/experiment.ts';
+import { estimateAnswers } from '../studies/answer.ts';
+import { answerStageInputs, runAnswerStage } from '../pipeline/stages/answer.ts';
+import { choiceOption, emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
+import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
 
 interface AnswerCliOptions extends EndpointCliOptions {
   items: string;
@@ -45,12 +42,19 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (o: AnswerCliOptions) => {
-      if (o.only !== undefined && !['mcq', 'open'].includes(o.only)) throw new InputError(`option --only takes mcq or open, not "${o.only}"`);
-      const endpoint = endpointFromOptions(o);
-      const all = await readItems(o.items);
-      const items = [...all.values()].filter((it) => o.only === undefined || it.format === o.only);
-      const opts = { endpoint, name: o.name, ...imageCap(o.maxImageMb), imageRoot: o.imageRoot ?? dirname(o.items), cacheDir: o.cache ? o.cacheDir : null };
+      const stage = stageConfig(AnswerStage, {
+        name: 'answer',
+        kind: 'answer',
+        items: o.items,
+        endpoint: endpointFromOptions(o),
+        model_name: o.name,
+        only: o.only === undefined ? undefined : choiceOption('only', o.only, ['mcq', 'open'] as const),
+        image_root: o.imageRoot,
+        max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }),
+      });
+      const cacheDir = o.cache ? o.cacheDir : null;
       if (o.dryRun) {
+        const { items, opts } = await answerStageInputs(stage, commandContext({ seed: 0, resamples: 0 }), cacheDir);
         const est = await estimateAnswers(items, opts);
         emit(est, o.json, () => `${est.calls} call(s) to make, ${est.cached} cached, ${est.invalid} not askable; about ${est.tokens.input} input and at most ${est.tokens.output} output tokens, about $${est.cost_usd.toFixed(4)}.`);
         return;
@@ -60,17 +64,16 @@ export function register(program: Command): void {
       setMaxListeners(0, ac.signal);
       const onSigint = (): void => ac.abort();
       process.once('SIGINT', onSigint);
-      const progress = progressReporter('answer');
       try {
-        const res = await collectAnswers(items, { ...opts, signal: ac.signal, onProgress: (p) => progress.update(p) }).finally(() => progress.stop());
-        await mkdir(dirname(o.out), { recursive: true });
-        await writeJsonlAtomic(o.out, res.responses);
+        const outcome = await runAnswerStage(stage, commandContext({ seed: 0, resamples: 0, signal: ac.signal }), { cacheDir });
+        const res = outcome.result as { responses: number; counts: Record<string, number>; spend: { requests: number; cost_usd: number }; fingerprint: { model: string } };
         const ledger = o.ledger ?? o.out.replace(/\.jsonl$/i, '') + '.ledger.jsonl';
-        await writeJsonlAtomic(ledger, res.records);
-        const summary = { out: o.out, ledger, responses: res.responses.length, counts: res.counts, spend: res.spend, fingerprint: res.fingerprint };
+        await writeCommandFile(o.out, outcome, 'responses.jsonl');
+        await writeCommandFile(ledger, outcome, 'ledger.jsonl');
+        const summary = { out: o.out, ledger, ...res };
         emit(summary, o.json, () =>
           [
-            `Wrote ${res.responses.length} response(s) of ${res.fingerprint.model} to ${o.out}; ledger ${ledger}.`,
+            `Wrote ${res.responses} response(s) of ${res.fingerprint.model} to ${o.out}; ledger ${ledger}.`,
             `  ${Object.entries(res.counts).map(([k, v]) => `${k}=${v}`).join(' ')}; ${res.spend.requests} request(s), $${res.spend.cost_usd.toFixed(4)}.`,
             ...(res.counts.invalid_input ? [`  ${res.counts.invalid_input} item(s) not asked: image refused (missing, outside --image-root, not an image, or over --max-image-mb; see the ledger), or use --no-images for text only.`] : []),
             ...(res.counts.api_error ? [`  ${res.counts.api_error} call(s) failed and were not written; run the command again to retry them (finished ones come from the cache).`] : []),

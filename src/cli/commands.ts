@@ -11,6 +11,10 @@ import { register as registerAgree } from './agree.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
+import { register as registerCorrect } from './correct.ts';
+import { register as registerAnnotate } from './annotate.ts';
+import { register as registerDatasets } from './datasets.ts';
+import { register as registerSimulate } from './simulate.ts';
 
 /** Every subcommand registers itself here, one line each. */
 export function registerCommands(program: Command): void {
@@ -26,4 +30,8 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerTune(program);
   registerCard(program);
+  registerCorrect(program);
+  registerAnnotate(program);
+  registerDatasets(program);
+  registerSimulate(program);
 }

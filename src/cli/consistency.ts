@@ -5,13 +5,13 @@ import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic
 import { InputError } from '../io/errors.ts';
 import { readItems, readResponses } from '../io/records.ts';
 import { parseRotatedId, renderCircularMarkdown, rotateItems, scoreCircular } from '../mcq/circular.ts';
-import { parsePairedSpec, readConsistencyPairs, RECOMMENDED_THRESHOLD, runConsistency } from '../studies/consistency.ts';
-import { renderConsistencyMarkdown } from '../studies/consistency-report.ts';
-import { DEFAULT_OPEN_CRITERION, pairsFromRecords, pairsToCsv } from '../studies/consistency-pairs.ts';
-import { readJudgments } from '../io/judgments.ts';
-import { readRows } from '../io/rows.ts';
-import { McqRecord, type Item } from '../schema/index.ts';
-import { emit, numberOption } from './output.ts';
+import { RECOMMENDED_THRESHOLD } from '../studies/consistency.ts';
+import { DEFAULT_OPEN_CRITERION } from '../studies/consistency-pairs.ts';
+import { ConsistencyPairsStage, ConsistencyStage } from '../schema/experiment.ts';
+import { runConsistencyStage } from '../pipeline/stages/consistency.ts';
+import { runConsistencyPairsStage } from '../pipeline/stages/consistency-pairs.ts';
+import { emit, numberOption, seedOption } from './output.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -31,23 +31,13 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write consistency.json and consistency.md there')
     .option('--json', 'print the result as JSON')
     .action(async (pairs: string, o: { threshold?: string; paired: string[]; bootstrap: string; seed: string; title: string; out?: string; json?: boolean }) => {
-      const threshold = numberOption('threshold', o.threshold);
-      const rows = await readConsistencyPairs(pairs, { threshold });
-      const models = [...new Set(rows.map((r) => r.model))];
-      const result = runConsistency(rows, {
-        threshold,
-        paired: o.paired.map((s) => parsePairedSpec(s, models)),
-        bootstrap: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }),
-        seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 }),
-      });
-      const md = renderConsistencyMarkdown(result, o.title);
-      if (o.out) {
-        await mkdir(o.out, { recursive: true });
-        await writeJsonAtomic(join(o.out, 'consistency.json'), result);
-        await writeFileAtomic(join(o.out, 'consistency.md'), md);
-      }
-      for (const w of result.warnings) process.stderr.write(`judgekit: warning: ${w}\n`);
-      emit(result, o.json, () => md);
+      const stage = stageConfig(ConsistencyStage, { name: 'consistency', kind: 'consistency', title: o.title, pairs, threshold: numberOption('threshold', o.threshold), paired: o.paired });
+      const seed = seedOption('seed', o.seed)!;
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const outcome = await runConsistencyStage(stage, commandContext({ seed, resamples }));
+      if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);
+      for (const w of (outcome.result as { warnings: string[] }).warnings) process.stderr.write(`judgekit: warning: ${w}\n`);
+      emit(outcome.result, o.json, () => outcome.markdown);
     });
 
   program
@@ -91,21 +81,11 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'pairs CSV to write')
     .option('--json', 'print the counts as JSON')
     .action(async (o: { items: string[]; mcqRecords: string; judgments: string; criterion: string; out: string; json?: boolean }) => {
-      const items = new Map<string, Item>();
-      for (const f of o.items) {
-        for (const [id, it] of await readItems(f)) {
-          if (items.has(id)) throw new InputError(`item "${id}" is in two item files`, { file: f, field: 'id' });
-          items.set(id, it);
-        }
-      }
-      const records: McqRecord[] = [];
-      for await (const row of readRows(o.mcqRecords)) {
-        const r = McqRecord.safeParse(row.value);
-        if (!r.success) throw new InputError(r.error.issues[0]!.message, { file: o.mcqRecords, line: row.line, field: r.error.issues[0]!.path.join('.') });
-        records.push(r.data);
-      }
-      const { rows, counts } = pairsFromRecords(items, records, await readJudgments(o.judgments), { criterion: o.criterion });
-      await writeFileAtomic(o.out, pairsToCsv(rows));
-      emit({ out: o.out, ...counts }, o.json, () => `Wrote ${rows.length} row(s) to ${o.out} (${counts.mcq_not_ok} unreadable MCQ answer(s) and ${counts.judgment_not_ok} failed judgment(s) left empty).`);
+      const stage = stageConfig(ConsistencyPairsStage, { name: 'consistency-pairs', kind: 'consistency-pairs', items: o.items, mcq_records: o.mcqRecords, judgments: o.judgments, criterion: o.criterion });
+      const outcome = await runConsistencyPairsStage(stage, commandContext({ seed: 0, resamples: 0 }));
+      const csv = outcome.files.find((f) => f.suffix === 'pairs.csv')!;
+      await writeFileAtomic(o.out, 'text' in csv ? csv.text : '');
+      const counts = outcome.result as Record<string, number>;
+      emit({ out: o.out, ...counts }, o.json, () => `Wrote ${counts.rows} row(s) to ${o.out} (${counts.mcq_not_ok} unreadable MCQ answer(s) and ${counts.judgment_not_ok} failed judgment(s) left empty).`);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { numberOption } from './output.ts';
+import { numberOption, seedOption } from './output.ts';
 
 /** The command-line form of an `EndpointConfig` (all strings, as commander gives them). */
 export interface EndpointCliOptions {
@@ -69,7 +69,7 @@ export function endpointFromOptions(o: EndpointCliOptions): Record<string, unkno
     model: o.model,
     api_key_env: o.apiKeyEnv,
     temperature: num('temperature', o.temperature, { min: 0, max: 2 }),
-    seed: num('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 }),
+    seed: seedOption('seed', o.seed),
     max_tokens: num('max-tokens', o.maxTokens, { int: true, min: 1 }),
     expected_output_tokens: num('expected-output-tokens', o.expectedOutputTokens, { int: true, min: 1 }),
     price,

@@ -1,12 +1,12 @@
-import { join, basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { readItems, readResponses } from '../io/records.ts';
-import { writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { progressReporter } from '../judges/progress.ts';
-import { DEFAULT_CACHE_DIR, estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge, type JudgeConfig, type JudgeProgress } from '../judges/index.ts';
-import { emit, numberOption, imageCap } from './output.ts';
+import { JudgeStage } from '../schema/experiment.ts';
+import { DEFAULT_CACHE_DIR, estimateJudge, renderJudgeEstimate } from '../judges/index.ts';
+import { judgeStageInputs, runJudgeStage } from '../pipeline/stages/judge.ts';
+import { choiceOption, emit, numberOption, seedOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface JudgeCliOptions extends EndpointCliOptions {
   items: string;
@@ -36,9 +36,9 @@ export function register(program: Command): void {
     .requiredOption('--responses <file>', 'model responses (item_id, model, output)')
     .requiredOption('--rubric <file>', 'rubric YAML (e.g. rubrics/medcmr-v1.yaml)');
   addEndpointOptions(cmd, { model: 'judge model', structured: true })
-    .option('--out <dir>', 'output directory for judgments.jsonl and judge.json', 'judge-out')
+    .option('--out <dir>', 'output directory for judgments.jsonl, answer-lengths.jsonl, judge.json and judge.md', 'judge-out')
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
-    .option('--json', 'machine-readable result on stdout')
+    .option('--json', 'machine-readable result on stdout (judge.json)')
     .option('--samples <k>', 'judge each answer k times (default 1)')
     .option('--reducer <name>', 'fold samples per criterion: mean, median or majority')
     .option('--batch', 'use the OpenAI Batch API (half price, slow)')
@@ -55,32 +55,30 @@ export function register(program: Command): void {
     });
 }
 
-function buildJudge(o: JudgeCliOptions): JudgeConfig {
+function judgeConfig(o: JudgeCliOptions): Record<string, unknown> {
   if (o.replay) return { kind: 'replay', verdicts: o.replay, name: o.judgeName ?? basename(o.replay).replace(/\.[^.]*$/, '') };
   if (!o.model) throw new InputError('option --model is required (or use --replay FILE)');
-  if (o.reducer !== undefined && !['mean', 'median', 'majority'].includes(o.reducer)) throw new InputError(`option --reducer takes mean, median or majority, not "${o.reducer}"`);
-  return {
-    kind: 'llm',
-    endpoint: endpointFromOptions(o) as JudgeConfig extends infer T ? (T extends { kind: 'llm'; endpoint: infer E } ? E : never) : never,
-    samples: numberOption('samples', o.samples, { int: true, min: 1 }),
-    reducer: o.reducer as 'mean' | undefined,
-    max_repairs: numberOption('max-repairs', o.maxRepairs, { int: true, min: 0 }),
-    batch: o.batch ?? false,
-  };
+  return Object.fromEntries(
+    Object.entries({
+      kind: 'llm',
+      endpoint: endpointFromOptions(o),
+      samples: numberOption('samples', o.samples, { int: true, min: 1 }),
+      reducer: o.reducer === undefined ? undefined : choiceOption('reducer', o.reducer, ['mean', 'median', 'majority'] as const),
+      max_repairs: numberOption('max-repairs', o.maxRepairs, { int: true, min: 0 }),
+      batch: o.batch ?? false,
+    }).filter(([, v]) => v !== undefined),
+  );
 }
 
 async function judgeCommand(o: JudgeCliOptions): Promise<void> {
-  const judge = buildJudge(o);
-  const rubric = await loadRubric(o.rubric);
-  const items = await readItems(o.items);
-  const responses = await readResponses(o.responses, items);
-  const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 }) ?? 20260101;
+  const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }) });
+  const seed = seedOption('seed', o.seed) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
+  // `--cache-dir` names the judge cache itself (a run keeps it in <cache>/judge).
   const cacheDir = o.cache === false ? null : (o.cacheDir ?? DEFAULT_CACHE_DIR);
-  const base = { items, responses, rubric, judge, cacheDir, seed, resamples, ...imageCap(o.maxImageMb), imageRoot: o.imageRoot ?? dirname(resolve(o.items)) };
 
   if (o.dryRun) {
-    const est = await estimateJudge(base);
+    const est = await estimateJudge(await judgeStageInputs(stage, commandContext({ seed, resamples }), cacheDir));
     emit({ dry_run: true, ...est }, o.json, () => renderJudgeEstimate(est));
     return;
   }
@@ -91,12 +89,10 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
     ac.abort(new Interrupted());
   };
   process.on('SIGINT', onSigint);
-  const progress = progressReporter('judge');
-  let result;
+  let outcome;
   try {
-    result = await runJudge({ ...base, signal: ac.signal, onProgress: (p) => progress.update(p) });
+    outcome = await runJudgeStage(stage, commandContext({ seed, resamples, signal: ac.signal }), { cacheDir });
   } catch (err) {
-    progress.stop();
     if (ac.signal.aborted) {
       process.stderr.write(`\njudgekit: interrupted; every finished judgment is in the cache${cacheDir ? ` (${cacheDir})` : ' (none: --no-cache)'}. Run the same command again to resume.\n`);
       process.exitCode = 130;
@@ -106,15 +102,8 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  progress.stop();
-  await writeJsonlAtomic(join(o.out, 'judgments.jsonl'), result.judgments);
-  await writeJsonAtomic(join(o.out, 'judge.json'), {
-    rubric: { id: rubric.rubric.id, version: rubric.rubric.version, hash: rubric.hash, template_hash: rubric.template_hash },
-    fingerprint: result.fingerprint,
-    summary: result.summary,
-    spend: result.spend,
-  });
-  emit(result.summary, o.json, () => renderJudgeMarkdown(result.summary, rubric) + `\nWrote ${join(o.out, 'judgments.jsonl')} and judge.json.`);
+  const written = await writeCommandOutcome(o.out, stage.name, outcome);
+  emit(outcome.result, o.json, () => outcome.markdown + `\nWrote ${written.join(', ')} in ${o.out}.`);
 }
 
 class Interrupted extends Error {

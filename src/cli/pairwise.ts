@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { PairwiseStage } from '../schema/experiment.ts';
 import { InputError, zodToInputError } from '../io/errors.ts';
 import { runPairwiseStage } from '../pipeline/stages/pairwise.ts';
-import { emit, numberOption } from './output.ts';
+import { emit, numberOption, seedOption } from './output.ts';
+import { commandContext, writeCommandOutcome } from './stage-command.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
 interface PairwiseCliOptions extends EndpointCliOptions {
@@ -82,18 +82,16 @@ export function register(program: Command): void {
       process.once('SIGINT', onSigint);
       try {
         const outDir = resolve(o.out);
-        const outcome = await runPairwiseStage(parsed.data, {
-          runDir: outDir,
-          configDir: process.cwd(),
-          seed: numberOption('bootstrap-seed', o.bootstrapSeed, { int: true, min: 0, max: 2 ** 32 - 1 }) ?? 20260101,
+        const ctx = commandContext({
+          seed: seedOption('bootstrap-seed', o.bootstrapSeed) ?? 20260101,
           resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000,
-          cacheDir: resolve(o.cacheDir),
-          dryRun: false,
+          out: outDir,
+          cacheDir: o.cacheDir,
           signal: ac.signal,
-          log: (m) => process.stderr.write(m + '\n'),
         });
-        const result = JSON.parse(await readFile(resolve(outDir, 'pairwise.json'), 'utf8')) as unknown;
-        emit(result, o.json, () => outcome.markdown + `\nWrote ${outcome.outputs.map((f) => resolve(outDir, f)).join(', ')}`);
+        const outcome = await runPairwiseStage(parsed.data, ctx);
+        const written = await writeCommandOutcome(outDir, parsed.data.name, outcome, { prefixed: true });
+        emit(outcome.result, o.json, () => outcome.markdown + `\nWrote ${written.map((f) => resolve(outDir, f)).join(', ')}`);
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -1,12 +1,11 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
+import { writeJsonAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readItems } from '../io/records.ts';
-import { rotateItems } from '../mcq/circular.ts';
-import { mcqToOpen, openToMcq, type ReformulationResult } from '../studies/reformulate.ts';
-import { openToMcqLlm } from '../studies/reformulate-llm.ts';
-import { emit, numberOption } from './output.ts';
+import { ReformulateStage } from '../schema/experiment.ts';
+import { runReformulateStage } from '../pipeline/stages/reformulate.ts';
+import { choiceOption, emit, numberOption, seedOption } from './output.ts';
+import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
 
 export function register(program: Command): void {
   program
@@ -32,41 +31,33 @@ export function register(program: Command): void {
     .action(async (o: { items: string; to: string; out: string; seed: string; options: string; shortfall: string; distractors: string; model?: string; baseUrl?: string; preset?: string; apiKeyEnv?: string; cacheDir: string; json?: boolean }) => {
       const ext = extname(o.out).toLowerCase();
       if (ext !== '.jsonl' && ext !== '.json') throw new InputError('--out must end in .jsonl or .json', { file: o.out });
-      const items = await readItems(o.items);
-      let res: ReformulationResult;
-      if (o.to === 'open') res = mcqToOpen(items.values());
-      else if (o.to === 'mcq' && o.distractors === 'llm') {
+      const to = choiceOption('to', o.to, ['open', 'mcq', 'circular'] as const);
+      const distractors = choiceOption('distractors', o.distractors, ['pool', 'llm'] as const);
+      if (to === 'mcq' && distractors === 'llm') {
         if (!o.model) throw new InputError('--distractors llm needs --model (and --base-url or --preset)');
         if (o.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.apiKeyEnv)) throw new InputError('option --api-key-env takes the NAME of an environment variable, not a key');
-        const endpoint = Object.fromEntries(Object.entries({ model: o.model, base_url: o.baseUrl, preset: o.preset, api_key_env: o.apiKeyEnv }).filter(([, v]) => v !== undefined));
-        const r = await openToMcqLlm(items.values(), {
-          endpoint,
-          seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!,
-          options: numberOption('options', o.options, { int: true, min: 2, max: 26 }),
-          cacheDir: o.cacheDir,
-        });
-        res = { ...r, summary: { ...r.summary, requests: r.spend.requests, cost_usd: r.spend.cost_usd } };
-      } else if (o.to === 'mcq') {
-        if (o.distractors !== 'pool') throw new InputError(`--distractors takes pool or llm, not "${o.distractors}"`);
-        if (!['other_tasks', 'fewer_options', 'skip'].includes(o.shortfall)) throw new InputError(`--shortfall takes other_tasks, fewer_options or skip, not "${o.shortfall}"`);
-        res = openToMcq(items.values(), {
-          seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!,
-          options: numberOption('options', o.options, { int: true, min: 2, max: 26 }),
-          shortfall: o.shortfall as 'other_tasks' | 'fewer_options' | 'skip',
-        });
-      } else if (o.to === 'circular') {
-        const r = rotateItems(items.values());
-        res = { ...r, summary: { generated: r.items.length, skipped: r.skipped.length } };
-      } else throw new InputError(`--to takes open, mcq or circular, not "${o.to}"`);
-      if (res.items.length === 0) throw new InputError(`no item could be reformulated to "${o.to}" (${res.skipped.length} skipped)`, { file: o.items });
-      if (ext === '.json') await writeJsonAtomic(o.out, res.items);
-      else await writeJsonlAtomic(o.out, res.items);
-      const summary = { to: o.to, out: o.out, ...res.summary, skipped_items: res.skipped };
+      }
+      const stage = stageConfig(ReformulateStage, {
+        name: 'reformulate',
+        kind: 'reformulate',
+        items: o.items,
+        to,
+        options: numberOption('options', o.options, { int: true, min: 2, max: 26 }),
+        shortfall: choiceOption('shortfall', o.shortfall, ['other_tasks', 'fewer_options', 'skip'] as const),
+        distractors: to === 'mcq' ? distractors : undefined,
+        endpoint: to === 'mcq' && distractors === 'llm' ? Object.fromEntries(Object.entries({ model: o.model, base_url: o.baseUrl, preset: o.preset, api_key_env: o.apiKeyEnv }).filter(([, v]) => v !== undefined)) : undefined,
+      });
+      const outcome = await runReformulateStage(stage, commandContext({ seed: seedOption('seed', o.seed)!, resamples: 0 }), { cacheDir: o.cacheDir });
+      const items = outcome.files.find((f) => f.suffix === 'items.jsonl')!;
+      if (ext === '.json') await writeJsonAtomic(o.out, 'jsonl' in items ? items.jsonl : []);
+      else await writeCommandFile(o.out, outcome, 'items.jsonl');
+      const res = outcome.result as Record<string, unknown> & { skipped_items: { id: string; reason: string }[] };
+      const summary = { out: o.out, ...res };
       emit(summary, o.json, () => {
-        const lines = [`Wrote ${res.items.length} item(s) to ${o.out}.`];
-        for (const [k, v] of Object.entries(res.summary)) if (k !== 'generated') lines.push(`  ${k}: ${v}`);
-        for (const s of res.skipped.slice(0, 10)) lines.push(`  skipped ${s.id}: ${s.reason}`);
-        if (res.skipped.length > 10) lines.push(`  … ${res.skipped.length - 10} more skipped (see --json)`);
+        const lines = [`Wrote ${'jsonl' in items ? items.jsonl.length : 0} item(s) to ${o.out}.`];
+        for (const [k, v] of Object.entries(res)) if (k !== 'generated' && k !== 'to' && k !== 'skipped_items') lines.push(`  ${k}: ${v}`);
+        for (const s of res.skipped_items.slice(0, 10)) lines.push(`  skipped ${s.id}: ${s.reason}`);
+        if (res.skipped_items.length > 10) lines.push(`  … ${res.skipped_items.length - 10} more skipped (see --json)`);
         return lines.join('\n');
       });
     });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runExperiment } from '../pipeline/run.ts';
+import { planExperiment, renderPlan } from '../pipeline/plan.ts';
 import { emit } from './output.ts';
 
 /** The default experiment: `experiments/default.yaml` in the working folder, else the package's own. */
@@ -23,9 +24,15 @@ export function register(program: Command): void {
     .option('--fresh', 'recompute every stage')
     .option('--stage <names>', 'only these stages (comma-separated)')
     .option('--cache-dir <dir>', 'judge cache folder', '.judgekit-cache')
-    .option('--dry-run', 'print what judge stages would call and cost; spend nothing')
-    .option('--json', 'print the manifest as JSON')
+    .option('--dry-run', 'list the stages, what each reads, and what judge, pairwise and answer stages would call and cost; send, compute and write nothing')
+    .option('--json', 'print the manifest (with --dry-run: the plan) as JSON')
     .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean }) => {
+      const only = o.stage?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (o.dryRun) {
+        const plan = await planExperiment(experiment ?? defaultExperimentPath(), { only, cacheDir: o.cacheDir, reportsDir: o.out, runId: o.runId });
+        emit(plan, o.json, () => renderPlan(plan));
+        return;
+      }
       const ac = new AbortController();
       setMaxListeners(0, ac.signal);
       // The first Ctrl-C stops after the calls in flight; a second one stops at once.
@@ -39,9 +46,8 @@ export function register(program: Command): void {
           reportsDir: o.out,
           runId: o.runId,
           fresh: o.fresh,
-          only: o.stage?.split(',').map((s) => s.trim()).filter(Boolean),
+          only,
           cacheDir: o.cacheDir,
-          dryRun: o.dryRun,
           signal: ac.signal,
         });
         emit(res.manifest, o.json, () => {
@@ -49,7 +55,7 @@ export function register(program: Command): void {
           for (const [name, st] of Object.entries(res.manifest.stages)) {
             lines.push(`  ${name.padEnd(28)} ${st.kind.padEnd(12)} ${st.status.padEnd(6)} ${Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
           }
-          if (!o.dryRun) lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
+          lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');
         });
       } catch (err) {

@@ -1,14 +1,10 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { readLabels } from '../io/records.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
-import { loadRubric } from '../judges/rubric.ts';
-import { runTuning, TUNING_STATISTICS, type SplitSpec, type TuningStatistic } from '../studies/tuning.ts';
-import { renderTuningMarkdown } from '../studies/tuning-report.ts';
-import type { Level } from '../studies/validation.ts';
-import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
-
+import { TuningStage } from '../schema/experiment.ts';
+import { runTuningStage } from '../pipeline/stages/tuning.ts';
+import { TUNING_STATISTICS, type TuningStatistic } from '../studies/tuning.ts';
+import { LEVELS, choiceOption, emit, listOption, numberOption, seedOption } from './output.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface TuneOptions {
   candidates: string;
@@ -57,30 +53,27 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write tuning.json and tuning.md to this folder')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: TuneOptions) => {
-      choiceOption('level', o.level, LEVELS);
       if (o.statistic !== undefined && !TUNING_STATISTICS.includes(o.statistic as TuningStatistic)) throw new InputError(`option --statistic takes one of ${TUNING_STATISTICS.join(', ')}, not "${o.statistic}"`);
-      let split: SplitSpec;
-      if (o.split === 'holdout') split = { method: 'holdout', test_fraction: numberOption('test-fraction', o.testFraction, { min: 0, max: 1 })! };
-      else if (o.split === 'kfold') split = { method: 'kfold', folds: numberOption('folds', o.folds, { int: true, min: 2 })! };
-      else throw new InputError(`option --split takes holdout or kfold, not "${o.split}"`);
-      const labels = await readLabels(file, { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol });
-      const result = runTuning(labels, {
+      const split = choiceOption('split', o.split, ['holdout', 'kfold'] as const);
+      const stage = stageConfig(TuningStage, {
+        name: 'tuning',
+        kind: 'tuning',
+        title: `Rubric tuning (${file})`,
+        labels: file,
+        columns: { item: o.itemCol, rater: o.raterCol, value: o.valueCol, dimension: o.dimensionCol },
         candidates: listOption(o.candidates) ?? [],
         humans: listOption(o.humans) ?? [],
-        level: o.level as Level,
-        split,
-        seed: numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!,
-        resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!,
-        correlationThreshold: numberOption('correlation-threshold', o.correlationThreshold, { min: 0, max: 1 })!,
-        ...(o.statistic ? { statistic: o.statistic as TuningStatistic } : {}),
-        ...(o.failureValues !== undefined ? { failureValues: listOption(o.failureValues) } : {}),
-        ...(o.rubric ? { rubric: (await loadRubric(o.rubric)).rubric } : {}),
+        level: choiceOption('level', o.level, LEVELS),
+        statistic: o.statistic,
+        split: split === 'holdout' ? { method: 'holdout', test_fraction: numberOption('test-fraction', o.testFraction, { min: 0, max: 1 }) } : { method: 'kfold', folds: numberOption('folds', o.folds, { int: true, min: 2 }) },
+        rubric: o.rubric,
+        failure_values: o.failureValues !== undefined ? listOption(o.failureValues) : undefined,
+        correlation_threshold: numberOption('correlation-threshold', o.correlationThreshold, { min: 0, max: 1 }),
       });
-      const md = () => renderTuningMarkdown(result, `Rubric tuning (${file})`);
-      if (o.out) {
-        await writeJsonAtomic(join(o.out, 'tuning.json'), result);
-        await writeFileAtomic(join(o.out, 'tuning.md'), md());
-      }
-      emit(result, o.json, md);
+      const seed = seedOption('seed', o.seed)!;
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const outcome = await runTuningStage(stage, commandContext({ seed, resamples }));
+      if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);
+      emit(outcome.result, o.json, () => outcome.markdown);
     });
 }

@@ -1,15 +1,10 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { readJudgments } from '../io/judgments.ts';
-import { readPreferences, type PreferenceRow } from '../io/preferences.ts';
+import { WinrateStage } from '../schema/experiment.ts';
+import { runWinrateStage } from '../pipeline/stages/winrate.ts';
 import { itemsForWinRatio, itemsForWinRatioDifference } from '../stats/power.ts';
-import { pairsFromScores } from '../studies/pairs-from-scores.ts';
-import { addMajorityRater, runWinrate, type MajorityReport } from '../studies/winrate.ts';
-import { renderWinrateMarkdown } from '../studies/winrate-report.ts';
-import { choiceOption, emit, numberOption } from './output.ts';
+import { choiceOption, emit, listOption, numberOption, seedOption } from './output.ts';
+import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface WinrateCliOptions {
   compare?: string[];
@@ -47,48 +42,23 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write winrate.json and winrate.md there')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: WinrateCliOptions) => {
-      const ties = choiceOption('ties', o.ties, ['half', 'drop'] as const);
-      const bt = o.bt === undefined ? undefined : choiceOption('bt', o.bt, ['half', 'davidson'] as const);
-      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
-      const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!;
       if (o.compare && o.compare.length !== 2) throw new InputError(`option --compare takes two raters, not ${o.compare.length}`);
-      let prefs: PreferenceRow[];
-      if (o.scores) {
-        const margin = numberOption('margin', o.margin, { min: 0 })!;
-        prefs = pairsFromScores(await readJudgments(file), { margin, ...(o.baseline !== undefined ? { baseline: o.baseline } : {}) }).prefs;
-        if (prefs.length === 0) throw new InputError('no two models were judged on the same item', { file });
-      } else {
-        prefs = await readPreferences(file);
-      }
-      let majority: MajorityReport | undefined;
-      if (o.majority) {
-        const from = o.majority.split(',').map((s) => s.trim()).filter(Boolean);
-        const known = new Set(prefs.map((p) => p.rater));
-        for (const r of from) if (!known.has(r)) throw new InputError(`option --majority: no rater "${r}" in the file`, { file });
-        if (known.has('majority')) throw new InputError('option --majority: the file already has a rater named "majority"', { file });
-        ({ rows: prefs, report: majority } = addMajorityRater(prefs, from));
-      }
-      const raters = new Set(prefs.map((p) => p.rater));
-      for (const r of o.compare ?? []) if (!raters.has(r)) throw new InputError(`option --compare: no rater "${r}" in the file (raters: ${[...raters].sort().join(', ')})`, { file });
-      if (o.baseline !== undefined && !prefs.some((p) => p.model_a === o.baseline || p.model_b === o.baseline)) {
-        throw new InputError(`option --baseline: no model "${o.baseline}" in the file`, { file });
-      }
-      const result = runWinrate(prefs, {
-        ties,
-        seed,
-        resamples,
-        ...(bt ? { bt } : {}),
-        ...(o.compare ? { compare: [o.compare[0]!, o.compare[1]!] as [string, string] } : {}),
-        ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+      const stage = stageConfig(WinrateStage, {
+        name: 'winrate',
+        kind: 'winrate',
+        title: o.title,
+        ...(o.scores ? { scores: file, margin: numberOption('margin', o.margin, { min: 0 }) } : { preferences: file }),
+        ties: choiceOption('ties', o.ties, ['half', 'drop'] as const),
+        bt: o.bt === undefined ? undefined : choiceOption('bt', o.bt, ['half', 'davidson'] as const),
+        baseline: o.baseline,
+        majority: listOption(o.majority),
+        compare: o.compare,
       });
-      const out = majority ? { ...result, majority } : result;
-      const md = renderWinrateMarkdown(result, o.title, majority ? { majority } : {});
-      if (o.out) {
-        await mkdir(o.out, { recursive: true });
-        await writeJsonAtomic(join(o.out, 'winrate.json'), out);
-        await writeFileAtomic(join(o.out, 'winrate.md'), md);
-      }
-      emit(out, o.json, () => md);
+      const seed = seedOption('seed', o.seed)!;
+      const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
+      const outcome = await runWinrateStage(stage, commandContext({ seed, resamples }));
+      if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);
+      emit(outcome.result, o.json, () => outcome.markdown);
     });
 
   program

@@ -49,16 +49,18 @@ export async function readPreferences(file: string): Promise<PreferenceRow[]> {
     const model_a = get('model_a', true)!;
     const model_b = get('model_b', true)!;
     if (model_a === model_b) throw new InputError(`model_a and model_b are the same model "${model_a}"`, { file, line, field: 'model_b' });
-    if (!('winner' in v)) throw new InputError('missing column "winner"', { file, line, field: 'winner' });
+    // `value` (judgekit's long-form label column, as `judgekit annotate` writes it) stands for `winner`.
+    const winnerCol = 'winner' in v ? 'winner' : 'value' in v ? 'value' : undefined;
+    if (winnerCol === undefined) throw new InputError('missing column "winner" (or "value")', { file, line, field: 'winner' });
     const dimension = get('dimension', false);
     const statusRaw = get('status', false) ?? 'ok';
     if (!/^[a-z][a-z0-9_]*$/i.test(statusRaw)) throw new InputError(`status "${statusRaw}" is not a status name`, { file, line, field: 'status' });
     const status = statusRaw.toLowerCase();
-    const w = get('winner', false);
+    const w = get(winnerCol, false);
     let winner: Winner | null = null;
     if (w !== undefined) {
       const mapped = WINNERS[w.toLowerCase()];
-      if (!mapped) throw new InputError(`winner must be A, B or tie, not "${w}"`, { file, line, field: 'winner' });
+      if (!mapped) throw new InputError(`${winnerCol} must be A, B or tie, not "${w}"`, { file, line, field: winnerCol });
       winner = mapped;
     }
     const key = [item_id, rater, model_a < model_b ? model_a : model_b, model_a < model_b ? model_b : model_a, dimension ?? ''].join('\u0000');

@@ -18,7 +18,7 @@ import { hashValue } from '../io/hash.ts';
 import { DiskCache } from '../llm/cache.ts';
 import type { ChatClient, ChatMessage } from '../llm/client.ts';
 import { addSpend, emptySpend, type Spend } from '../llm/cost.ts';
-import { JudgeEngine, type CachedOutcome, type EngineUnit, type ParseResult, type UnitOutcome } from '../llm/engine.ts';
+import { JudgeEngine, type CachedOutcome, type EngineUnit, type Estimate, type ParseResult, type UnitOutcome } from '../llm/engine.ts';
 import { resolveEndpoint, type OutputMode } from '../llm/presets.ts';
 import type { BackoffOptions } from '../llm/retry.ts';
 import { EndpointConfig } from '../schema/endpoint.ts';
@@ -152,8 +152,8 @@ interface PairTask {
   units: { ab: number; ba: number };
 }
 
-/** Judges every pair in both orders and returns one preference record per (item, pair, dimension). */
-export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<PairwiseRunResult> {
+/** The calls a pairwise run makes (both orders of every pair), its fingerprint and its engine. */
+function preparePairwise(opts: RunPairwiseOptions) {
   const endpoint = resolveEndpoint(EndpointConfig.parse(opts.endpoint));
   const dims = opts.dimensions?.length ? [...opts.dimensions] : DEFAULT_DIMENSIONS;
   const policy = opts.policy ?? 'tie';
@@ -237,6 +237,22 @@ export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<Pairwi
     seed: opts.seed,
     backoff: opts.backoff,
   });
+  return { dims, policy, fingerprint, rater, units, tasks, engine };
+}
+
+/** What a pairwise run would cost (uncached calls, estimated tokens and USD); calls nothing. */
+export function estimatePairwise(opts: RunPairwiseOptions): Estimate & { pairs: number } {
+  const { engine, units, tasks } = preparePairwise(opts);
+  try {
+    return { ...engine.estimate(units), pairs: tasks.length };
+  } finally {
+    engine.close();
+  }
+}
+
+/** Judges every pair in both orders and returns one preference record per (item, pair, dimension). */
+export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<PairwiseRunResult> {
+  const { dims, policy, fingerprint, rater, units, tasks, engine } = preparePairwise(opts);
   try {
     const progress = { done: 0, total: units.length, failed: 0, cached: 0, cost_usd: 0 };
     opts.onProgress?.(progress);

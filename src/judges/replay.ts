@@ -13,7 +13,7 @@ export const REPLAY_PARSER_VERSION = 'replay/1';
 
 /**
  * One recorded verdict (the contract with the dataset importers, e.g.
- * `data/sottana/verdicts-gpt-4.jsonl`): the judged item and model, the scores per rubric criterion
+ * `datasets/sottana/summarization/verdicts-gpt-4.jsonl` from `judgekit datasets get sottana`): the judged item and model, the scores per rubric criterion
  * on the rubric's raw scale (or null when the recorded judge gave none), an optional status
  * (default `ok` with scores, `parse_error` without), and the judge's raw text.
  */

@@ -147,6 +147,7 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
   const modelIndex = new Map<string, number>();
   const status: Int8Array[] = [];
   const rules: Map<string, number>[] = [];
+  const failures: Map<string, number>[] = [];
   for (const r of records) {
     let i = itemIndex.get(r.item_id);
     if (i === undefined) {
@@ -160,8 +161,13 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
       modelIndex.set(r.model, m);
       status.push(new Int8Array(0));
       rules.push(new Map());
+      failures.push(new Map());
     }
     rules[m]!.set(r.rule, (rules[m]!.get(r.rule) ?? 0) + 1);
+    if (r.status !== 'ok') {
+      const kind = r.status === 'missing' ? 'missing' : r.rule;
+      failures[m]!.set(kind, (failures[m]!.get(kind) ?? 0) + 1);
+    }
   }
   const nItems = itemRecs.length;
   for (let m = 0; m < status.length; m++) status[m] = new Int8Array(nItems).fill(NONE);
@@ -214,7 +220,8 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
       by_task: Object.fromEntries(stats[1]![m]!),
       by_organ_system: Object.fromEntries(stats[2]![m]!),
       by_modality: Object.fromEntries(stats[3]![m]!),
-      by_rule: Object.fromEntries([...rules[m]!].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+      by_rule: byCount(rules[m]!),
+      by_failure: byCount(failures[m]!),
     };
   }
   return {
@@ -226,6 +233,11 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
     extractor_version: EXTRACTOR_VERSION,
     convention: ACCURACY_CONVENTION,
   };
+}
+
+/** Counts as an object, most frequent first (ties by name), so that reports list them in that order. */
+function byCount(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 function groupBy(items: McqRecord[], key: (r: McqRecord) => string | undefined): Map<string, number[]> {

@@ -1,71 +1,81 @@
 /**
- * Reads the chosen option letter out of a model's raw MCQ reply.
+ * Reads the chosen option letter (or, for a multi-answer item, the set of letters) out of a
+ * model's raw MCQ reply. The principle: read the reply's FINAL COMMITMENT, never the first letter
+ * it happens to mention; anything that is not one clear commitment is `invalid_answer`, never a
+ * guess. The cascade was checked reply by reply against 416 real replies of real models (see
+ * test/fixtures/mcq-real/ and src/mcq/README.md for the figures).
  *
- * The reply is first normalised: Unicode NFKC (full-width `Ｃ`, `（C）`, `答案：C` become ASCII
- * letters and punctuation), markdown emphasis and code marks (`*`, `` ` ``, `__`), heading and quote
- * marks and `$` are removed, `<answer>X</answer>` becomes an `Answer:` line, and a `<think>…</think>`
- * block is dropped when anything follows it (when nothing follows, the finished thinking is all
- * there is and is read as the reply). An unclosed `<think>` (the reply was cut off while thinking)
- * is `invalid_answer` with rule `unfinished_thinking`: any letter in it is a passing thought, not
- * an answer.
+ * 1. Normalisation: Unicode NFKC (full-width `Ｃ`, `（C）`, `答案：C`), `\r\n`, a literal `\n`
+ *    written out as two characters (stored ScienceQA outputs) read as a line break, `【答案】` read as
+ *    `答案:`, markdown marks (`*`, `` ` ``, `__`, `#`, `>`) and `$` removed, `<answer>X</answer>` read as
+ *    an `Answer:` line, `</s>` dropped, a `<think>…</think>` block dropped when anything follows it
+ *    (if nothing follows, the finished thinking is read; an unclosed `<think>` is
+ *    `unfinished_thinking`).
+ * 2. Invented follow-ups: a model that answers and then goes on writing the next prompt itself
+ *    (`Question: …`, `问题：…`, `Hint: …` on a new line, with its own `The answer is (A)`) is read up
+ *    to that line only; rules are prefixed `before_follow_up/`. The cut applies when the text before
+ *    it commits to something or is long enough (≥ 60 characters) to be the real reply.
+ * 3. `bare`: the whole reply is one letter (`C`, `(C)`, `**C**`, `Ｃ`).
+ * 4. Conclusions, everywhere in the reply, in order: `answer_line` (`Answer:` / `Final answer:` /
+ *    `答案：` / `答案是` / `正解は` / `Réponse :` / `Antwort:` / `Ответ:`, its head letter, or the rest of its line read by the rules below as
+ *    `answer_line/<rule>`), `boxed` (`\boxed{C}`), `json` (`{"answer": "C"}`, `{"answer_choice":
+ *    "D"}`), `answer_is` (`the (correct|final|closest …) answer/option/choice is C`, `the most
+ *    accurate one is (H)`, `I choose C`, `Therefore, C`, `C is correct`, `故选C`, `选项为D`). A
+ *    conclusion's text that is exactly one option's text reads as that option (`The answer is 100.`
+ *    → `answer_is/option_text`).
+ *    - All conclusions name the same letter: that letter (the rule of the last one).
+ *    - Two different letters: `ambiguous`, unless an explicit correction (`wait`, `actually`, `on
+ *      second thought`, `let me reconsider`, …) stands between them, when the later one wins.
+ *    - A hedge (`The answer is (B) or (H)`) is settled by a later conclusion naming one of its
+ *      letters (`… the most accurate one is (H)`); unsettled it is `ambiguous`. A list (`(A) and
+ *      (E)`, `A, C`) on a single-answer item is two answers: `ambiguous`.
+ *    - An `Answer:` line that reads nothing, with no other conclusion, is `no_answer`: the model
+ *      gave its answer there and it is unreadable, so the reasoning above is not searched.
+ * 5. `program`: a reply that is a program (`def`, `import`, `print(`) and concludes nothing is
+ *    invalid: its answer exists only when it is run, and judgekit does not run replies.
+ * 6. Position rules, only when no conclusion exists: `option_word` (`Option C`), `leading_letter`
+ *    (`C) Pneumothorax`), `marked_letter` (`(C)` anywhere, `C.` at a line start), `lone_letter` (a line
+ *    holding only a letter), `option_text` (the whole reply, a line or the last sentence is exactly one
+ *    option's text; or a short reply — at most two sentences and 300 characters — names exactly one
+ *    option's text as whole words). Two different letters at one rule are `ambiguous`.
  *
- * Then a cascade of rules runs, most explicit first; the first rule that finds anything decides:
+ * Failures (status `invalid_answer`; `extracted` null unless said otherwise): `empty`, `no_answer`,
+ * `ambiguous`, `unfinished_thinking`, `program`, and `not_an_option` (a letter was read that the
+ * item does not have — `extracted` keeps it; a reply listing letters beyond the options is
+ * `ambiguous`).
  *
- * | rule            | reads                                                                        | several letters  |
- * |-----------------|------------------------------------------------------------------------------|------------------|
- * | `empty`         | empty or whitespace-only reply                                               |                  |
- * | `bare`          | the whole reply is one letter: `C`, `c`, `(C)`, `C.`, `**C**`, `Ｃ`            |                  |
- * | `answer_line`   | the LAST `Answer:` / `Final answer:` / `答案：` / `答案是` line; its head letter  | last line wins   |
- * | `answer_line/…` | that line read by the rules below (e.g. `answer_line/option_text`)            | as the sub-rule  |
- * | `boxed`         | LaTeX `\boxed{C}`, `\boxed{\text{C}}`                                        | last wins        |
- * | `answer_is`     | `the (correct) answer/option/choice is C`, `I choose C`, `Therefore, C`,     | last wins        |
- * |                 | `C is correct`, `选C`                                                        |                  |
- * | `option_word`   | `Option C`, `Option (D)`, `choice C`, `选项C`                                | ambiguous        |
- * | `leading_letter`| the reply starts with a letter: `C) Pneumothorax`, `C. …`, `C - …`, `C\n…`   | -                |
- * | `marked_letter` | `(C)` anywhere, `C.` / `C)` at the start of a line                           | ambiguous        |
- * | `lone_letter`   | a line that holds only a letter                                              | ambiguous        |
- * | `option_text`   | the text of exactly one option: the whole reply, or contained in it          | ambiguous        |
- * | `no_answer`     | nothing above matched                                                        |                  |
+ * Letters: a letter counts only as a word of its own followed by an end (end of line, punctuation,
+ * CJK text, a connective `or` / `and` / `not` / `is` / `because` / `since` after an upper-case
+ * letter, or the option's own text), so "A patient…", "Vitamin A deficiency" and "Answer: a large
+ * mass" read no letter. Lower-case letters are read only where marked (bare, after `Answer:`, `the
+ * answer is`, `Option`, `\boxed`, at the start, alone on a line). A mention negated (`not B`, `B is
+ * incorrect`, `rule out B`, `排除B`) is ignored by the position rules and `option_text`; a
+ * conclusion letter followed by `is incorrect` is not a conclusion.
  *
- * Failures (status `invalid_answer`, `extracted` null unless said otherwise):
- * - `ambiguous`: the deciding rule names two different options (`A or B`, `Answer: A, C`, `Option A …
- *   Option C` with neither negated, two option texts). Never a guess, never a random pick.
- * - `no_answer`: no rule matched, or the last `Answer:` line cannot be read (the reasoning before
- *   it is then NOT searched: the model gave its answer there, and it is unreadable).
- * - `empty`: the reply is empty or whitespace.
- * - `unfinished_thinking`: a `<think>` block that never closes.
- * - `not_an_option`: a letter was read but the item has no such option (`F` on a 5-option item);
- *   `extracted` keeps the letter that was read.
+ * Option texts are compared after NFKC, LaTeX (`\frac{4}{5}` = `4/5`, `\sqrt{3}` = `√3`, `\text{…}`,
+ * `^\circ`), number format (`8.00` = `8`, `1,000` = `1000`), case, punctuation and whitespace.
+ * Contained matches ignore purely numeric options (a number in the working is not an answer),
+ * options of one letter, and `yes` / `no` / `true` / `false` except at the reply's start ("There is
+ * no information…" is not the option "no").
  *
- * Decisions, with the reasons:
- * - A letter counts only as a word of its own and followed by an end: end of line, punctuation,
- *   CJK text, a connective (`or`, `and`, `not`, `is`, `because`, `since`; upper-case letters only) or
- *   the option's own text (`C Pneumothorax`). So "A patient presents…", "Vitamin A deficiency" and
- *   "Answer: a large mass" read no letter; "answer: c" and a bare `c` do. Lower-case letters are read
- *   only where they are marked (`bare`, after `Answer:`, `the answer is`, `Option`, `\boxed`, at the
- *   start of the reply or alone on a line), never inside prose.
- * - Several `Answer:` lines: the last one wins (a model that corrects itself; the Med-CMR format
- *   puts the final answer last). The same holds for `\boxed` and `the answer is`. Position rules
- *   (`option_word` and below) have no such order and call two letters ambiguous.
- * - Negation: a mention preceded by `not`, `no`, `rule out`, `exclude`, `rather than`, `instead of`,
- *   `except`, `unlike`, `不是`, `排除` or followed by `is incorrect / wrong / unlikely / excluded /
- *   ruled out / not …` is ignored by the position rules and by `option_text`. "The answer is C, not B"
- *   reads C (`answer_is` decides before); "not B" alone reads nothing (`no_answer`); "Option A is
- *   unlikely … Option C fits" reads C.
- * - `option_text` compares texts after NFKC, lower-casing and replacing punctuation by spaces, as
- *   whole words; a match inside a longer matching option's text ("pneumothorax" inside "tension
- *   pneumothorax") does not count separately.
+ * Multi-answer items (`{ multi: true }`): a conclusion naming several letters (`答案：B, C`, `【答案】BD`,
+ * `Answer: A and C`) reads as that set (`extracted: "B,C"`, sorted); `A or C` is still a hedge.
  */
 
-export const EXTRACTOR_VERSION = 'mcq-extract/1.0.0';
+export const EXTRACTOR_VERSION = 'mcq-extract/2.0.0';
 
 export type ExtractionStatus = 'ok' | 'invalid_answer';
 
 export interface Extraction {
   status: ExtractionStatus;
-  /** The letter read (upper case); null unless a letter was read. */
+  /** The letter read (upper case); for a multi-answer item the sorted letters joined by commas. Null unless a letter was read. */
   extracted: string | null;
   rule: string;
+}
+
+export interface ExtractOptions {
+  /** The item has several correct options: read a set of letters. */
+  multi?: boolean;
 }
 
 /** An item's options prepared once for many replies. */
@@ -81,11 +91,33 @@ export function normaliseText(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+/**
+ * `normaliseText` after rewriting LaTeX and number formats, so that `\frac{4}{5}`, `4/5` and
+ * `\dfrac 45`… compare equal where they should: fractions to `a/b`, roots to `sqrt`, text
+ * commands to their content, degrees dropped, thousands separators and trailing decimal zeros
+ * removed.
+ */
+export function normaliseAnswerText(s: string): string {
+  let t = s.normalize('NFKC');
+  if (t.indexOf('\\') >= 0 || t.indexOf('^') >= 0) {
+    t = t
+      .replace(/\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree/g, '°')
+      .replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '($1)/($2)')
+      .replace(/\\sqrt\s*\{([^{}]*)\}/g, ' sqrt $1 ')
+      .replace(/\\(?:text|textbf|mathrm|mathbf|mathit|operatorname|mbox)\s*\{([^{}]*)\}/g, '$1')
+      .replace(/\\(?:left|right|displaystyle|,|;|!|quad)/g, ' ');
+  }
+  t = t.replace(/√/g, ' sqrt ');
+  for (let i = 0; i < 3 && /\d,\d{3}(?!\d)/.test(t); i++) t = t.replace(/(\d),(\d{3})(?!\d)/g, '$1$2');
+  t = t.replace(/(\d+\.\d*?)0+(?!\d)/g, '$1').replace(/(\d+)\.(?!\d)/g, '$1');
+  return normaliseText(t);
+}
+
 export function prepareOptions(options: Readonly<Record<string, string>>): PreparedOptions {
   const texts: { letter: string; norm: string }[] = [];
   const byLetter = new Map<string, string>();
   for (const [letter, text] of Object.entries(options)) {
-    const norm = normaliseText(text);
+    const norm = normaliseAnswerText(text);
     byLetter.set(letter, norm);
     if (norm !== '') texts.push({ letter, norm });
   }
@@ -101,7 +133,15 @@ const NON_ASCII = /[^\x00-\x7f]/;
 function normaliseReply(raw: string): string {
   let s = NON_ASCII.test(raw) ? raw.normalize('NFKC') : raw;
   if (s.indexOf('\r') >= 0) s = s.replace(/\r\n?/g, '\n');
-  if (s.indexOf('<') >= 0) s = stripThink(s).replace(/<answer>/gi, '\nAnswer: ').replace(/<\/answer>/gi, '\n');
+  // replies stored with "\n" written out; LaTeX commands (\nabla, \neq, \nu) start lower-case
+  if (s.indexOf('\\n') >= 0) s = s.replace(/\\n(?![a-z])/g, '\n');
+  if (s.indexOf('【') >= 0) s = s.replace(/【\s*(?:答案|正确答案)\s*】\s*[:]?/g, '\n答案:');
+  if (s.indexOf('<') >= 0) {
+    s = stripThink(s)
+      .replace(/<\/s>/g, '')
+      .replace(/<answer>/gi, '\nAnswer: ')
+      .replace(/<\/answer>/gi, '\n');
+  }
   if (/[*`$_#>]/.test(s)) {
     s = s
       .replace(/[*`$]+/g, '')
@@ -155,57 +195,292 @@ function terminated(t: string, pos: number, prep: PreparedOptions): boolean {
   if (word !== undefined && CONNECTIVES.has(word)) return true;
   const text = prep.byLetter.get(letter);
   if (text) {
-    const ahead = normaliseText(t.slice(k, k + text.length + 16));
+    const ahead = normaliseAnswerText(t.slice(k, k + text.length + 16));
     if (ahead === text || ahead.startsWith(text + ' ')) return true;
   }
   return false;
 }
 
-const LIST_AFTER = /^[\s)\]]*(?:,|\/|&|\bor\b|\band\b)\s*(?:option\s+|choice\s+)?[([]?\s*([A-Za-z])(?![A-Za-z0-9])/i;
+const LIST_AFTER =
+  /^[\s)\]]*(,|\/|&|、|\bor\b|\band\b|和|或)\s*(?:option\s+|choice\s+)?[([]?\s*([A-Za-z])(?![A-Za-z0-9])/i;
 
-/** The other letter of "A or B", "A, C", "A/B" right after a letter, if there is one. */
-function listedAfter(t: string, pos: number, prep: PreparedOptions): string | null {
-  const m = LIST_AFTER.exec(t.slice(pos + 1, pos + 40));
-  if (!m) return null;
+/** Letters read at one place: one letter, or a list of them (`A, C`, `A and C`, `A or B`). */
+interface Reading {
+  letters: string[];
+  /** Joined by `or` / `/`: a hedge between the letters, not a set. */
+  hedge: boolean;
+}
+
+/** The letter at `pos` and every letter listed right after it ("A or B", "A, C and D", "A/B"). */
+function readList(t: string, pos: number, prep: PreparedOptions): Reading {
   const first = t[pos]!;
-  const second = m[1]!;
-  if (isUpper(first) !== isUpper(second)) return null;
-  const at = pos + 1 + m.index + m[0].length - 1;
-  if (!terminated(t, at, prep)) return null;
-  return second.toUpperCase() === first.toUpperCase() ? null : second.toUpperCase();
+  const letters = [first.toUpperCase()];
+  let hedge = false;
+  let at = pos;
+  for (;;) {
+    const m = LIST_AFTER.exec(t.slice(at + 1, at + 40));
+    if (!m) break;
+    const second = m[2]!;
+    if (isUpper(first) !== isUpper(second)) break;
+    const next = at + 1 + m.index + m[0].length - 1;
+    if (!terminated(t, next, prep)) break;
+    if (/^(?:\/|or|或)$/i.test(m[1]!)) hedge = true;
+    if (!letters.includes(second.toUpperCase())) letters.push(second.toUpperCase());
+    at = next;
+  }
+  return { letters, hedge };
 }
 
 const NEG_BEFORE =
   /(?:\bnot|\bno|n't|\bexclude[sd]?|\bexcluding|\brule[sd]? out|\bruling out|\bunlike|\brather than|\binstead of|\bexcept|\bagainst|不是|排除|而非)\s*(?:(?:a|an|the|option|choice)\s+)*[([]?\s*$/i;
 const NEG_AFTER =
-  /^[\s)\].:]*(?:(?:is|was|seems|appears|would be|are)\s+)?(?:not\b|incorrect|wrong|unlikely|less likely|excluded|ruled out|false|eliminated|can be excluded|can be ruled out|不对|错误|排除)/i;
+  /^[\s)\].:"'”’]*(?:(?:is|was|seems|appears|would be|are)\s+)?(?:not\b|incorrect|wrong|unlikely|less likely|excluded|ruled out|false|eliminated|can be excluded|can be ruled out|不对|错误|排除)/i;
 
 function negated(t: string, start: number, end: number): boolean {
   return NEG_BEFORE.test(t.slice(Math.max(0, start - 28), start)) || NEG_AFTER.test(t.slice(end, end + 40));
 }
 
 // ---------------------------------------------------------------------------------------------
-// The cascade
+// Conclusions
 
-type Hit = { letter: string } | { ambiguous: true } | null;
+type Hit = { letter: string } | { letters: string[]; hedge: boolean } | { ambiguous: true } | null;
+
+interface Conclusion {
+  pos: number;
+  rule: string;
+  /** What it read; null when its text reads nothing. */
+  reading: Reading | null;
+  /** An unreadable `Answer:` line blocks the position rules; an unreadable `the answer is …` does not. */
+  hard: boolean;
+  end: number;
+}
 
 const BARE = /^[\s([{<"'“‘]*([A-Za-z])[\s)\]}>"'”’.:;,!。]*$/;
-const ANSWER_MARKER = /(?:\b(?:final\s+|correct\s+)?answer\s*[:=]|答案\s*[:是为])/gi;
-const HEAD = /^[\s"'“‘]*(?:(?:option|choice|选项)\s*)?[([{]?\s*(?:\\boxed\s*\{\s*)?([A-Za-z])(?![A-Za-z0-9])/i;
+const ANSWER_MARKER =
+  /(?:\b(?:final\s+|correct\s+)?answer\s*(?:[:]|=(?!=))|答案\s*(?:[:]|是|为|应为|应该是)|(?:答え|正解)\s*(?:[:]|は)|(?<![\p{L}])(?:antwort|réponse|respuesta|resposta|risposta|ответ)\s*[:])/giu;
+const HEAD = /^[\s"'“‘:]*(?:(?:option|choice|选项)\s*)?[([{]?\s*(?:\\boxed\s*\{\s*)?(?:\\text\s*\{\s*)?\(?\s*([A-Za-z])(?![A-Za-z0-9])/i;
+/** A letter followed by an operator is a variable in the working (`x = 5`, `P = nRT/V`), not an option. */
+const MATH_AFTER = /^[)\]]?\s*[=<>+\-*/^_≈≠≤≥]/;
+const HEAD_SET = /^[\s"'“‘]*[([{]?\s*([A-Z]{2,6})(?![A-Za-z0-9])/;
 const BOXED = /\\boxed\s*\{\s*(?:\\(?:text|textbf|mathrm|mathbf)\s*\{\s*)?\(?\s*([A-Za-z])(?![A-Za-z0-9])/dg;
-const ANSWER_IS = new RegExp(
+const BOXED_ANY = /\\boxed\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g;
+const ANSWER_IS_MARKER = new RegExp(
   [
-    String.raw`\b(?:answer|option|choice)\s+(?:is|would\s+be|should\s+be|must\s+be|=)\s*:?\s*(?:option\s+|choice\s+)?[([]?\s*([A-Za-z])(?![A-Za-z0-9])`,
-    String.raw`\b(?:i\s+(?:would\s+|will\s+)?(?:choose|select|pick)|i'll\s+(?:choose|select|pick|go\s+with)|go\s+with)\s+(?:option\s+|choice\s+)?[([]?\s*([A-Za-z])(?![A-Za-z0-9])`,
-    String.raw`\b(?:therefore|thus|hence|so)\s*,?\s*(?:option\s+|choice\s+)?[([]?\s*([A-Z])(?![A-Za-z0-9])`,
-    String.raw`(?:应选|故选|选择|选)\s*(?:选项)?\s*[([]?\s*([A-Za-z])(?![A-Za-z0-9])`,
-    String.raw`(?<![A-Za-z0-9])(?:option\s+|choice\s+)?[([]?([A-Z])[)\]]?\s+is\s+(?:the\s+)?(?:correct|right|best|most\s+likely)\b`,
+    String.raw`\b(?:answer|option|choice|option\s+letter|answer\s+choice)\s+(?:is|would\s+be|should\s+be|must\s+be|=)\s*:?`,
+    String.raw`\b(?:correct|right|best|most\s+\w+|closest|final)\s+(?:one|match)\s+(?:is|would\s+be)\s*:?`,
+    String.raw`\bi\s+(?:would\s+|will\s+)?(?:choose|select|pick)\b`,
+    String.raw`\bi'll\s+(?:choose|select|pick|go\s+with)\b`,
+    String.raw`\bgo\s+with\b`,
+    String.raw`(?:应选|故选|所以选|因此选|选择|选项为|正确选项(?:是|为)|选)`,
   ].join('|'),
-  'dgi',
+  'gi',
 );
+// case matters here: "Therefore, b = 10" is working, "Therefore, C." a conclusion
+const THEREFORE = /\b(?:[Tt]herefore|[Tt]hus|[Hh]ence|[Ss]o)\s*,?\s*(?:[Oo]ption\s+|[Cc]hoice\s+)?[([]?\s*([A-Z])(?![A-Za-z0-9])/dg;
+const THEREFORE_END = /^[)\]]?\s*(?:$|[.,;:!?。，；\n]|is\s+(?:the\s+)?(?:answer|correct|right|best)\b)/;
+const IS_CORRECT = /(?<![A-Za-z0-9])(?:[Oo]ption\s+|[Cc]hoice\s+)?[([]?([A-Z])[)\]]?\s+is\s+(?:the\s+)?(?:correct|right|best|most\s+likely)\b/dg;
+const JSON_ANSWER =
+  /"(?:answer|answer_choice|final_answer|answer_letter|correct_answer|choice|option|correct_option)"\s*:\s*(?:"([^"\n]{0,200})"|\[([^\]\n]{0,80})\])/gi;
+const CORRECTION = /\b(?:wait|actually|on second thought|correction|i made (?:a|an) (?:mistake|error)|let me (?:re-?check|reconsider|re-?evaluate)|re-?evaluat\w*|upon (?:further )?(?:reflection|review))\b|等等|不对|更正/i;
+const SENTENCE_END = /[.!?。！？\n]/;
+
+/** The rest of the sentence (or line) after a marker; the next non-empty line if the marker ends its line. */
+function segmentAfter(t: string, end: number, toLineEnd: boolean): { text: string; start: number } {
+  let lineEnd = t.indexOf('\n', end);
+  if (lineEnd < 0) lineEnd = t.length;
+  let rest = t.slice(end, lineEnd);
+  let start = end;
+  if (rest.trim() === '') {
+    let k = lineEnd + 1;
+    while (k < t.length) {
+      let e = t.indexOf('\n', k);
+      if (e < 0) e = t.length;
+      if (t.slice(k, e).trim() !== '') {
+        rest = t.slice(k, e);
+        start = k;
+        break;
+      }
+      k = e + 1;
+    }
+  }
+  if (!toLineEnd) {
+    // a sentence ends at ". " or "。", not at the "." of "8.5"
+    const m = /[.!?](?=\s|$)|[。！？]/.exec(rest);
+    if (m) rest = rest.slice(0, m.index + 1);
+  }
+  return { text: rest, start };
+}
+
+/** The letter(s) at the head of a conclusion's text: `C`, `(C)`, `Option (D)`, `\boxed{C}`, `B, C`, `BD`. */
+function readHead(seg: string, prep: PreparedOptions): Reading | null {
+  const set = HEAD_SET.exec(seg);
+  if (set) {
+    const ls = set[1]!.split('');
+    const ascending = ls.every((c, i) => i === 0 || c > ls[i - 1]!);
+    if (ascending && ls.every((c) => prep.letters.has(c))) return { letters: ls, hedge: false };
+  }
+  const head = HEAD.exec(seg);
+  if (!head) return null;
+  const pos = head[0].length - 1;
+  if (!terminated(seg, pos, prep)) return null;
+  if (NEG_AFTER.test(seg.slice(pos + 1, pos + 41)) || MATH_AFTER.test(seg.slice(pos + 1, pos + 8))) return null;
+  return readList(seg, pos, prep);
+}
+
+/** A conclusion's text read as exactly one option's text. */
+function exactOptionText(seg: string, prep: PreparedOptions): Reading | null {
+  const norm = normaliseAnswerText(seg);
+  if (norm === '') return null;
+  for (const o of prep.texts) if (o.norm === norm) return { letters: [o.letter], hedge: false };
+  return null;
+}
+
+function readingOfHit(hit: Hit): Reading | null | 'ambiguous' {
+  if (!hit) return null;
+  if ('ambiguous' in hit) return 'ambiguous';
+  if ('letter' in hit) return { letters: [hit.letter], hedge: false };
+  return { letters: hit.letters, hedge: hit.hedge };
+}
+
+function collectConclusions(t: string, prep: PreparedOptions, multi: boolean, program: boolean): Conclusion[] {
+  const out: Conclusion[] = [];
+  const covered: [number, number][] = [];
+  const inside = (p: number) => covered.some(([a, b]) => p >= a && p < b);
+
+  // Answer: lines (the rest of the line, or the next line), read like the whole reply
+  for (const m of allMatches(ANSWER_MARKER, t)) {
+    if (program && m[0].includes('=')) continue; // `answer = "Yes"` in code is an assignment
+    const seg = segmentAfter(t, m.index + m[0].length, true);
+    covered.push([m.index, seg.start + seg.text.length]);
+    const head = readHead(seg.text, prep);
+    if (head) {
+      out.push({ pos: m.index, rule: 'answer_line', reading: head, hard: true, end: seg.start + seg.text.length });
+      continue;
+    }
+    // "Final Answer: The answer is G. …": the line's own conclusions first
+    const inner = settle(seg.text, collectConclusions(seg.text, prep, multi, program), multi);
+    if (inner) {
+      const reading = readingOfHit(inner.hit);
+      out.push({ pos: m.index, rule: 'answer_line/' + inner.rule, reading: reading === 'ambiguous' ? { letters: [], hedge: true } : reading, hard: true, end: seg.start + seg.text.length });
+      continue;
+    }
+    const sub = runPositionRules(seg.text, prep);
+    if (sub.hit === 'ambiguous') out.push({ pos: m.index, rule: 'answer_line/' + sub.rule, reading: { letters: [], hedge: true }, hard: true, end: seg.start + seg.text.length });
+    else out.push({ pos: m.index, rule: sub.hit ? 'answer_line/' + sub.rule : 'answer_line', reading: sub.hit, hard: true, end: seg.start + seg.text.length });
+  }
+
+  for (const m of allMatches(BOXED_ANY, t)) {
+    if (inside(m.index)) continue;
+    const b = new RegExp(BOXED.source, 'dy');
+    b.lastIndex = m.index;
+    const bm = b.exec(t);
+    if (bm && terminated(t, bm.indices![1]![0], prep)) {
+      out.push({ pos: m.index, rule: 'boxed', reading: readList(t, bm.indices![1]![0], prep), hard: false, end: m.index + m[0].length });
+    } else {
+      const text = exactOptionText(m[1]!, prep);
+      out.push({ pos: m.index, rule: text ? 'boxed/option_text' : 'boxed', reading: text, hard: false, end: m.index + m[0].length });
+    }
+  }
+
+  for (const m of allMatches(JSON_ANSWER, t)) {
+    const value = m[1] ?? m[2]!.replace(/"/g, '');
+    const head = readHead(value, prep) ?? exactOptionText(value, prep);
+    out.push({ pos: m.index, rule: 'json', reading: head, hard: true, end: m.index + m[0].length });
+  }
+
+  for (const m of allMatches(ANSWER_IS_MARKER, t)) {
+    if (inside(m.index) || (program && m[0].includes('='))) continue;
+    const end = m.index + m[0].length;
+    const seg = segmentAfter(t, end, false);
+    const head = readHead(seg.text, prep);
+    if (head) {
+      const at = seg.start + (HEAD.exec(seg.text)?.[0].length ?? 1) - 1;
+      if (NEG_AFTER.test(t.slice(at + 1, at + 41))) continue;
+      out.push({ pos: m.index, rule: 'answer_is', reading: head, hard: false, end: seg.start + seg.text.length });
+      continue;
+    }
+    const text = exactOptionText(seg.text, prep);
+    out.push({ pos: m.index, rule: text ? 'answer_is/option_text' : 'answer_is', reading: text, hard: false, end: seg.start + seg.text.length });
+  }
+
+  for (const re of [THEREFORE, IS_CORRECT]) {
+    for (const m of allMatches(re, t)) {
+      if (inside(m.index)) continue;
+      const pos = m.indices![1]![0];
+      const matchEnd = m.index + m[0].length;
+      if (matchEnd === pos + 1 && !terminated(t, pos, prep)) continue;
+      // "Therefore, C." concludes; "Therefore P = nRT/V" and "so I and J are…" are working
+      if (re === THEREFORE && !THEREFORE_END.test(t.slice(pos + 1, pos + 40))) continue;
+      if (re === IS_CORRECT) {
+        // "none of the options A, B, C, D is correct": a sentence that denies is no conclusion
+        const from = Math.max(t.lastIndexOf('.', m.index), t.lastIndexOf('\n', m.index)) + 1;
+        if (/\b(?:none|neither|nor|not)\b/i.test(t.slice(from, m.index))) continue;
+        if (/[A-Z]\s*(?:,|\bor\b|\band\b)\s*[([]?\s*$/.test(t.slice(Math.max(0, m.index - 8), m.index))) continue;
+      }
+      out.push({ pos: m.index, rule: 'answer_is', reading: readList(t, pos, prep), hard: false, end: matchEnd });
+    }
+  }
+  out.sort((a, b) => a.pos - b.pos);
+  return out;
+}
+
+/**
+ * Settles the readable conclusions into one answer. Returns null when none is readable.
+ * See the module comment for the rules (agreement, explicit correction, hedges, lists).
+ */
+function settle(t: string, cs: Conclusion[], multi: boolean): { hit: Hit; rule: string } | null {
+  const readable = cs.filter((c) => c.reading !== null);
+  if (readable.length === 0) return null;
+  let current: { key: string; letters: string[]; rule: string; end: number } | null = null;
+  let hedges: { letters: string[]; rule: string }[] = [];
+  let conflict = false;
+  for (const c of readable) {
+    const r = c.reading!;
+    if (r.letters.length === 0) {
+      conflict = true; // an answer line whose text is itself ambiguous
+      continue;
+    }
+    const isSet = r.letters.length > 1 && !r.hedge;
+    if (r.hedge || (isSet && !multi)) {
+      if (isSet) conflict = true;
+      else hedges.push({ letters: r.letters, rule: c.rule });
+      continue;
+    }
+    const letters = [...r.letters].sort();
+    const key = letters.join(',');
+    if (current && current.key !== key) {
+      if (CORRECTION.test(t.slice(current.end, c.pos))) {
+        conflict = false;
+        hedges = [];
+      } else conflict = true;
+    }
+    current = { key, letters, rule: c.rule, end: c.end };
+  }
+  if (conflict) return { hit: { ambiguous: true }, rule: 'ambiguous' };
+  if (!current) return { hit: { ambiguous: true }, rule: 'ambiguous' };
+  // a hedge is settled only by a commitment to one of its own letters
+  for (const h of hedges) if (!current.letters.every((l) => h.letters.includes(l))) return { hit: { ambiguous: true }, rule: 'ambiguous' };
+  if (current.letters.length === 1) return { hit: { letter: current.letters[0]! }, rule: current.rule };
+  return { hit: { letters: current.letters, hedge: false }, rule: current.rule };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Position rules (no conclusion in the reply)
+
 const OPTION_WORD = /(?:\b(?:option|choice)\b|选项)\s*[([]?\s*([A-Za-z])(?![A-Za-z0-9])/dgi;
 const MARKED = /\(([A-Z])\)|\[([A-Z])\]|^[ \t]*([A-Z])[.)](?=\s|$)/dgm;
+const LINE_START_PAREN = /^[ \t]*\(([A-Z])\)/gm;
 const LONE = /^[ \t([{]*([A-Za-z])[ \t)\]}.:]*$/dgm;
+const PROGRAM = /^[ \t]*(?:def\s+\w+\s*\(|import\s+\w|from\s+\w[\w.]*\s+import\b|print\s*\()/m;
+
+/** Every match of a global pattern, on a private copy (the readers recurse, so shared `lastIndex` state would loop). */
+function* allMatches(re: RegExp, t: string): Generator<RegExpExecArray> {
+  const r = new RegExp(re.source, re.flags);
+  for (let m = r.exec(t); m; m = r.exec(t)) {
+    yield m;
+    if (m[0].length === 0) r.lastIndex++;
+  }
+}
 
 /** The one capture group that took part in the match, and where it is (regexes carry the `d` flag). */
 function groupOf(m: RegExpExecArray): { raw: string; pos: number } {
@@ -213,57 +488,51 @@ function groupOf(m: RegExpExecArray): { raw: string; pos: number } {
   throw new Error('pattern matched without a letter group');
 }
 
-/** Last-wins conclusion rules: the letter of the last readable match, unless it lists two. */
-function lastMatch(t: string, re: RegExp, prep: PreparedOptions): Hit {
-  re.lastIndex = 0;
-  let hit: Hit = null;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    const { raw: letter, pos } = groupOf(m);
-    if (!terminatedForMatch(t, pos, m.index + m[0].length, prep)) continue;
-    hit = listedAfter(t, pos, prep) ? { ambiguous: true } : { letter: letter.toUpperCase() };
-  }
-  return hit;
-}
-
-/** A pattern may end after the letter (`C is correct`); only a letter at the pattern's end needs an end of its own. */
-function terminatedForMatch(t: string, pos: number, matchEnd: number, prep: PreparedOptions): boolean {
-  return matchEnd > pos + 1 || terminated(t, pos, prep);
-}
-
 /** Position rules: every non-negated mention counts; two different letters are ambiguous. */
-function distinctMentions(t: string, re: RegExp, prep: PreparedOptions, onlyOptions: boolean, needEnd: boolean): Hit {
-  re.lastIndex = 0;
+function distinctMentions(t: string, re: RegExp, prep: PreparedOptions, onlyOptions: boolean): Hit {
   const seen = new Set<string>();
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
+  for (const m of allMatches(re, t)) {
+    if (m[0].length === 0) continue;
     const { raw, pos } = groupOf(m);
     const letter = raw.toUpperCase();
     if (onlyOptions && !prep.letters.has(letter)) continue;
-    if (needEnd && !terminated(t, pos, prep)) continue;
     if (negated(t, m.index, m.index + m[0].length)) continue;
-    seen.add(letter);
-    const other = listedAfter(t, pos, prep);
-    if (other) seen.add(other);
+    for (const l of readList(t, pos, prep).letters) seen.add(l);
   }
   if (seen.size === 0) return null;
   if (seen.size > 1) return { ambiguous: true };
   return { letter: [...seen][0]! };
 }
 
+const YES_NO = new Set(['yes', 'no', 'true', 'false', '是', '否']);
+
 function optionText(t: string, prep: PreparedOptions): Hit {
-  const norm = normaliseText(t);
+  const norm = normaliseAnswerText(t);
   if (norm === '') return null;
   for (const o of prep.texts) if (o.norm === norm) return { letter: o.letter };
+  // a line, or the last sentence, that is exactly one option's text
+  const exact = new Set<string>();
+  const pieces = t.split('\n');
+  const sentences = t.trim().split(/(?<=[.!?。])\s+/);
+  pieces.push(sentences[sentences.length - 1]!);
+  for (const p of pieces) {
+    const r = exactOptionText(p, prep);
+    if (r) exact.add(r.letters[0]!);
+  }
+  if (exact.size === 1) return { letter: [...exact][0]! };
+  if (exact.size > 1) return { ambiguous: true };
+  // a short reply naming one option's text among its words
+  if (t.trim().length > 300 || sentences.length > 2) return null;
   const padded = ` ${norm} `;
   const spans: { letter: string; start: number; end: number }[] = [];
   for (const o of prep.texts) {
+    if (!/\p{L}\p{L}/u.test(o.norm)) continue; // a number or one letter: working, not an answer
+    const yesNo = YES_NO.has(o.norm);
     const needle = ` ${o.norm} `;
     for (let i = padded.indexOf(needle); i >= 0; i = padded.indexOf(needle, i + 1)) {
       const start = i + 1;
       const end = start + o.norm.length;
+      if (yesNo && start !== 1) continue;
       // texts are sorted longest first: a span inside an earlier (longer) option's span is part of it
       if (spans.some((s) => s.start <= start && end <= s.end)) continue;
       if (negated(padded, start, end)) {
@@ -284,10 +553,8 @@ interface Rule {
   run: (t: string, prep: PreparedOptions) => Hit;
 }
 
-const RULES: Rule[] = [
-  { name: 'boxed', run: (t, p) => lastMatch(t, BOXED, p) },
-  { name: 'answer_is', run: (t, p) => lastMatch(t, ANSWER_IS, p) },
-  { name: 'option_word', run: (t, p) => distinctMentions(t, OPTION_WORD, p, false, false) },
+const POSITION_RULES: Rule[] = [
+  { name: 'option_word', run: (t, p) => distinctMentions(t, OPTION_WORD, p, false) },
   {
     name: 'leading_letter',
     run: (t, p) => {
@@ -296,68 +563,95 @@ const RULES: Rule[] = [
       const pos = m[0].length - 1;
       // only the item's letters: a reply opening with "I." (a heading) is not an answer of I
       if (!p.letters.has(m[1]!.toUpperCase()) || !terminated(t, pos, p) || negated(t, pos, pos + 1)) return null;
-      return listedAfter(t, pos, p) ? { ambiguous: true } : { letter: m[1]!.toUpperCase() };
+      // "(A) … \n(B) … \n(C) …": a list of labelled parts or options, not a choice
+      for (const x of allMatches(LINE_START_PAREN, t)) if (x[1]!.toUpperCase() !== m[1]!.toUpperCase()) return { ambiguous: true };
+      const r = readList(t, pos, p);
+      return r.letters.length > 1 ? { ambiguous: true } : { letter: r.letters[0]! };
     },
   },
-  { name: 'marked_letter', run: (t, p) => distinctMentions(t, MARKED, p, true, false) },
-  { name: 'lone_letter', run: (t, p) => distinctMentions(t, LONE, p, true, false) },
+  {
+    name: 'marked_letter',
+    run: (t, p) => {
+      const hit = distinctMentions(t, MARKED, p, true);
+      if (hit) return hit;
+      // "(D) no" on a two-option item: a letter marked at a line start that the item lacks
+      const outside = new Set<string>();
+      for (const x of allMatches(LINE_START_PAREN, t)) outside.add(x[1]!);
+      if (outside.size > 1) return { ambiguous: true };
+      if (outside.size === 1) return { letter: [...outside][0]! };
+      return null;
+    },
+  },
+  { name: 'lone_letter', run: (t, p) => distinctMentions(t, LONE, p, true) },
   { name: 'option_text', run: optionText },
 ];
 
-function finish(hit: { letter: string } | { ambiguous: true }, rule: string, prep: PreparedOptions): Extraction {
-  if ('ambiguous' in hit) return { status: 'invalid_answer', extracted: null, rule: 'ambiguous' };
-  if (!prep.letters.has(hit.letter)) return { status: 'invalid_answer', extracted: hit.letter, rule: 'not_an_option' };
-  return { status: 'ok', extracted: hit.letter, rule };
-}
-
-function runRules(t: string, prep: PreparedOptions, prefix: string): Extraction {
-  for (const rule of RULES) {
+function runPositionRules(t: string, prep: PreparedOptions): { hit: Reading | null | 'ambiguous'; rule: string } {
+  for (const rule of POSITION_RULES) {
     const hit = rule.run(t, prep);
-    if (hit) return finish(hit, prefix + rule.name, prep);
+    if (hit) return { hit: readingOfHit(hit), rule: rule.name };
   }
-  return { status: 'invalid_answer', extracted: null, rule: 'no_answer' };
+  return { hit: null, rule: 'no_answer' };
 }
 
-/** The segment of the last `Answer:` line: the rest of that line, or the next non-empty line. */
-function lastAnswerSegment(t: string): string | null {
-  ANSWER_MARKER.lastIndex = 0;
-  let end = -1;
-  for (let m = ANSWER_MARKER.exec(t); m; m = ANSWER_MARKER.exec(t)) end = m.index + m[0].length;
-  if (end < 0) return null;
-  let lineEnd = t.indexOf('\n', end);
-  if (lineEnd < 0) lineEnd = t.length;
-  const rest = t.slice(end, lineEnd);
-  if (rest.trim() !== '') return rest;
-  for (const line of t.slice(lineEnd + 1).split('\n')) if (line.trim() !== '') return line;
-  return '';
+// ---------------------------------------------------------------------------------------------
+// The cascade
+
+function finish(hit: Hit, rule: string, prep: PreparedOptions, multi: boolean): Extraction {
+  if (!hit || 'ambiguous' in hit) return { status: 'invalid_answer', extracted: null, rule: 'ambiguous' };
+  const letters = 'letter' in hit ? [hit.letter] : hit.hedge ? null : [...hit.letters].sort();
+  if (!letters || (!multi && letters.length > 1)) return { status: 'invalid_answer', extracted: null, rule: 'ambiguous' };
+  const outside = letters.find((l) => !prep.letters.has(l));
+  if (outside) return { status: 'invalid_answer', extracted: letters.join(','), rule: 'not_an_option' };
+  return { status: 'ok', extracted: letters.join(','), rule };
+}
+
+const FOLLOW_UP = /^[ \t]*(?:Question|Questions|问题|题目|Hint|Q)\s*\d*\s*[:]/gm;
+
+/** Reads a reply that has had its invented follow-ups removed. */
+function readReply(t: string, prep: PreparedOptions, multi: boolean): Extraction {
+  if (t.trim() === '') return { status: 'invalid_answer', extracted: null, rule: 'empty' };
+  const bare = BARE.exec(t);
+  if (bare) return finish({ letter: bare[1]!.toUpperCase() }, 'bare', prep, multi);
+
+  const program = PROGRAM.test(t);
+  const cs = collectConclusions(t, prep, multi, program);
+  const settled = settle(t, cs, multi);
+  if (settled) return finish(settled.hit, settled.rule, prep, multi);
+  if (cs.some((c) => c.hard)) return { status: 'invalid_answer', extracted: null, rule: 'no_answer' };
+  if (program) return { status: 'invalid_answer', extracted: null, rule: 'program' };
+
+  const pos = runPositionRules(t, prep);
+  if (pos.hit === 'ambiguous') return { status: 'invalid_answer', extracted: null, rule: 'ambiguous' };
+  if (pos.hit) return finish({ letters: pos.hit.letters, hedge: pos.hit.hedge }, pos.rule, prep, multi);
+  return { status: 'invalid_answer', extracted: null, rule: 'no_answer' };
 }
 
 /**
  * Extracts the answer letter from a raw reply. `options` is the item's letter → text map (or its
  * prepared form, to save work over many replies). See the module comment for the cascade.
  */
-export function extractAnswer(output: string, options: PreparedOptions | Readonly<Record<string, string>>): Extraction {
+export function extractAnswer(
+  output: string,
+  options: PreparedOptions | Readonly<Record<string, string>>,
+  opts: ExtractOptions = {},
+): Extraction {
   const prep = isPrepared(options) ? options : prepareOptions(options);
+  const multi = opts.multi === true;
   if (output.trim() === '') return { status: 'invalid_answer', extracted: null, rule: 'empty' };
   const t = normaliseReply(output);
   if (t.trim() === '') return { status: 'invalid_answer', extracted: null, rule: 'empty' };
   if (/<think>/i.test(t)) return { status: 'invalid_answer', extracted: null, rule: 'unfinished_thinking' };
 
-  const bare = BARE.exec(t);
-  if (bare) return finish({ letter: bare[1]!.toUpperCase() }, 'bare', prep);
-
-  const seg = lastAnswerSegment(t);
-  if (seg !== null) {
-    const head = HEAD.exec(seg);
-    if (head) {
-      const pos = head[0].length - 1;
-      if (terminated(seg, pos, prep)) {
-        return finish(listedAfter(seg, pos, prep) ? { ambiguous: true } : { letter: head[1]!.toUpperCase() }, 'answer_line', prep);
-      }
-    }
-    return runRules(seg, prep, 'answer_line/');
+  for (const m of allMatches(FOLLOW_UP, t)) {
+    const before = t.slice(0, m.index);
+    if (before.trim() === '') continue;
+    const x = readReply(before, prep, multi);
+    if (x.rule !== 'no_answer' && x.rule !== 'empty') return { ...x, rule: x.status === 'ok' ? 'before_follow_up/' + x.rule : x.rule };
+    if (before.trim().length >= 60) return x;
+    break;
   }
-  return runRules(t, prep, '');
+  return readReply(t, prep, multi);
 }
 
 function isPrepared(o: PreparedOptions | Readonly<Record<string, string>>): o is PreparedOptions {

@@ -10,4 +10,3 @@ export {
   type SummariseOptions,
 } from './accuracy.ts';
 export { renderMcqMarkdown } from './report.ts';
-export { MCQ_RECORDS_FILE, MCQ_RESULT_FILE, scoreMcqFiles, type McqFilesOptions } from './files.ts';

@@ -35,7 +35,8 @@ function groupTable(title: string, names: string[], models: McqModelResult[], pi
 /**
  * The MCQ section of a run report (Markdown): per-model accuracy with its interval, answered-only
  * accuracy and invalid rate; a models × tasks table laid out like the Med-CMR main table; the same
- * by organ system and by modality (groups as rows); and how many answers each extraction rule read.
+ * by organ system and by modality (groups as rows); how many answers each extraction rule read; and
+ * how many records failed, per failure kind.
  */
 export function renderMcqMarkdown(result: McqResult): string {
   const names = Object.keys(result.models);
@@ -84,10 +85,21 @@ export function renderMcqMarkdown(result: McqResult): string {
   out.push(
     '### How the answers were read',
     '',
-    'Records per extraction rule (`ambiguous`, `no_answer`, `empty`, `not_an_option`, `unfinished_thinking` are invalid; `missing` means no response).',
+    'Records per extraction rule (`ambiguous`, `no_answer`, `empty`, `not_an_option`, `program`, `unfinished_thinking` are invalid; `missing` means no response; `before_follow_up/…` marks an answer read before a follow-up question the model invented).',
     '',
     table(['Rule', ...names], ['l', ...names.map(() => 'r' as const)], rules.map((r) => [cell(r), ...models.map((m) => String(m.by_rule[r] ?? 0))])),
     '',
   );
+  const kinds = keysOf(models, (m) => m.by_failure ?? {});
+  if (kinds.length > 0) {
+    out.push(
+      '### Answers not scored, by kind',
+      '',
+      'Records counted as wrong under the Med-CMR convention, by why no answer was read.',
+      '',
+      table(['Kind', ...names], ['l', ...names.map(() => 'r' as const)], kinds.map((k) => [cell(k), ...models.map((m) => String(m.by_failure?.[k] ?? 0))])),
+      '',
+    );
+  }
   return out.join('\n');
 }

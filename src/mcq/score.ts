@@ -3,6 +3,19 @@ import type { Item, McqRecord, Response } from '../schema/index.ts';
 import { extractAnswer, prepareOptions, type PreparedOptions } from './extract.ts';
 
 /**
+ * Is the read answer right, as the item declares: one letter equal to `answer`; for a multi-answer
+ * item, exactly the set `answers` (`scoring: exact`, the default) or a non-empty set of its letters
+ * with none wrong (`scoring: subset`).
+ */
+export function isCorrect(extracted: string, item: Item): boolean {
+  if (!item.answers) return extracted === item.answer;
+  const got = extracted.split(',');
+  const want = new Set(item.answers);
+  if (item.scoring === 'subset') return got.length > 0 && got.every((l) => want.has(l));
+  return got.length === want.size && got.every((l) => want.has(l));
+}
+
+/**
  * Scores every MCQ item for every model that has at least one response: one `McqRecord` per
  * (model, MCQ item), models in order of first appearance, items in the map's order. An item a
  * model did not answer gets a `missing` record (empty output, `correct` null), so that every model
@@ -15,7 +28,7 @@ import { extractAnswer, prepareOptions, type PreparedOptions } from './extract.t
 export function scoreMcq(items: Map<string, Item>, responses: Response[]): McqRecord[] {
   const mcqItems: { item: Item; prep: PreparedOptions }[] = [];
   for (const item of items.values()) {
-    if (item.format === 'mcq' && item.options && item.answer) mcqItems.push({ item, prep: prepareOptions(item.options) });
+    if (item.format === 'mcq' && item.options && (item.answer || item.answers)) mcqItems.push({ item, prep: prepareOptions(item.options) });
   }
   const byModel = new Map<string, Map<string, Response>>();
   for (const r of responses) {
@@ -31,7 +44,8 @@ export function scoreMcq(items: Map<string, Item>, responses: Response[]): McqRe
   for (const [model, answered] of byModel) {
     for (const { item, prep } of mcqItems) {
       const r = answered.get(item.id);
-      const x = r ? extractAnswer(r.output, prep) : null;
+      const x = r ? extractAnswer(r.output, prep, { multi: item.answers !== undefined }) : null;
+      const answer = item.answers ? [...item.answers].sort().join(',') : item.answer!;
       const rec: McqRecord = {
         item_id: item.id,
         model,
@@ -39,8 +53,8 @@ export function scoreMcq(items: Map<string, Item>, responses: Response[]): McqRe
         output: r ? r.output : '',
         extracted: x ? x.extracted : null,
         rule: x ? x.rule : 'missing',
-        answer: item.answer!,
-        correct: x && x.status === 'ok' ? x.extracted === item.answer : null,
+        answer,
+        correct: x && x.status === 'ok' ? isCorrect(x.extracted!, item) : null,
       };
       if (item.task !== undefined) rec.task = item.task;
       if (item.organ_system !== undefined) rec.organ_system = item.organ_system;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
-import { ExperimentConfig } from '../schema/index.ts';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { ExperimentConfig, type Stage } from '../schema/index.ts';
 import { InputError } from '../io/errors.ts';
 import { hashValue } from '../io/hash.ts';
 
@@ -14,7 +14,7 @@ export interface LoadedExperiment {
 }
 
 /** The config fields, per stage, that name input files (relative to the config file). */
-export const STAGE_INPUT_FIELDS = ['items', 'responses', 'rubric', 'labels', 'preferences', 'pairs', 'verdicts', 'human_preferences', 'ratings'] as const;
+export const STAGE_INPUT_FIELDS = ['items', 'responses', 'rubric', 'labels', 'preferences', 'pairs', 'verdicts', 'human_preferences', 'ratings', 'mcq_records', 'judgments'] as const;
 
 /**
  * Reads an experiment config (YAML or JSON), validates it against the schema and reports the
@@ -50,6 +50,12 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
       throw new InputError(`YAML refused (${(err as Error).message.split('\n')[0]})`, { file: path });
     }
     lineOf = (p) => {
+      // An unknown key has no node of its own in the parsed value: find its key in the parent map.
+      const parent = p.length ? doc.getIn(p.slice(0, -1), true) : doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[p.length - 1]);
+        if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+      }
       for (let k = p.length; k >= 0; k--) {
         const node = doc.getIn(p.slice(0, k), true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
@@ -61,9 +67,57 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const p = issue.path.map((x) => (typeof x === 'symbol' ? String(x) : x)) as (string | number)[];
+    if (issue.code === 'unrecognized_keys') {
+      // A misspelt key (`treshold`, `bootstrapp`) would otherwise be ignored and its default used.
+      const key = issue.keys[0]!;
+      const at = [...p, key];
+      throw new InputError(`unknown key "${key}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : ''}`, { file: path, line: lineOf(at), field: at.join('.') });
+    }
     throw new InputError(issue.message, { file: path, line: lineOf(p), field: p.join('.') || undefined });
   }
+  // A stage that reads another names an earlier stage of the right kind, or the run would fail late.
+  const kinds = new Map<string, { index: number; kind: string }>();
+  parsed.data.stages.forEach((s, i) => {
+    for (const ref of stageRefs(s)) {
+      const at = ['stages', i, ...ref.path];
+      const up = kinds.get(ref.stage);
+      const problem = !up
+        ? `stage "${s.name}" reads stage "${ref.stage}", which is not an earlier stage of the experiment`
+        : !ref.kinds.includes(up.kind as Stage['kind'])
+          ? `stage "${s.name}" reads stage "${ref.stage}" as ${ref.kinds.map((k) => `a ${k}`).join(' or ')} stage, but it is a ${up.kind} stage`
+          : undefined;
+      if (problem) throw new InputError(problem, { file: path, line: lineOf(at), field: at.join('.') });
+    }
+    kinds.set(s.name, { index: i, kind: s.kind });
+  });
   return { path, dir: dirname(path), config: parsed.data, hash: hashValue(parsed.data) };
+}
+
+/** Where a stage reads an earlier stage: the config path of the reference, the stage named, the kinds it may be. */
+export interface StageReference {
+  path: (string | number)[];
+  stage: string;
+  kinds: Stage['kind'][];
+}
+
+/** Every `{stage: NAME}` of a stage's config. */
+export function stageRefs(stage: Stage): StageReference[] {
+  const refs: StageReference[] = [];
+  const s = stage as Record<string, unknown>;
+  const ref = (field: string, kinds: Stage['kind'][]): void => {
+    const v = s[field];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { stage?: unknown }).stage === 'string') refs.push({ path: [field, 'stage'], stage: (v as { stage: string }).stage, kinds });
+  };
+  ref('items', ['reformulate']);
+  ref('responses', ['answer']);
+  ref('mcq_stage', ['mcq']);
+  ref('judge_stage', ['judge']);
+  if (stage.kind === 'tuning') {
+    stage.candidates.forEach((c, k) => {
+      if (typeof c === 'object' && 'stage' in c) refs.push({ path: ['candidates', k, 'stage'], stage: c.stage, kinds: ['judge'] });
+    });
+  }
+  return refs;
 }
 
 /** Resolves a path from a config relative to the config file's folder. */

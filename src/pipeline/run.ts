@@ -4,11 +4,14 @@ import { RunManifest, type Stage, type StageManifest } from '../schema/index.ts'
 import { lockFolder, type Lock } from '../io/lock.ts';
 import { resolveInside } from '../io/paths.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
+import { truthMarkdown } from '../simulate/truth-report.ts';
 import { hashFile, hashValue } from '../io/hash.ts';
 import { InputError } from '../io/errors.ts';
 import { VERSION } from '../version.ts';
-import { loadExperiment, resolveFrom, STAGE_INPUT_FIELDS, type LoadedExperiment } from './config.ts';
-import type { StageContext, StageOutcome } from './stage.ts';
+import { loadExperiment, resolveFrom, type LoadedExperiment } from './config.ts';
+import { writeStageOutcome, type StageContext, type StageOutcome } from './stage.ts';
+import { stageDependencies, stageInputs } from './reads.ts';
+import { checkOnly } from './plan.ts';
 import { runStage } from './stages/index.ts';
 import { renderRunReport } from './report.ts';
 import { codeHash } from './code-hash.ts';
@@ -25,7 +28,6 @@ export interface RunOptions {
   /** Only these stages (by name). */
   only?: string[];
   cacheDir?: string;
-  dryRun?: boolean;
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
@@ -47,21 +49,7 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** The files a stage reads, resolved against the config folder. */
-export function stageInputs(stage: Stage, configDir: string): string[] {
-  const files: string[] = [];
-  const s = stage as unknown as Record<string, unknown>;
-  for (const f of STAGE_INPUT_FIELDS) if (typeof s[f] === 'string') files.push(resolveFrom(configDir, s[f] as string));
-  if (stage.kind === 'judge' && stage.judge.kind === 'replay') files.push(resolveFrom(configDir, stage.judge.verdicts));
-  return files;
-}
-
-/** Earlier stages of the same run whose outputs a stage reads. */
-export function stageDependencies(stage: Stage): string[] {
-  if (stage.kind === 'tuning') return stage.candidates.flatMap((c) => (typeof c === 'object' && 'stage' in c ? [c.stage] : []));
-  if (stage.kind === 'agreement' && stage.judge_stage) return [stage.judge_stage.stage];
-  return [];
-}
+export { stageDependencies, stageInputs };
 
 /**
  * The previous run's manifest, validated: it decides what is skipped and which files are removed,
@@ -113,15 +101,14 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const exp: LoadedExperiment = await loadExperiment(configPath);
   const { config } = exp;
+  checkOnly(opts.only, config.stages, exp.path);
   const runId = opts.runId ?? config.id;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) throw new InputError(`run id "${runId}" may hold only letters, digits, ".", "_" and "-"`);
   const runDir = resolve(opts.reportsDir ?? 'reports', runId);
   const manifestPath = join(runDir, 'manifest.json');
   // One run at a time per run folder: two would overwrite each other's manifest.
-  if (!opts.dryRun) {
-    await mkdir(runDir, { recursive: true });
-    held.push(lockFolder(runDir, 'the run folder'));
-  }
+  await mkdir(runDir, { recursive: true });
+  held.push(lockFolder(runDir, 'the run folder'));
   const previous = opts.fresh ? null : await readManifest(manifestPath);
   const startedAt = new Date().toISOString();
 
@@ -147,9 +134,9 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
     seed: config.seed,
     resamples: config.bootstrap,
     cacheDir: resolve(opts.cacheDir ?? '.judgekit-cache'),
-    dryRun: opts.dryRun ?? false,
     signal: opts.signal ?? new AbortController().signal,
     log,
+    stages: new Map(config.stages.map((s) => [s.name, s])),
   };
 
   // Several stages often read the same file (the default experiment reads the PandaLM labels three times): hash it once.
@@ -171,27 +158,20 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
       if (!(await exists(f))) throw new InputError(`stage "${stage.name}": input file not found: ${f}`, { file: exp.path });
       inputs.push({ path: relative(process.cwd(), f) || f, ...(await hashOnce(f)) });
     }
-    // A stage that reads another stage's outputs depends on that stage's key too.
+    // A stage that reads another stage's outputs depends on that stage's key too; a failed or empty
+    // upstream is named here, so the reader is not blamed for it.
     const upstream: Record<string, string | null> = {};
-    let waiting: string | undefined;
     for (const dep of stageDependencies(stage)) {
-      const st = manifest.stages[dep] ?? (opts.only || ctx.dryRun ? previous?.stages[dep] : undefined);
-      if (!st || st.status !== 'done') {
-        waiting = dep;
-        break;
-      }
+      const st = manifest.stages[dep] ?? (opts.only ? previous?.stages[dep] : undefined);
+      if (!st) throw new InputError(`stage "${stage.name}" reads stage "${dep}", which has not run${opts.only ? ' (add it to --stage)' : ''}`, { file: exp.path });
+      const counts = Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ') || 'no records';
+      if (st.status !== 'done') throw new InputError(`stage "${stage.name}" reads stage "${dep}", which failed (${counts}): ${st.error ?? 'no error recorded'}`, { file: exp.path });
+      if (!st.counts.ok) throw new InputError(`stage "${stage.name}" reads stage "${dep}", which produced no ok rating (${counts})`, { file: exp.path });
       upstream[dep] = st.key;
-    }
-    if (waiting !== undefined) {
-      if (ctx.dryRun) {
-        log(`[${stage.name}] dry run: not estimated, it reads the outputs of stage "${waiting}" (no calls of its own)`);
-        continue;
-      }
-      throw new InputError(`stage "${stage.name}" reads stage "${waiting}", which must come earlier in the experiment and finish`, { file: exp.path });
     }
     const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), upstream, seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
     const prev = previous?.stages[stage.name];
-    if (prev && prev.status === 'done' && prev.key === key && !ctx.dryRun) {
+    if (prev && prev.status === 'done' && prev.key === key) {
       const all = await Promise.all(prev.outputs.map((o) => exists(runFile(runDir, o))));
       const mdPath = join(runDir, `${stage.name}.md`);
       if (all.every(Boolean) && (await exists(mdPath))) {
@@ -225,11 +205,9 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
       await writeJsonAtomic(manifestPath, manifest);
       throw err;
     }
-    if (ctx.dryRun) {
-      log(outcome.markdown);
-      continue;
-    }
-    await writeFileAtomic(join(runDir, `${stage.name}.md`), outcome.markdown.replace(/\n*$/, '\n'));
+    // On simulated data: the planted values beside the estimates (the stage's `truth`).
+    if (stage.truth) outcome = { ...outcome, markdown: outcome.markdown.replace(/\n*$/, '\n\n') + (await truthMarkdown(resolveFrom(exp.dir, stage.truth.file), stage.truth.section, outcome.result)) };
+    const outputs = await writeStageOutcome(runDir, stage.name, outcome);
     const finished = new Date();
     manifest.stages[stage.name] = {
       kind: stage.kind,
@@ -239,7 +217,7 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
       duration_ms: finished.getTime() - started.getTime(),
       key,
       inputs,
-      outputs: [...outcome.outputs, `${stage.name}.md`],
+      outputs,
       counts: outcome.counts,
       cost_usd: outcome.cost_usd,
     };
@@ -248,8 +226,6 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
     // The manifest is rewritten after every stage so an interrupted run resumes after the last finished one.
     await writeJsonAtomic(manifestPath, finalise(manifest, null, t0));
   }
-
-  if (ctx.dryRun) return { runDir, manifest, skipped, ran };
 
   // Outputs of stages that left the config are stale: remove them so the folder matches the manifest.
   if (previous) {

@@ -131,6 +131,16 @@ export interface SelfPreferenceEntry {
   win_ratios?: { model: string; judge: Estimate | null; reference: Estimate | null; reference_rater: string }[];
 }
 
+/** From corrected stages: the judge's mean minus the humans' on the labelled units of each model. */
+export interface ScoreBiasEntry {
+  stage: string;
+  model: string;
+  n_labelled: number;
+  bias: Estimate | null;
+  naive: Estimate | null;
+  corrected: Estimate | null;
+}
+
 export interface FailureEntry {
   stage: string;
   kind: string;
@@ -171,6 +181,7 @@ export interface JudgeCard {
     answer_order: Section<OrderEntry>;
     length: Section<LengthEntry>;
     self_preference: Section<SelfPreferenceEntry>;
+    per_model: Section<ScoreBiasEntry>;
   };
   failures: Section<FailureEntry>;
   stability: Section<StabilityEntry>;
@@ -218,6 +229,7 @@ interface Acc {
   winrate: { stage: Json; result: Json; rater: string }[];
   swap: { stage: Json; rows: Json[] }[];
   tuning: { stage: Json; result: Json; candidate: string }[];
+  corrected: { stage: Json; result: Json }[];
 }
 
 /** Reads a finished run's manifest and stage results and gathers, per judge, what belongs to its card. */
@@ -230,7 +242,7 @@ async function gather(runDir: string): Promise<{ manifest: RunManifest; cards: A
   const card = (name: string, create: boolean): Acc | undefined => {
     let c = cards.get(norm(name));
     if (!c && create) {
-      c = { name, configurations: [], judgeStages: [], pairwiseStages: [], agreement: [], winrate: [], swap: [], tuning: [] };
+      c = { name, configurations: [], judgeStages: [], pairwiseStages: [], agreement: [], winrate: [], swap: [], tuning: [], corrected: [] };
       cards.set(norm(name), c);
     }
     return c;
@@ -256,6 +268,8 @@ async function gather(runDir: string): Promise<{ manifest: RunManifest; cards: A
       c.configurations.push(configuration(s.name, 'pairwise', fp));
     } else if (s.kind === 'agreement' && typeof s.judge === 'string' && r.judge_validation) {
       card(s.judge, true)!.agreement.push({ stage: s, result: r });
+    } else if (s.kind === 'corrected' && typeof r.judge === 'string') {
+      card(r.judge, true)!.corrected.push({ stage: s, result: r });
     }
   }
   for (const s of stages) {
@@ -615,6 +629,20 @@ async function judgeSections(acc: Acc, manifest: RunManifest, runDir: string) {
   };
 }
 
+function scoreBiasSection(acc: Acc): Section<ScoreBiasEntry> {
+  const items = acc.corrected.flatMap(({ stage, result }) =>
+    Object.entries((result.models ?? {}) as Record<string, Json>).map(([model, m]) => ({
+      stage: stage.name as string,
+      model,
+      n_labelled: m.n_labelled as number,
+      bias: est(m.bias),
+      naive: est(m.judge_naive),
+      corrected: est(m.ppi_plus_plus),
+    })),
+  );
+  return section(items, 'no corrected-score stage compares this judge with human labels per model', 'judge − humans on the labelled units of each model, with the naive and PPI++-corrected scores (normal intervals)');
+}
+
 function winRatioSelfPreference(stage: string, result: Json, rater: string, family: string | null, notes: string[], reference: string | undefined): SelfPreferenceEntry[] {
   const models = Object.keys(result.raters?.[rater]?.models ?? {}).sort();
   if (!models.length || family === null) return [];
@@ -681,7 +709,7 @@ export async function buildJudgeCards(runDir: string): Promise<JudgeCard[]> {
       notes,
       agreement,
       alt_test: alt,
-      bias: { answer_order: await orderSection(acc, manifest, runDir), length: js.length, self_preference: js.self },
+      bias: { answer_order: await orderSection(acc, manifest, runDir), length: js.length, self_preference: js.self, per_model: scoreBiasSection(acc) },
       failures: js.failures,
       stability: js.stability,
       cost: js.cost,
@@ -803,6 +831,13 @@ export function renderJudgeCardMarkdown(c: JudgeCard): string {
       }
     }
     if (sp.note) out.push(`_${mdText(sp.note)}._`, '');
+  }
+
+  out.push('### Score bias per model', '');
+  const pm = c.bias.per_model;
+  if (!notMeasured(pm, out)) {
+    out.push(table(['Stage', 'Model', 'Labelled', 'Judge − humans', 'Naive score', 'Corrected (PPI++)'], pm.items.map((b) => [b.stage, b.model, String(b.n_labelled), fmt(b.bias, 2), fmt(b.naive, 2), fmt(b.corrected, 2)])), '');
+    if (pm.note) out.push(`_${pm.note}._`, '');
   }
 
   out.push('## Failures by status', '');

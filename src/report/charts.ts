@@ -9,6 +9,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { pearson } from '../stats/correlation.ts';
 import { nameMap } from '../io/name-map.ts';
+import { correctedCharts } from './corrected-chart.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
 export interface ChartSpec {
@@ -982,6 +983,8 @@ export function chartsForStage(kind: string, stage: string, result: unknown, ctx
         return consistencyCharts(stage, result);
       case 'swap':
         return swapCharts(stage, result);
+      case 'corrected':
+        return correctedCharts(stage, result);
       case 'circular': {
         const notes: string[] = [];
         return { charts: circularCharts(stage, result, notes), notes };

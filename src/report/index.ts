@@ -90,7 +90,7 @@ async function modelSizes(runDir: string, manifest: RunManifest, stage: Stage | 
     }
   }
   if (sizes.size > 0) return { sizes };
-  const respPath = stage && 'responses' in stage ? stage.responses : undefined;
+  const respPath = stage && 'responses' in stage && typeof stage.responses === 'string' ? stage.responses : undefined;
   if (!respPath) return { sizes: null, sizesNote: 'the stage reads no responses file' };
   const inputs = manifest.stages[stage!.name]?.inputs ?? [];
   const expected = normalize(join(dirname(manifest.config_path), respPath));

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * An OpenAI-compatible chat endpoint used as a judge or as a candidate model. The key is never
  * part of the configuration: only the *name* of the environment variable that holds it.
  */
-export const EndpointConfig = z.object({
+export const EndpointConfig = z.strictObject({
   /** Fills unset fields from a preset: openai, deepseek, local. */
   preset: z.enum(['openai', 'deepseek', 'local']).optional(),
   base_url: z.string().url().optional(),
@@ -16,7 +16,7 @@ export const EndpointConfig = z.object({
   max_tokens: z.number().int().positive().default(1024),
   /** USD per million tokens. */
   price: z
-    .object({ input_per_m: z.number().nonnegative(), output_per_m: z.number().nonnegative() })
+    .strictObject({ input_per_m: z.number().nonnegative(), output_per_m: z.number().nonnegative() })
     .default({ input_per_m: 0, output_per_m: 0 }),
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),

@@ -4,7 +4,7 @@ import { EndpointConfig } from './endpoint.ts';
 const Path = z.string().min(1);
 
 /** Column names of a long-form label CSV (defaults as in DESIGN.md). */
-export const LabelColumns = z.object({
+export const LabelColumns = z.strictObject({
   item: z.string().default('item_id'),
   rater: z.string().default('rater'),
   value: z.string().default('value'),
@@ -21,23 +21,41 @@ const RunFile = z
   .min(1)
   .refine((p) => !p.includes('\0') && !/^([/\\]|[A-Za-z]:)/.test(p) && !p.split(/[/\\]/).includes('..'), 'must be a path inside the run folder (no absolute path, no "..")');
 
-const StageBase = z.object({
+/** An earlier stage of the same run whose outputs this stage reads. */
+export const StageRef = z.strictObject({ stage: z.string().min(1) });
+
+/** An earlier judge stage: its judgments as a rater (named `name`, default the judge model), each criterion a dimension. */
+export const JudgeStageRef = StageRef.extend({ name: z.string().min(1).optional(), dimension_prefix: z.string().optional() });
+
+/**
+ * An input file, or the matching output of an earlier stage of the run: `items: {stage: R}` reads
+ * the items a `reformulate` stage wrote, `responses: {stage: A}` the responses of an `answer` stage.
+ */
+export const InputRef = z.union([Path, StageRef]);
+export type InputRef = z.infer<typeof InputRef>;
+
+const StageBase = z.strictObject({
   /** Unique within the experiment; names the stage's outputs. */
   name: StageName,
   title: z.string().optional(),
   description: z.string().optional(),
   /** Bootstrap resamples for this stage's intervals (default: the experiment's `bootstrap`). */
   bootstrap: z.number().int().min(0).optional(),
+  /**
+   * On simulated data (`judgekit simulate`): the simulation's truth.json and the section of its
+   * `checks` to show beside this stage's estimates in the report.
+   */
+  truth: z.object({ file: Path, section: z.string().min(1) }).optional(),
 });
 
 export const McqStage = StageBase.extend({
   kind: z.literal('mcq'),
-  items: Path,
-  responses: Path,
+  items: InputRef,
+  responses: InputRef,
 });
 
 export const JudgeStageJudge = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('llm'),
     endpoint: EndpointConfig,
     samples: z.number().int().positive().default(1),
@@ -47,13 +65,17 @@ export const JudgeStageJudge = z.discriminatedUnion('kind', [
     /** Send the calls through the OpenAI Batch API (half price, hours of latency). */
     batch: z.boolean().default(false),
   }),
-  z.object({ kind: z.literal('replay'), verdicts: Path, name: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('replay'), verdicts: Path, name: z.string().min(1) }),
 ]);
 
 export const JudgeStage = StageBase.extend({
   kind: z.literal('judge'),
-  items: Path,
-  responses: Path,
+  items: InputRef,
+  responses: InputRef,
+  /** Folder the items' image paths are relative to (default: the items file's folder); no image outside it is read. */
+  image_root: Path.optional(),
+  /** Images larger than this are not sent; their units are invalid_input (default 5). */
+  max_image_mb: z.number().min(0.001).max(1024).optional(),
   rubric: Path,
   judge: JudgeStageJudge,
 });
@@ -79,9 +101,7 @@ export const AgreementStage = StageBase.extend({
    * dimension, named `dimension_prefix` + key; a failed judgment is a failed rating, counted),
    * and validates that judge against the humans in `labels`.
    */
-  judge_stage: z
-    .object({ stage: z.string().min(1), name: z.string().min(1).optional(), dimension_prefix: z.string().optional() })
-    .optional(),
+  judge_stage: JudgeStageRef.optional(),
 });
 
 export const WinrateStage = StageBase.extend({
@@ -95,10 +115,18 @@ export const WinrateStage = StageBase.extend({
    */
   ratings: Path.optional(),
   ratings_columns: LabelColumns.optional(),
+  /**
+   * Or pairs from an earlier judge stage's per-criterion scores (as `judgekit winrate --scores`):
+   * on each item, every two models compared per criterion and on the aggregated score (`overall`).
+   */
+  judge_stage: StageRef.extend({ name: z.string().min(1).optional() }).optional(),
+  /** Or the same from a judgments file (`judgekit judge` output), as `judgekit winrate --scores`. */
+  scores: Path.optional(),
+  /** With `ratings`, `scores` or `judge_stage`: a score difference of at most `margin` is a tie. */
   margin: z.number().nonnegative().default(0),
   /** With `ratings`: a rater `name` scoring each answer by the mean of these raters (e.g. the human mean). */
-  mean_of: z.object({ name: z.string().min(1), raters: z.array(z.string()).min(2) }).optional(),
-  /** With `ratings`: keep only these dimensions. */
+  mean_of: z.strictObject({ name: z.string().min(1), raters: z.array(z.string()).min(2) }).optional(),
+  /** With `ratings`, `scores` or `judge_stage`: keep only these dimensions. */
   dimensions: z.array(z.string()).optional(),
   /** Two raters whose rankings and win ratios are compared (e.g. the human majority and a judge). */
   compare: z.tuple([z.string(), z.string()]).optional(),
@@ -112,7 +140,8 @@ export const WinrateStage = StageBase.extend({
   /** Keep only these raters (after the majority is formed). */
   raters: z.array(z.string()).optional(),
 }).superRefine((s, ctx) => {
-  if ((s.preferences === undefined) === (s.ratings === undefined)) ctx.addIssue({ code: 'custom', path: ['preferences'], message: 'a winrate stage takes either preferences or ratings' });
+  const sources = [s.preferences, s.ratings, s.scores, s.judge_stage].filter((x) => x !== undefined).length;
+  if (sources !== 1) ctx.addIssue({ code: 'custom', path: ['preferences'], message: 'a winrate stage takes one of preferences, ratings, scores or judge_stage' });
 });
 
 /**
@@ -126,7 +155,7 @@ export const PairwiseStage = StageBase.extend({
   responses: Path,
   endpoint: EndpointConfig,
   /** Dimensions judged per pair (default one, `overall`). */
-  dimensions: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9_]*$/), description: z.string().min(1) })).optional(),
+  dimensions: z.array(z.strictObject({ key: z.string().regex(/^[a-z][a-z0-9_]*$/), description: z.string().min(1) })).optional(),
   /** Orders that disagree: a tie (as FastChat does), or dropped and counted. */
   policy: z.enum(['tie', 'drop']).default('tie'),
   /** Only pairs (baseline, other model). */
@@ -145,22 +174,87 @@ export const PairwiseStage = StageBase.extend({
 /** Answer-order (swap) consistency of pairwise judges that judged every pair in both orders, against gold labels. */
 export const SwapStage = StageBase.extend({
   kind: z.literal('swap'),
-  /** Per-order verdicts with gold labels (the LLMBar import format, data/llmbar/verdicts.json). */
+  /** Per-order verdicts with gold labels (the LLMBar format `judgekit datasets get llmbar` writes to verdicts.json). */
   verdicts: Path,
 });
 
+/**
+ * Where the MCQ ↔ open-ended pairs come from, without a pairs file: the MCQ records of an `mcq`
+ * stage and the judgments of a `judge` stage of the open-ended form (or the same ledgers as files),
+ * joined on the items' `pair_id`, as `judgekit consistency-pairs` does.
+ */
+const PairSources = {
+  mcq_stage: StageRef.optional(),
+  judge_stage: StageRef.optional(),
+  /** Item files of both forms (default: the items of `mcq_stage` and `judge_stage`). */
+  items: z.array(Path).min(1).optional(),
+  /** The rubric criterion whose raw score is open-ended correctness, or `score` for the 0–100 aggregate. */
+  criterion: z.string().min(1).optional(),
+};
+
 export const ConsistencyStage = StageBase.extend({
   kind: z.literal('consistency'),
-  pairs: Path,
+  pairs: Path.optional(),
+  ...PairSources,
   threshold: z.number().optional(),
-  paired: z.array(z.tuple([z.string(), z.string()])).default([]),
+  /** Base-versus-tuned comparisons: [base, tuned], or "base:tuned" (names may hold colons). */
+  paired: z.array(z.union([z.tuple([z.string(), z.string()]), z.string()])).default([]),
+}).superRefine((s, ctx) => {
+  const fromStages = s.mcq_stage !== undefined || s.judge_stage !== undefined;
+  if ((s.pairs !== undefined) === fromStages) ctx.addIssue({ code: 'custom', path: ['pairs'], message: 'a consistency stage takes either pairs or mcq_stage with judge_stage' });
+  else if (fromStages && (s.mcq_stage === undefined || s.judge_stage === undefined)) ctx.addIssue({ code: 'custom', path: [s.mcq_stage ? 'judge_stage' : 'mcq_stage'], message: 'mcq_stage and judge_stage go together' });
+  else if (s.pairs !== undefined && (s.items !== undefined || s.criterion !== undefined)) ctx.addIssue({ code: 'custom', path: [s.items !== undefined ? 'items' : 'criterion'], message: 'items and criterion go with mcq_stage and judge_stage, not with pairs' });
+});
+
+/** The pairs table of the consistency study as a file (`<name>.pairs.csv`), from MCQ records and judgments. */
+export const ConsistencyPairsStage = StageBase.extend({
+  kind: z.literal('consistency-pairs'),
+  ...PairSources,
+  /** Or the ledgers as files (`judgekit mcq` and `judgekit judge` outputs). */
+  mcq_records: Path.optional(),
+  judgments: Path.optional(),
+}).superRefine((s, ctx) => {
+  if ((s.mcq_stage === undefined) === (s.mcq_records === undefined)) ctx.addIssue({ code: 'custom', path: ['mcq_stage'], message: 'a consistency-pairs stage takes either mcq_stage or mcq_records' });
+  if ((s.judge_stage === undefined) === (s.judgments === undefined)) ctx.addIssue({ code: 'custom', path: ['judge_stage'], message: 'a consistency-pairs stage takes either judge_stage or judgments' });
+  if (s.items === undefined && (s.mcq_records !== undefined || s.judgments !== undefined)) ctx.addIssue({ code: 'custom', path: ['items'], message: 'items are needed when the ledgers are files' });
+});
+
+/** Answer collection: a candidate model asked every item; `<name>.responses.jsonl` and the call ledger. */
+export const AnswerStage = StageBase.extend({
+  kind: z.literal('answer'),
+  items: InputRef,
+  endpoint: EndpointConfig,
+  /** Model name written into the responses (default: the endpoint's model). */
+  model_name: z.string().min(1).optional(),
+  /** Ask only the MCQ or only the open-ended items. */
+  only: z.enum(['mcq', 'open']).optional(),
+  /** Folder the items' image paths are relative to (default: the items file's folder); no image outside it is read. */
+  image_root: Path.optional(),
+  /** Images larger than this are not sent; their units are invalid_input (default 5). */
+  max_image_mb: z.number().min(0.001).max(1024).optional(),
+});
+
+/** The other form of each item, linked by pair_id: `<name>.items.jsonl`. */
+export const ReformulateStage = StageBase.extend({
+  kind: z.literal('reformulate'),
+  items: InputRef,
+  to: z.enum(['open', 'mcq', 'circular']),
+  /** Options per generated MCQ, answer included (to: mcq). */
+  options: z.number().int().min(2).max(26).default(5),
+  shortfall: z.enum(['other_tasks', 'fewer_options', 'skip']).default('other_tasks'),
+  /** Distractors from other items' answers of the same task, or from an LLM (`endpoint`). */
+  distractors: z.enum(['pool', 'llm']).default('pool'),
+  endpoint: EndpointConfig.optional(),
+}).superRefine((s, ctx) => {
+  if (s.distractors === 'llm' && s.endpoint === undefined) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'distractors: llm needs an endpoint' });
+  if (s.endpoint !== undefined && !(s.to === 'mcq' && s.distractors === 'llm')) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'an endpoint is used only with to: mcq and distractors: llm' });
 });
 
 /** A candidate judge configuration of a tuning stage: a rater of the labels, or the judgments of an earlier judge stage. */
 export const TuningCandidate = z.union([
   z.string().min(1),
-  z.object({ name: z.string().min(1), rater: z.string().min(1) }),
-  z.object({
+  z.strictObject({ name: z.string().min(1), rater: z.string().min(1) }),
+  z.strictObject({
     name: z.string().min(1),
     /** An earlier judge stage of the same run: its `<stage>.judgments.jsonl` (ok judgments; failures counted). */
     stage: z.string().min(1),
@@ -185,8 +279,8 @@ export const TuningStage = StageBase.extend({
   statistic: z.enum(['kappa', 'alpha', 'spearman', 'pearson', 'agreement']).optional(),
   split: z
     .discriminatedUnion('method', [
-      z.object({ method: z.literal('holdout'), test_fraction: z.number().gt(0).lt(1).default(0.3) }),
-      z.object({ method: z.literal('kfold'), folds: z.number().int().min(2).default(5) }),
+      z.strictObject({ method: z.literal('holdout'), test_fraction: z.number().gt(0).lt(1).default(0.3) }),
+      z.strictObject({ method: z.literal('kfold'), folds: z.number().int().min(2).default(5) }),
     ])
     .default({ method: 'holdout', test_fraction: 0.3 }),
   /** Keep only these dimensions of the labels. */
@@ -198,7 +292,48 @@ export const TuningStage = StageBase.extend({
   correlation_threshold: z.number().gt(0).max(1).default(0.8),
 });
 
+/**
+ * Judge-corrected model scores (PPI, PPI++, stratified PPI, Rogan–Gladen): humans' gold values on
+ * some units, the judge's ratings on all; see src/studies/corrected.ts.
+ */
+export const CorrectedStage = StageBase.extend({
+  kind: z.literal('corrected'),
+  /** Long-form ratings (item_id, model or model_a/model_b, rater, value; dimension; the strata column). */
+  labels: Path,
+  columns: LabelColumns.default({ item: 'item_id', rater: 'rater', value: 'value' }),
+  /** The judge, a rater of `labels`; or `judge_stage`, an earlier judge stage of the run. */
+  judge: z.string().min(1).optional(),
+  judge_stage: z
+    .object({ stage: z.string().min(1), name: z.string().min(1).optional(), dimension_prefix: z.string().optional() })
+    .strict()
+    .optional(),
+  /** Gold = mean (pairwise: majority) of these raters; default every rater but the judge. */
+  humans: z.array(z.string().min(1)).min(1).optional(),
+  /** Gold = this one rater. */
+  gold: z.string().min(1).optional(),
+  dimension: z.string().optional(),
+  /** A column of `labels` whose values are strata (e.g. the Med-CMR task): adds stratified PPI. */
+  strata: z.string().optional(),
+  /** Adds Rogan–Gladen on the binary verdict value ≥ threshold. */
+  threshold: z.number().optional(),
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  /** Adds the label planner: human labels for an interval of this full width. */
+  plan_width: z.number().positive().optional(),
+  /**
+   * Keep the humans' ratings on this share of the items only (seeded), as if only those had been
+   * labelled; the result adds `human_all`, the humans' mean over every unit, to check against.
+   */
+  label_fraction: z.number().gt(0).lt(1).optional(),
+})
+  .strict()
+  .superRefine((s, ctx) => {
+    if ((s.judge === undefined) === (s.judge_stage === undefined)) ctx.addIssue({ code: 'custom', path: ['judge'], message: 'a corrected stage takes either judge or judge_stage' });
+    if (s.humans !== undefined && s.gold !== undefined) ctx.addIssue({ code: 'custom', path: ['gold'], message: 'give humans or gold, not both' });
+  });
+
 export const Stage = z.discriminatedUnion('kind', [
+  AnswerStage,
+  ReformulateStage,
   McqStage,
   JudgeStage,
   AgreementStage,
@@ -206,12 +341,14 @@ export const Stage = z.discriminatedUnion('kind', [
   PairwiseStage,
   SwapStage,
   ConsistencyStage,
+  ConsistencyPairsStage,
   TuningStage,
+  CorrectedStage,
 ]);
 export type Stage = z.infer<typeof Stage>;
 
 export const ExperimentConfig = z
-  .object({
+  .strictObject({
     $schema: z.string().optional(),
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
     title: z.string().optional(),

@@ -27,6 +27,12 @@ export const McqModelResult = McqGroupStats.extend({
   by_modality: z.record(z.string(), McqGroupStats),
   /** How many of this model's records each extraction rule decided (including failures and `missing`). */
   by_rule: z.record(z.string(), z.number().int().nonnegative()),
+  /**
+   * How many of this model's records failed, per kind: the invalid rules (`ambiguous`, `no_answer`,
+   * `not_an_option`, `empty`, `program`, `unfinished_thinking`) and `missing`. Optional only so that
+   * results written before it was added still read.
+   */
+  by_failure: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type McqModelResult = z.infer<typeof McqModelResult>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Letter, Tokens } from './common.ts';
+import { Tokens } from './common.ts';
 
 /**
  * Everything that decides a judge's verdict, hashed into `hash`. Two judgments with the same
@@ -27,16 +27,21 @@ export const McqStatus = z.enum(['ok', 'invalid_answer', 'missing']);
 export type McqStatus = z.infer<typeof McqStatus>;
 
 /** One model's answer to one MCQ, as read by the extractor. */
+/** One letter, or several sorted and joined by commas (multi-answer items). */
+const LetterSet = z.string().regex(/^[A-Z](,[A-Z])*$/, 'must be a letter or letters joined by commas');
+
 export const McqRecord = z.object({
   item_id: z.string(),
   model: z.string(),
   status: McqStatus,
   /** The raw model output (empty string for `missing`). */
   output: z.string(),
-  extracted: Letter.nullable(),
+  /** The letter read; for a multi-answer item the sorted letters joined by commas ("B,D"). */
+  extracted: LetterSet.nullable(),
   /** The extraction rule that matched, or why none did (e.g. `ambiguous`, `no_answer`, `empty`). */
   rule: z.string(),
-  answer: Letter,
+  /** The correct letter, or a multi-answer item's letters joined by commas. */
+  answer: LetterSet,
   /** null when the answer could not be read (status ≠ ok). */
   correct: z.boolean().nullable(),
   task: z.string().optional(),

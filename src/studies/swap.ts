@@ -157,7 +157,7 @@ export function upstreamSwapStatistics(records: readonly SwapRecord[]): Upstream
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shipped LLMBar copy (data/llmbar/verdicts.json, written by scripts/import-llmbar.ts)
+// The LLMBar verdicts as `judgekit datasets get llmbar` converts them (datasets/llmbar/verdicts.json)
 
 export interface LlmbarSet {
   n: number;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readLabels } from '../../src/io/records.ts';
+import { join } from 'node:path';
 import { runAgreement } from '../../src/studies/validation.ts';
+import { dataset } from '../helpers/datasets.ts';
 
-// K-QA physicians' NLI labels (human-labels/kqa/SOURCE.md): regression anchors computed from the
-// upstream file, reproduced from the shipped labels.
-const FILE = new URL('../../human-labels/kqa/labels.csv', import.meta.url).pathname;
+// K-QA physicians' NLI labels (`judgekit datasets list`): regression anchors computed from the
+// upstream file, reproduced from the labels `datasets get kqa --mirror ../shared/data` converts.
+const FILE = join(await dataset('kqa'), 'labels.csv');
 
-describe('K-QA physician NLI labels (shipped)', async () => {
+describe('K-QA physician NLI labels (datasets get kqa)', async () => {
   const labels = await readLabels(FILE);
   const r = runAgreement(labels, { level: 'nominal', seed: 1, resamples: 0 });
 

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { llmbarSwapRecords, swapConsistency, upstreamSwapStatistics, type LlmbarVerdicts } from '../../src/studies/swap.ts';
+import { dataset } from '../helpers/datasets.ts';
 
-// The project's compact copy (scripts/import-llmbar.ts); never ../shared.
-const dir = new URL('../../data/llmbar/', import.meta.url);
-const verdicts = JSON.parse(readFileSync(new URL('verdicts.json', dir), 'utf8')) as LlmbarVerdicts;
-const statistics = JSON.parse(readFileSync(new URL('statistics.json', dir), 'utf8')) as Record<string, Record<string, string>>;
+// The conversion `datasets get llmbar --mirror ../shared/data` makes (src/datasets/convert/llmbar.ts).
+const dir = await dataset('llmbar');
+const verdicts = JSON.parse(readFileSync(join(dir, 'verdicts.json'), 'utf8')) as LlmbarVerdicts;
+const statistics = JSON.parse(readFileSync(join(dir, 'statistics.json'), 'utf8')) as Record<string, Record<string, string>>;
 
 /** Python's repr of a float (upstream formats with f-strings): JS shortest round-trip, ".0" on integers. */
 const pyFloat = (x: number): string => (Number.isInteger(x) && Math.abs(x) < 1e16 ? `${x}.0` : String(x));

@@ -3,16 +3,19 @@ import { readLabels } from '../../src/io/records.ts';
 import { readRows } from '../../src/io/rows.ts';
 import { runAgreement } from '../../src/studies/validation.ts';
 import type { HumanLabel } from '../../src/schema/index.ts';
+import { join } from 'node:path';
+import { dataset } from '../helpers/datasets.ts';
 
-// Published numbers (human-labels/pandalm/SOURCE.md), reproduced from the SHIPPED labels.
-const FILE = new URL('../../human-labels/pandalm/labels.csv', import.meta.url).pathname;
-const PREFS = new URL('../../human-labels/pandalm/preferences.csv', import.meta.url).pathname;
+// Published numbers (`judgekit datasets list`), reproduced from the labels `datasets get pandalm --mirror ../shared/data` converts.
+const DIR = await dataset('pandalm');
+const FILE = join(DIR, 'labels.csv');
+const PREFS = join(DIR, 'preferences.csv');
 const HUMANS = ['annotator1', 'annotator2', 'annotator3'];
 
 /** The upstream convention of compute_metrics.py: an unreadable GPT-3.5 verdict ("garbage") counts as a tie. */
 const upstreamConvention = (labels: HumanLabel[]): HumanLabel[] => labels.map((l) => (l.value === 'garbage' ? { ...l, value: 0 } : l));
 
-describe('PandaLM test set (shipped labels)', async () => {
+describe('PandaLM test set (datasets get pandalm)', async () => {
   const labels = await readLabels(FILE);
 
   it('has 999 items, 5 raters, and 25 garbage verdicts kept apart from ties', () => {

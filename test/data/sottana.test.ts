@@ -7,13 +7,16 @@ import { readRows } from '../../src/io/rows.ts';
 import { krippendorffAlpha } from '../../src/stats/krippendorff.ts';
 import { Rubric } from '../../src/schema/index.ts';
 import { runAgreement, systemRankMatrix } from '../../src/studies/validation.ts';
+import { join } from 'node:path';
+import { dataset } from '../helpers/datasets.ts';
 
-// Sottana et al. 2023 (human-labels/sottana/SOURCE.md): Tables 2/6/7 reproduced from the SHIPPED labels.
+// Sottana et al. 2023 (`judgekit datasets list`): Tables 2/6/7 reproduced from the labels `datasets get sottana --mirror ../shared/data` converts.
 const ROOT = new URL('../../', import.meta.url);
+const DIR = await dataset('sottana');
 const HUMANS = ['57e2b', '5995e', '61102'];
 
-describe('Sottana et al. 2023 (shipped labels)', async () => {
-  const labels = await readLabels(new URL('human-labels/sottana/labels.csv', ROOT).pathname);
+describe('Sottana et al. 2023 (datasets get sottana)', async () => {
+  const labels = await readLabels(join(DIR, 'labels.csv'));
   const dim = (d: string) => labels.filter((l) => l.dimension === d);
 
   it('has 100 items × 4 systems × 3 humans + GPT-4 per criterion, 10 criteria (4 + 3 + 3)', () => {
@@ -75,15 +78,15 @@ describe('Sottana et al. 2023 (shipped labels)', async () => {
     expect(gec.krippendorff_alpha.ordinal.value!).toBeCloseTo(0.3438, 4);
   });
 
-  it('the replay data: 100 items, 400 responses, 400 GPT-4 verdicts equal to the shipped GPT-4 labels', async () => {
-    const items = await readItems(new URL('data/sottana/summarization/items.jsonl', ROOT).pathname);
+  it('the replay data: 100 items, 400 responses, 400 GPT-4 verdicts equal to the converted GPT-4 labels', async () => {
+    const items = await readItems(join(DIR, 'summarization/items.jsonl'));
     expect(items.size).toBe(100);
-    const responses = await readResponses(new URL('data/sottana/summarization/responses.jsonl', ROOT).pathname, items);
+    const responses = await readResponses(join(DIR, 'summarization/responses.jsonl'), items);
     expect(responses).toHaveLength(400);
     for (const r of responses.filter((x) => x.model === 'gold_reference')) expect(r.output).toBe(items.get(r.item_id)!.reference);
     const gpt4 = new Map(labels.filter((l) => l.rater === 'gpt-4' && l.dimension!.startsWith('summarization/')).map((l) => [`${l.item_id}|${l.model}|${l.dimension!.split('/')[1]}`, l.value]));
     let n = 0;
-    for await (const row of readRows(new URL('data/sottana/summarization/verdicts-gpt-4.jsonl', ROOT).pathname)) {
+    for await (const row of readRows(join(DIR, 'summarization/verdicts-gpt-4.jsonl'))) {
       const v = row.value as { item_id: string; model: string; status: string; scores: Record<string, number> };
       expect(v.status).toBe('ok');
       expect(Object.keys(v.scores)).toEqual(['relevance', 'fluency', 'coherence', 'consistency']);

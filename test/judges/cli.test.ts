@@ -78,7 +78,8 @@ describe('judgekit judge', () => {
     const r = await cli([...base(out, cache, ['--api-key-env', 'JK_SECRET_KEY', '--json', '--concurrency', '1', '--price-in', '1', '--price-out', '4'])], { JK_SECRET_KEY: SECRET }).done;
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout);
-    expect(Object.keys(res).sort()).toEqual(['by_status', 'cost_usd', 'models', 'n', 'requests', 'tokens']);
+    // judge.json as a judge stage writes it: the summary, the fingerprint and the spend
+    expect(Object.keys(res).sort()).toEqual(['by_status', 'cost_usd', 'fingerprint', 'models', 'n', 'requests', 'spend', 'tokens']);
     expect(res.n).toBe(8);
     expect(res.by_status).toEqual({ ok: 7, api_error: 1 });
     expect(res.requests).toBe(9);
@@ -87,7 +88,7 @@ describe('judgekit judge', () => {
     expect(res.cost_usd).toBeCloseTo((res.tokens.input * 1 + res.tokens.output * 4) / 1e6, 12);
     const lines = readFileSync(join(out, 'judgments.jsonl'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(8);
-    expect(JSON.parse(readFileSync(join(out, 'judge.json'), 'utf8')).summary.n).toBe(8);
+    expect(JSON.parse(readFileSync(join(out, 'judge.json'), 'utf8'))).toEqual(res);
     // the key reached the server …
     expect(server.chatRequests()[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
     // … and nothing the run wrote or printed holds it

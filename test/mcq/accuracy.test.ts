@@ -96,6 +96,7 @@ describe('summariseMcq', () => {
     const g = summariseMcq(records, { seed: 3, resamples: 200 }).models.m!;
     expect(g).toMatchObject({ n: 4, correct: 1, invalid: 1, missing: 1, answered: 2, accuracy: 0.25, accuracy_valid: 0.5, invalid_rate: 0.25, missing_rate: 0.25 });
     expect(g.by_rule).toEqual({ bare: 2, missing: 1, no_answer: 1 });
+    expect(g.by_failure).toEqual({ missing: 1, no_answer: 1 });
     expect(Object.keys(g.by_task)).toEqual(['(none)']);
     expect(g.ci_low!).toBeLessThanOrEqual(0.25);
     expect(g.ci_high!).toBeGreaterThanOrEqual(0.25);

@@ -35,7 +35,7 @@ describe('judgekit mcq', () => {
     expect(general.n).toBe(40);
     expect(general.missing).toBeGreaterThan(0);
     expect(general.correct + general.invalid + general.missing).toBeLessThanOrEqual(40);
-    expect((await readdir(out)).sort()).toEqual(['mcq.json', 'mcq_records.jsonl']);
+    expect((await readdir(out)).sort()).toEqual(['mcq.json', 'mcq.md', 'mcq_records.jsonl']);
     expect(JSON.parse(await readFile(join(out, 'mcq.json'), 'utf8'))).toEqual(res);
     const recs = (await readFile(join(out, 'mcq_records.jsonl'), 'utf8')).trim().split('\n').map((l) => McqRecord.parse(JSON.parse(l)));
     expect(recs).toHaveLength(120);

@@ -9,6 +9,7 @@ interface Case {
   rule: string;
   note: string;
   options?: Record<string, string>;
+  multi?: boolean;
 }
 
 const DEFAULT_OPTIONS = { A: 'Pneumonia', B: 'Pulmonary embolism', C: 'Pneumothorax', D: 'Pleural effusion', E: 'Atelectasis' };
@@ -21,13 +22,13 @@ describe('extractAnswer on the corpus of real-looking outputs', () => {
   it('has at least 60 cases covering every rule and failure', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(60);
     const rules = new Set(corpus.map((c) => c.rule.split('/').at(-1)));
-    for (const r of ['bare', 'answer_line', 'boxed', 'answer_is', 'option_word', 'leading_letter', 'marked_letter', 'lone_letter', 'option_text', 'ambiguous', 'no_answer', 'empty', 'not_an_option']) {
+    for (const r of ['bare', 'answer_line', 'boxed', 'json', 'answer_is', 'option_word', 'leading_letter', 'marked_letter', 'lone_letter', 'option_text', 'ambiguous', 'no_answer', 'empty', 'not_an_option', 'program', 'unfinished_thinking']) {
       expect(rules, r).toContain(r);
     }
   });
 
   it.each(corpus.map((c) => [c.note, c] as const))('%s', (_note, c) => {
-    const got = extractAnswer(c.output, c.options ?? DEFAULT_OPTIONS);
+    const got = extractAnswer(c.output, c.options ?? DEFAULT_OPTIONS, { multi: c.multi === true });
     expect({ extracted: got.extracted, status: got.status, rule: got.rule }).toEqual({ extracted: c.expected, status: c.status, rule: c.rule });
   });
 });
@@ -35,13 +36,13 @@ describe('extractAnswer on the corpus of real-looking outputs', () => {
 describe('extractAnswer contract', () => {
   it('gives the same result for prepared and raw options', () => {
     const prep = prepareOptions(DEFAULT_OPTIONS);
-    for (const c of corpus.filter((c) => !c.options)) expect(extractAnswer(c.output, prep)).toEqual(extractAnswer(c.output, DEFAULT_OPTIONS));
+    for (const c of corpus.filter((c) => !c.options && !c.multi)) expect(extractAnswer(c.output, prep)).toEqual(extractAnswer(c.output, DEFAULT_OPTIONS));
   });
 
   it('never reads a letter for an invalid answer except not_an_option, and always one for ok', () => {
     for (const c of corpus) {
-      const got = extractAnswer(c.output, c.options ?? DEFAULT_OPTIONS);
-      if (got.status === 'ok') expect(got.extracted).toMatch(/^[A-E]$/);
+      const got = extractAnswer(c.output, c.options ?? DEFAULT_OPTIONS, { multi: c.multi === true });
+      if (got.status === 'ok') expect(got.extracted).toMatch(c.multi ? /^[A-E](,[A-E])*$/ : /^[A-E]$/);
       else if (got.rule === 'not_an_option') expect(got.extracted).not.toBeNull();
       else expect(got.extracted).toBeNull();
     }

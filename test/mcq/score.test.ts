@@ -64,3 +64,60 @@ describe('renderMcqMarkdown', () => {
     expect(renderMcqMarkdown(summariseMcq(recs, { seed: 1, resamples: 0 }))).toContain('| m2 | 100.00 | 100.00 | 0.00 | 0.00 | 2 |');
   });
 });
+
+describe('multi-answer items', () => {
+  const g = { A: 'f(x) is even', B: 'f(x) is increasing on (0, 1)', C: 'f(0) = 1', D: 'f has a maximum at x = 1' };
+  const multi = new Map<string, Item>(
+    [
+      Item.parse({ id: 'm1', format: 'mcq', question: 'Which hold?', options: g, answers: ['B', 'D'] }),
+      Item.parse({ id: 'm2', format: 'mcq', question: 'Which hold?', options: g, answers: ['D', 'B'], scoring: 'subset' }),
+    ].map((i) => [i.id, i]),
+  );
+  const score = (output: string) =>
+    scoreMcq(multi, [
+      { item_id: 'm1', model: 'x', output },
+      { item_id: 'm2', model: 'x', output },
+    ]).map((r) => [r.status, r.extracted, r.answer, r.correct]);
+
+  it('reads a set of letters and scores it exactly, or as a subset where the item says so', () => {
+    expect(score('【答案】BD')).toEqual([
+      ['ok', 'B,D', 'B,D', true],
+      ['ok', 'B,D', 'B,D', true],
+    ]);
+    expect(score('答案：D')).toEqual([
+      ['ok', 'D', 'B,D', false],
+      ['ok', 'D', 'B,D', true],
+    ]);
+    expect(score('Answer: A, B and D')).toEqual([
+      ['ok', 'A,B,D', 'B,D', false],
+      ['ok', 'A,B,D', 'B,D', false],
+    ]);
+    expect(score('Answer: B or D')).toEqual([
+      ['invalid_answer', null, 'B,D', null],
+      ['invalid_answer', null, 'B,D', null],
+    ]);
+    for (const r of scoreMcq(multi, [{ item_id: 'm1', model: 'x', output: '答案：B、D' }])) McqRecord.parse(r);
+  });
+
+  it('rejects items that declare answers badly', () => {
+    expect(Item.safeParse({ id: 'z', format: 'mcq', question: '?', options: g, answer: 'B', answers: ['B', 'D'] }).success).toBe(false);
+    expect(Item.safeParse({ id: 'z', format: 'mcq', question: '?', options: g, answers: ['B', 'E'] }).success).toBe(false);
+    expect(Item.safeParse({ id: 'z', format: 'mcq', question: '?', options: g, answers: ['B', 'B'] }).success).toBe(false);
+    expect(Item.safeParse({ id: 'z', format: 'mcq', question: '?', options: g, answer: 'B', scoring: 'subset' }).success).toBe(false);
+  });
+});
+
+describe('failure counts in the result and the report', () => {
+  it('counts each failure kind per model and renders them', () => {
+    const recs = scoreMcq(items, [
+      { item_id: 'q1', model: 'm', output: 'The answer is (B) or (C).' },
+      { item_id: 'q2', model: 'm', output: 'print(answer)' },
+    ]);
+    const result = summariseMcq(recs, { seed: 1, resamples: 0 });
+    expect(result.models.m!.by_failure).toEqual({ ambiguous: 1, program: 1 });
+    const md = renderMcqMarkdown(result);
+    expect(md).toContain('### Answers not scored, by kind');
+    expect(md).toContain('| ambiguous | 1 |');
+    expect(md).toContain('| program | 1 |');
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/pipeline/config.ts';
 import { InputError } from '../../src/io/errors.ts';
+import { projectWithDatasets } from '../helpers/datasets.ts';
 
 async function cfg(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'jk-cfg-'));
@@ -48,14 +49,35 @@ describe('experiment configs', () => {
     expect(dup.line).toBe(4);
   });
 
+  it('an unknown key anywhere is an error naming the file, the line and the key', async () => {
+    const top = await failure(await cfg('e.yaml', 'id: demo\nbootstrapp: 10\nstages:\n  - {name: m, kind: mcq, items: a, responses: b}\n'));
+    expect(top.message).toMatch(/e\.yaml:2: field "bootstrapp": unknown key "bootstrapp"/);
+    const inStage = await failure(await cfg('e.yaml', 'id: demo\nstages:\n  - name: c\n    kind: consistency\n    pairs: p.csv\n    treshold: 5\n'));
+    expect([inStage.line, inStage.field]).toEqual([6, 'stages.0.treshold']);
+    const nested = await failure(
+      await cfg('e.yaml', 'id: demo\nstages:\n  - name: j\n    kind: judge\n    items: a\n    responses: b\n    rubric: r\n    judge:\n      kind: llm\n      endpoint:\n        model: m\n        temprature: 0\n'),
+    );
+    expect([nested.line, nested.field]).toEqual([12, 'stages.0.judge.endpoint.temprature']);
+    const json = await failure(await cfg('e.json', JSON.stringify({ id: 'demo', stages: [{ name: 'm', kind: 'mcq', items: 'a', responses: 'b', seed: 3 }] })));
+    expect(json.field).toBe('stages.0.seed');
+  });
+
+  it('a stage that reads a stage names an earlier stage of the right kind', async () => {
+    const later = await failure(await cfg('e.yaml', 'id: demo\nstages:\n  - {name: w, kind: winrate, judge_stage: {stage: j}}\n  - {name: j, kind: mcq, items: a, responses: b}\n'));
+    expect(later.message).toMatch(/stage "w" reads stage "j", which is not an earlier stage/);
+    expect(later.line).toBe(3);
+    const kind = await failure(await cfg('e.yaml', 'id: demo\nstages:\n  - {name: j, kind: mcq, items: a, responses: b}\n  - {name: w, kind: winrate, judge_stage: {stage: j}}\n'));
+    expect(kind.message).toMatch(/as a judge stage, but it is a mcq stage/);
+  });
+
   it('reports malformed YAML and JSON', async () => {
     expect((await failure(await cfg('e.yaml', 'id: [demo\n'))).message).toMatch(/malformed YAML/);
     expect((await failure(await cfg('e.json', '{"id": '))).message).toMatch(/malformed JSON/);
   });
 });
 
-describe('the shipped experiments', () => {
-  const dir = new URL('../../experiments/', import.meta.url).pathname;
+describe('the shipped experiments (with the public datasets where `datasets get` puts them)', async () => {
+  const dir = join(await projectWithDatasets(), 'experiments');
 
   it('every experiments/*.yaml is a valid config whose input files exist', async () => {
     const { readdir, access } = await import('node:fs/promises');
@@ -68,19 +90,26 @@ describe('the shipped experiments', () => {
     }
   });
 
-  it('the live-judge experiment estimates its calls and cost offline, without a key, sending nothing', async () => {
-    const { runExperiment } = await import('../../src/pipeline/run.ts');
-    const lines: string[] = [];
+  it('the live-judge experiment estimates its calls and cost offline, without a key, sending and writing nothing', async () => {
+    const { planExperiment, renderPlan } = await import('../../src/pipeline/plan.ts');
     const saved = process.env.DEEPSEEK_API_KEY;
     delete process.env.DEEPSEEK_API_KEY;
     try {
       const out = await mkdtemp(join(tmpdir(), 'jk-dry-'));
-      const res = await runExperiment(join(dir, 'sottana-deepseek.yaml'), { reportsDir: out, cacheDir: join(out, 'cache'), dryRun: true, log: (m) => lines.push(m) });
-      expect(res.ran).toEqual([]);
-      const text = lines.join('\n');
-      expect(text).toMatch(/\[judge-deepseek\] dry run \(nothing sent\): 400 judgments, 800 calls/);
-      expect(text).toMatch(/estimated cost: \$\d+\.\d{4}/);
-      expect(text).toMatch(/\[judges-vs-humans\] dry run: not estimated/);
+      const plan = await planExperiment(join(dir, 'sottana-deepseek.yaml'), { reportsDir: join(out, 'reports'), cacheDir: join(out, 'cache') });
+      expect(plan.stages.map((s) => s.name)).toEqual(['judge-gpt4-replay', 'judge-deepseek', 'deepseek-validation', 'judges-vs-humans']);
+      const ds = plan.stages[1]!;
+      // 100 articles × 4 systems = 400 judgments, two calls each (as `judgekit judge --dry-run` counts them); 200 expected output tokens per call
+      expect(ds.estimate).toMatchObject({ calls: 800, cached: 0, output_tokens: 800 * 200 });
+      // price: 0.28 $/M input, 0.42 $/M output
+      expect(ds.estimate.cost_usd).toBeCloseTo((ds.estimate.input_tokens! * 0.28 + 800 * 200 * 0.42) / 1e6, 12);
+      expect(plan.stages[0]!.estimate).toMatchObject({ calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 });
+      expect(plan.stages[2]!.reads.stages).toEqual(['judge-deepseek']);
+      expect(plan.stages[3]!.reads.stages).toEqual(['judge-gpt4-replay', 'judge-deepseek']);
+      expect(plan.total.calls).toBe(800);
+      expect(renderPlan(plan)).toMatch(/estimated cost \$\d+\.\d{4}/);
+      const { readdir } = await import('node:fs/promises');
+      expect(await readdir(out)).toEqual([]); // no run folder, no cache folder
     } finally {
       if (saved !== undefined) process.env.DEEPSEEK_API_KEY = saved;
     }

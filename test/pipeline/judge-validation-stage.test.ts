@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { readLabels, readJudgments } from '../../src/io/index.ts';
 import { OpenAIServer, autoVerdict, candidateOf, type RecordedRequest } from '../helpers/openai-server.ts';
+import { dataset } from '../helpers/datasets.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
-const data = join(root, 'data/sottana/summarization');
+const sottana = await dataset('sottana');
+const data = join(sottana, 'summarization');
 let server: OpenAIServer;
 beforeAll(async () => {
   // T0pp's summaries get unreadable verdicts: they must become failed ratings, never scores.
@@ -34,7 +36,7 @@ describe('an agreement stage validating a judge stage of the same run', () => {
       .filter((r) => ids.has(r.item_id))
       .map((r) => (r.model === 'bigscience/T0pp' ? { ...r, output: `MARK-T0PP ${r.output}` } : r));
     await writeFile(join(dir, 'responses.jsonl'), responses.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const human = (await readLabels(join(root, 'human-labels/sottana/labels.csv'))).filter((l) => ids.has(l.item_id) && l.rater !== 'gpt-4' && l.dimension!.startsWith('summarization/'));
+    const human = (await readLabels(join(sottana, 'labels.csv'))).filter((l) => ids.has(l.item_id) && l.rater !== 'gpt-4' && l.dimension!.startsWith('summarization/'));
     await writeFile(join(dir, 'labels.csv'), ['item_id,rater,value,dimension,model', ...human.map((l) => [l.item_id, l.rater, l.value, l.dimension, l.model].join(','))].join('\n') + '\n');
     await writeFile(
       join(dir, 'exp.yaml'),

@@ -6,9 +6,11 @@ import { runExperiment } from '../../src/pipeline/run.ts';
 import { readLabels } from '../../src/io/records.ts';
 import { runTuning } from '../../src/studies/tuning.ts';
 import { InputError } from '../../src/io/errors.ts';
+import { dataset } from '../helpers/datasets.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const p = (s: string) => join(root, s);
+const sottana = await dataset('sottana');
 const dims = ['summarization/relevance', 'summarization/fluency', 'summarization/coherence', 'summarization/consistency'];
 
 describe('tuning stage', () => {
@@ -23,13 +25,13 @@ describe('tuning stage', () => {
         'stages:',
         '  - name: judge-v1',
         '    kind: judge',
-        `    items: ${p('data/sottana/summarization/items.jsonl')}`,
-        `    responses: ${p('data/sottana/summarization/responses.jsonl')}`,
+        `    items: ${join(sottana, 'summarization/items.jsonl')}`,
+        `    responses: ${join(sottana, 'summarization/responses.jsonl')}`,
         `    rubric: ${p('rubrics/sottana-summarization-v1.yaml')}`,
-        `    judge: { kind: replay, name: gpt-4, verdicts: ${p('data/sottana/summarization/verdicts-gpt-4.jsonl')} }`,
+        `    judge: { kind: replay, name: gpt-4, verdicts: ${join(sottana, 'summarization/verdicts-gpt-4.jsonl')} }`,
         '  - name: tune',
         '    kind: tuning',
-        `    labels: ${p('human-labels/sottana/labels.csv')}`,
+        `    labels: ${join(sottana, 'labels.csv')}`,
         '    columns: { item: item_id, rater: rater, value: value, dimension: dimension }',
         `    dimensions: [${dims.join(', ')}]`,
         '    level: interval',
@@ -43,7 +45,7 @@ describe('tuning stage', () => {
     const run = await runExperiment(join(dir, 'exp.yaml'), { reportsDir: join(dir, 'reports'), log: () => {} });
     const staged = JSON.parse(await readFile(join(run.runDir, 'tune.json'), 'utf8'));
     // the replayed judgments are GPT-4's ratings, which the label file also holds as rater gpt-4
-    const labels = (await readLabels(p('human-labels/sottana/labels.csv'), { dimension: 'dimension' })).filter((l) => dims.includes(l.dimension!));
+    const labels = (await readLabels(join(sottana, 'labels.csv'), { dimension: 'dimension' })).filter((l) => dims.includes(l.dimension!));
     const direct = runTuning(
       labels.map((l) => (l.rater === 'gpt-4' ? { ...l, rater: 'v1' } : l)),
       { candidates: ['v1'], humans: ['57e2b', '5995e', '61102'], level: 'interval', split: { method: 'holdout', test_fraction: 0.25 }, seed: 3, resamples: 60, correlationThreshold: 0.8 },
@@ -59,7 +61,7 @@ describe('tuning stage', () => {
     const dir = await mkdtemp(join(tmpdir(), 'jk-tune-'));
     await writeFile(
       join(dir, 'exp.yaml'),
-      ['id: t2', 'stages:', '  - name: tune', '    kind: tuning', `    labels: ${p('human-labels/pandalm/labels.csv')}`, '    humans: [annotator1, annotator2]', '    candidates: [{ name: v1, stage: nowhere }]', ''].join('\n'),
+      ['id: t2', 'stages:', '  - name: tune', '    kind: tuning', `    labels: ${join(await dataset('pandalm'), 'labels.csv')}`, '    humans: [annotator1, annotator2]', '    candidates: [{ name: v1, stage: nowhere }]', ''].join('\n'),
     );
     await expect(runExperiment(join(dir, 'exp.yaml'), { reportsDir: join(dir, 'reports'), log: () => {} })).rejects.toThrow(InputError);
   });

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { buildJudgeCards, renderJudgeCardMarkdown, writeJudgeCards, type JudgeCard } from '../../src/report/card.ts';
 import { modelFamily } from '../../src/studies/model-family.ts';
+import { dataset } from '../helpers/datasets.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const golden = JSON.parse(readFileSync(new URL('../fixtures/card/golden.json', import.meta.url), 'utf8'));
@@ -15,6 +16,7 @@ const close = (a: number | null | undefined, b: number, digits = 9) => expect(a)
 async function smallRun(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'jk-card-'));
   const p = (s: string) => join(root, s);
+  const [sottana, pandalm, llmbar] = await Promise.all([dataset('sottana'), dataset('pandalm'), dataset('llmbar')]);
   await writeFile(
     join(dir, 'exp.yaml'),
     [
@@ -24,27 +26,27 @@ async function smallRun(): Promise<string> {
       'stages:',
       '  - name: sottana-judge',
       '    kind: judge',
-      `    items: ${p('data/sottana/summarization/items.jsonl')}`,
-      `    responses: ${p('data/sottana/summarization/responses.jsonl')}`,
+      `    items: ${join(sottana, 'summarization/items.jsonl')}`,
+      `    responses: ${join(sottana, 'summarization/responses.jsonl')}`,
       `    rubric: ${p('rubrics/sottana-summarization-v1.yaml')}`,
-      '    judge: { kind: replay, name: gpt-4, verdicts: ' + p('data/sottana/summarization/verdicts-gpt-4.jsonl') + ' }',
+      '    judge: { kind: replay, name: gpt-4, verdicts: ' + join(sottana, 'summarization/verdicts-gpt-4.jsonl') + ' }',
       '  - name: pandalm-validation',
       '    kind: agreement',
-      `    labels: ${p('human-labels/pandalm/labels.csv')}`,
+      `    labels: ${join(pandalm, 'labels.csv')}`,
       '    judge: gpt-3.5-turbo',
       '    exclude_raters: [pandalm-7b]',
       '  - name: pandalm-winrate',
       '    kind: winrate',
-      `    preferences: ${p('human-labels/pandalm/preferences.csv')}`,
+      `    preferences: ${join(pandalm, 'preferences.csv')}`,
       '    majority: [annotator1, annotator2, annotator3]',
       '    raters: [majority, gpt-3.5-turbo, pandalm-7b]',
       '    compare: [majority, pandalm-7b]',
       '  - name: llmbar-swap',
       '    kind: swap',
-      `    verdicts: ${p('data/llmbar/verdicts.json')}`,
+      `    verdicts: ${join(llmbar, 'verdicts.json')}`,
       '  - name: pandalm-tuning',
       '    kind: tuning',
-      `    labels: ${p('human-labels/pandalm/labels.csv')}`,
+      `    labels: ${join(pandalm, 'labels.csv')}`,
       '    humans: [annotator1, annotator2, annotator3]',
       '    candidates: [gpt-3.5-turbo, pandalm-7b]',
       '',

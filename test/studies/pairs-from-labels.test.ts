@@ -3,8 +3,10 @@ import { pairsFromLabels, pairsFromScores } from '../../src/studies/pairs-from-s
 import { readLabels, readItems, readResponses } from '../../src/io/index.ts';
 import { loadRubric, runJudge } from '../../src/judges/index.ts';
 import { runWinrate } from '../../src/studies/winrate.ts';
+import { dataset } from '../helpers/datasets.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
+const sottana = await dataset('sottana');
 
 describe('pairsFromLabels', () => {
   it('compares every two models per item, rater and dimension, with a tie margin and a mean rater (worked by hand)', () => {
@@ -32,10 +34,10 @@ describe('pairsFromLabels', () => {
 
   it('gives the same pairs from the Sottana GPT-4 ratings as pairsFromScores gives from the replay judge of the same verdicts', async () => {
     const dims = ['relevance', 'fluency', 'coherence', 'consistency'];
-    const labels = (await readLabels(`${root}human-labels/sottana/labels.csv`)).filter((l) => l.rater === 'gpt-4' && dims.some((d) => l.dimension === `summarization/${d}`));
+    const labels = (await readLabels(`${sottana}/labels.csv`)).filter((l) => l.rater === 'gpt-4' && dims.some((d) => l.dimension === `summarization/${d}`));
     const fromLabels = pairsFromLabels(labels).prefs.map((p) => ({ ...p, dimension: p.dimension!.replace('summarization/', '') }));
 
-    const dir = `${root}data/sottana/summarization/`;
+    const dir = `${sottana}/summarization/`;
     const items = await readItems(`${dir}items.jsonl`);
     const responses = await readResponses(`${dir}responses.jsonl`, items);
     const rubric = await loadRubric(`${root}rubrics/sottana-summarization-v1.yaml`);

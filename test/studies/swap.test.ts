@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { combineOrders, llmbarSwapRecords, llmbarSwapTable, swapConsistency, type LlmbarVerdicts, type SwapRecord } from '../../src/studies/swap.ts';
 import { renderSwapMarkdown } from '../../src/studies/winrate-report.ts';
+import { dataset } from '../helpers/datasets.ts';
+import { join } from 'node:path';
 
 describe('combineOrders', () => {
   it('gives the agreed verdict, a tie or a drop on disagreement, and a failure when an order failed', () => {
@@ -51,8 +53,8 @@ describe('swapConsistency on a hand-counted example', () => {
   });
 });
 
-describe('swap consistency of the shipped LLMBar verdicts', () => {
-  const data = JSON.parse(readFileSync(new URL('../../data/llmbar/verdicts.json', import.meta.url), 'utf8')) as LlmbarVerdicts;
+describe('swap consistency of the LLMBar verdicts (converted by datasets get)', async () => {
+  const data = JSON.parse(readFileSync(join(await dataset('llmbar'), 'verdicts.json'), 'utf8')) as LlmbarVerdicts;
 
   it('MT-Bench GPT-4 Vanilla_NoRules: no failures, so flip rate = 1 − upstream Agr. (87.0%) and accuracy = Acc. (81.0%)', () => {
     const s = swapConsistency(llmbarSwapRecords(data.sets['Processed/MT-Bench']!, 'GPT-4/Vanilla_NoRules'), { seed: 1, resamples: 0 });

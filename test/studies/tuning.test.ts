@@ -4,6 +4,8 @@ import { readLabels } from '../../src/io/records.ts';
 import { Rubric, type Estimate, type Judgment } from '../../src/schema/index.ts';
 import { judgmentsToLabels, runTuning, splitItems, type StatSet, type TuningOptions, type TuningResult } from '../../src/studies/tuning.ts';
 import { renderTuningMarkdown } from '../../src/studies/tuning-report.ts';
+import { dataset } from '../helpers/datasets.ts';
+import { join } from 'node:path';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/tuning/golden.json', import.meta.url), 'utf8'));
 const close = (a: number | null | undefined, b: number | null | undefined, tol = 1e-9) => {
@@ -87,7 +89,7 @@ function checkDiagnostics(r: TuningResult, g: any) {
 
 describe('rubric tuning against sklearn / scipy / numpy (same split, same resamples)', () => {
   it('hold-out on PandaLM (nominal, two recorded judges): κ, α, % agreement, Δ with paired intervals', async () => {
-    const { r, g } = await runCase('pandalm_holdout', '../../human-labels/pandalm/labels.csv');
+    const { r, g } = await runCase('pandalm_holdout', join(await dataset('pandalm'), 'labels.csv'));
     const assign = splitItems(g.n_items, { method: 'holdout', test_fraction: 0.3 }, 7);
     expect(Array.from(assign)).toEqual(g.assign);
     expect(r.split).toEqual({ method: 'holdout', test_fraction: 0.3, seed: 7, n_tune: g.n_tune, n_test: g.n_test });
@@ -126,7 +128,7 @@ describe('rubric tuning against sklearn / scipy / numpy (same split, same resamp
     const { r } = await runCase('synthetic_kfold', '../fixtures/tuning/synthetic.csv', 'dimension');
     const md = renderTuningMarkdown(r);
     expect(md).toContain('4-fold cross-validation (seed 5)');
-    const h = await runCase('pandalm_holdout', '../../human-labels/pandalm/labels.csv');
+    const h = await runCase('pandalm_holdout', join(await dataset('pandalm'), 'labels.csv'));
     expect(renderTuningMarkdown(h.r)).toMatch(/Held-out split \(seed 7\): 699 of 999 items .* 300 items \(test fraction 0\.3\) held out/);
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readPreferences } from '../../src/io/preferences.ts';
 import { addMajorityRater, runWinrate } from '../../src/studies/winrate.ts';
 import { renderWinrateMarkdown } from '../../src/studies/winrate-report.ts';
+import { dataset } from '../helpers/datasets.ts';
+import { join } from 'node:path';
 
 interface GoldenRater {
   failures: number;
@@ -17,7 +19,7 @@ const golden = JSON.parse(readFileSync(new URL('../fixtures/winrate/golden.json'
   compare: Record<string, { spearman: number; kendall_tau_b: number; max_abs_win_ratio_diff: number; pair_agreement_with_ties: number; n_with_ties: number; pair_agreement_without_ties: number; n_without_ties: number }>;
 };
 
-const file = new URL('../../human-labels/pandalm/preferences.csv', import.meta.url).pathname;
+const file = join(await dataset('pandalm'), 'preferences.csv');
 const prefs = await readPreferences(file);
 const { rows, report } = addMajorityRater(prefs, ['annotator1', 'annotator2', 'annotator3']);
 

@@ -2,37 +2,39 @@ import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { JudgeStage } from '../../schema/experiment.ts';
 import { readItems, readResponses } from '../../io/records.ts';
-import { writeJsonAtomic, writeJsonlAtomic } from '../../io/atomic.ts';
-import { estimateJudge, loadRubric, renderJudgeEstimate, renderJudgeMarkdown, runJudge } from '../../judges/index.ts';
+import { loadRubric, renderJudgeMarkdown, runJudge, type LoadedRubric, type RunJudgeOptions } from '../../judges/index.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { resolveFrom } from '../config.ts';
-import { outName, type StageContext, type StageOutcome } from '../stage.ts';
+import { imageCapBytes, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
 
-/**
- * The rubric judge: live (any OpenAI-compatible endpoint, through the content-addressed cache, so
- * an interrupted run resumes without paying twice) or replaying recorded verdicts. Writes the
- * judgments ledger and the per-model summary.
- */
-export async function runJudgeStage(stage: z.infer<typeof JudgeStage>, ctx: StageContext): Promise<StageOutcome> {
-  const itemsPath = resolveFrom(ctx.configDir, stage.items);
+/** What a judge stage judges, read from its files: shared by the stage and its dry-run estimate. */
+export async function judgeStageInputs(stage: z.infer<typeof JudgeStage>, ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>, cacheDir: string | null): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
+  const itemsPath = resolveInput(ctx, stage.items, 'items');
   const items = await readItems(itemsPath);
-  const responses = await readResponses(resolveFrom(ctx.configDir, stage.responses), items);
+  const responses = await readResponses(resolveInput(ctx, stage.responses, 'responses'), items);
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;
-  const base = {
+  return {
     items,
     responses,
     rubric,
     judge,
-    cacheDir: join(ctx.cacheDir, 'judge'),
+    cacheDir,
     seed: ctx.seed,
     resamples: ctx.resamples,
-    imageRoot: dirname(itemsPath),
+    ...imageCapBytes(stage.max_image_mb),
+    imageRoot: stage.image_root !== undefined ? resolveFrom(ctx.configDir, stage.image_root) : dirname(itemsPath),
   };
-  if (ctx.dryRun) {
-    const est = await estimateJudge(base);
-    return { outputs: [], counts: {}, cost_usd: 0, markdown: `[${stage.name}] ${renderJudgeEstimate(est)}` };
-  }
+}
+
+/**
+ * The rubric judge: live (any OpenAI-compatible endpoint, through the content-addressed cache, so
+ * an interrupted run resumes without paying twice) or replaying recorded verdicts. Leaves the
+ * judgments ledger and the per-model summary.
+ */
+export async function runJudgeStage(stage: z.infer<typeof JudgeStage>, ctx: StageContext, opts: { cacheDir?: string | null } = {}): Promise<StageOutcome> {
+  // A run keeps the judge's cache in <cache>/judge; `judgekit judge --cache-dir D` names it directly.
+  const base = await judgeStageInputs(stage, ctx, opts.cacheDir !== undefined ? opts.cacheDir : join(ctx.cacheDir, 'judge'));
   const progress = progressReporter(stage.name);
   let result;
   try {
@@ -40,14 +42,17 @@ export async function runJudgeStage(stage: z.infer<typeof JudgeStage>, ctx: Stag
   } finally {
     progress.stop();
   }
-  const ledger = outName(stage, 'judgments.jsonl');
-  const json = outName(stage, 'json');
-  await writeJsonlAtomic(join(ctx.runDir, ledger), result.judgments);
-  // The judge card regresses scores on answer length: keep the lengths of the answers the judge read.
-  const lengths = outName(stage, 'answer-lengths.jsonl');
-  await writeJsonlAtomic(join(ctx.runDir, lengths), responses.map((r) => ({ item_id: r.item_id, model: r.model, chars: [...r.output].length })));
-  await writeJsonAtomic(join(ctx.runDir, json), { ...result.summary, fingerprint: result.fingerprint, spend: result.spend });
   const counts: Record<string, number> = {};
   for (const j of result.judgments) counts[j.status] = (counts[j.status] ?? 0) + 1;
-  return { outputs: [ledger, lengths, json], counts, cost_usd: result.spend.cost_usd, markdown: renderJudgeMarkdown(result.summary, rubric) };
+  return {
+    result: { ...result.summary, fingerprint: result.fingerprint, spend: result.spend },
+    files: [
+      { suffix: 'judgments.jsonl', jsonl: result.judgments },
+      // The judge card regresses scores on answer length: keep the lengths of the answers the judge read.
+      { suffix: 'answer-lengths.jsonl', jsonl: base.responses.map((r) => ({ item_id: r.item_id, model: r.model, chars: [...r.output].length })) },
+    ],
+    counts,
+    cost_usd: result.spend.cost_usd,
+    markdown: renderJudgeMarkdown(result.summary, base.rubric),
+  };
 }

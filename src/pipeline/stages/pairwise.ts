@@ -4,13 +4,12 @@ import type { PairwiseStage } from '../../schema/experiment.ts';
 import { readItems, readResponses } from '../../io/records.ts';
 import { preferencesToCsv, readPreferences, type PreferenceRow } from '../../io/preferences.ts';
 import { InputError } from '../../io/errors.ts';
-import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../../io/atomic.ts';
 import { runPairwiseJudge } from '../../judges/pairwise.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { addMajorityRater, runWinrate, type MajorityReport } from '../../studies/winrate.ts';
 import { renderSwapMarkdown, renderWinrateMarkdown } from '../../studies/winrate-report.ts';
 import { resolveFrom } from '../config.ts';
-import { outName, type StageContext, type StageOutcome } from '../stage.ts';
+import { type StageContext, type StageOutcome } from '../stage.ts';
 
 /**
  * The pairwise LLM judge in both answer orders, then win ratios from its combined verdicts; with
@@ -19,10 +18,6 @@ import { outName, type StageContext, type StageOutcome } from '../stage.ts';
 export async function runPairwiseStage(stage: z.infer<typeof PairwiseStage>, ctx: StageContext): Promise<StageOutcome> {
   const items = await readItems(resolveFrom(ctx.configDir, stage.items));
   const responses = await readResponses(resolveFrom(ctx.configDir, stage.responses), items);
-  if (ctx.dryRun) {
-    const models = new Set(responses.map((r) => r.model)).size;
-    return { outputs: [], counts: {}, cost_usd: 0, markdown: `[${stage.name}] dry run: up to ${items.size} items × ${(models * (models - 1)) / 2} model pairs × 2 orders; nothing sent` };
-  }
   const progress = progressReporter(stage.name);
   let judged;
   try {
@@ -70,15 +65,18 @@ export async function runPairwiseStage(stage: z.infer<typeof PairwiseStage>, ctx
   }
   const result = runWinrate(rows, { ties: stage.ties, seed: ctx.seed, resamples: ctx.resamples, ...(compare ? { compare } : {}), ...(stage.baseline !== undefined ? { baseline: stage.baseline } : {}) });
 
-  const ledger = outName(stage, 'preferences.jsonl');
-  const csv = outName(stage, 'preferences.csv');
-  const json = outName(stage, 'json');
-  await writeJsonlAtomic(join(ctx.runDir, ledger), judged.preferences);
-  await writeFileAtomic(join(ctx.runDir, csv), preferencesToCsv(judgeRows));
-  await writeJsonAtomic(join(ctx.runDir, json), { ...result, swap: judged.swap, fingerprint: judged.fingerprint, spend: judged.spend, ...(majority ? { majority } : {}) });
   const counts: Record<string, number> = {};
   for (const p of judged.preferences) counts[p.status] = (counts[p.status] ?? 0) + 1;
   const swapRows = Object.entries(judged.swap).map(([dimension, stats]) => ({ set: dimension, judge: judgeName, strategy: 'both orders', stats }));
   const markdown = [renderSwapMarkdown(swapRows, 'Answer-order consistency (sets are dimensions)', '##'), renderWinrateMarkdown(result, 'Win ratios', majority ? { majority } : {})].join('\n\n');
-  return { outputs: [ledger, csv, json], counts, cost_usd: judged.spend.cost_usd, markdown };
+  return {
+    result: { ...result, swap: judged.swap, fingerprint: judged.fingerprint, spend: judged.spend, ...(majority ? { majority } : {}) },
+    files: [
+      { suffix: 'preferences.jsonl', jsonl: judged.preferences },
+      { suffix: 'preferences.csv', text: preferencesToCsv(judgeRows) },
+    ],
+    counts,
+    cost_usd: judged.spend.cost_usd,
+    markdown,
+  };
 }

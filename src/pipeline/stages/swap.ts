@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { SwapStage } from '../../schema/experiment.ts';
 import { InputError, zodToInputError } from '../../io/errors.ts';
-import { writeJsonAtomic } from '../../io/atomic.ts';
 import { llmbarSwapTable } from '../../studies/swap.ts';
 import { renderSwapMarkdown } from '../../studies/winrate-report.ts';
 import { resolveFrom } from '../config.ts';
-import { outName, type StageContext, type StageOutcome } from '../stage.ts';
+import { type StageContext, type StageOutcome } from '../stage.ts';
 
 const Verdict = z.union([z.literal(1), z.literal(2), z.null()]);
 const VerdictsFile = z.object({
@@ -40,12 +38,10 @@ export async function runSwapStage(stage: z.infer<typeof SwapStage>, ctx: StageC
   const parsed = VerdictsFile.safeParse(raw);
   if (!parsed.success) throw zodToInputError(parsed.error, file, undefined);
   const rows = llmbarSwapTable(parsed.data, { seed: ctx.seed, resamples: ctx.resamples });
-  const json = outName(stage, 'json');
-  await writeJsonAtomic(join(ctx.runDir, json), { rows });
   const counts: Record<string, number> = {};
   for (const r of rows) {
     counts.ok = (counts.ok ?? 0) + (r.stats.n_items - r.stats.n_failed);
     counts.parse_error = (counts.parse_error ?? 0) + r.stats.n_failed;
   }
-  return { outputs: [json], counts, cost_usd: 0, markdown: renderSwapMarkdown(rows, stage.title ?? 'Swap consistency', '##') };
+  return { result: { rows }, files: [], counts, cost_usd: 0, markdown: renderSwapMarkdown(rows, stage.title ?? 'Swap consistency', '##') };
 }

@@ -1,17 +1,14 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type { TuningStage } from '../../schema/experiment.ts';
 import { JudgeStatus, type HumanLabel } from '../../schema/index.ts';
 import { readLabels } from '../../io/records.ts';
-import { readJudgments } from '../../io/judgments.ts';
 import { InputError } from '../../io/errors.ts';
-import { writeJsonAtomic } from '../../io/atomic.ts';
 import { loadRubric } from '../../judges/rubric.ts';
 import { judgmentsToLabels, runTuning } from '../../studies/tuning.ts';
 import { renderTuningMarkdown } from '../../studies/tuning-report.ts';
 import { resolveFrom } from '../config.ts';
-import { outName, type StageContext, type StageOutcome } from '../stage.ts';
+import type { StageContext, StageOutcome } from '../stage.ts';
+import { upstreamJudgments } from './upstream.ts';
 
 /**
  * Rubric tuning: candidates are raters of the labels file or the judgments ledgers of earlier judge
@@ -36,13 +33,7 @@ export async function runTuningStage(stage: z.infer<typeof TuningStage>, ctx: St
       names.push(name);
       continue;
     }
-    const ledger = join(ctx.runDir, outName({ name: c.stage }, 'judgments.jsonl'));
-    try {
-      await access(ledger);
-    } catch {
-      throw new InputError(`stage "${stage.name}": candidate "${c.name}": no judgments of stage "${c.stage}" (${ledger}); a judge stage of that name must run earlier in the same run`);
-    }
-    const conv = judgmentsToLabels(await readJudgments(ledger), { rater: c.name, ...(c.dimension_prefix !== undefined ? { dimensionPrefix: c.dimension_prefix } : {}) });
+    const conv = judgmentsToLabels(await upstreamJudgments(ctx, stage.name, c.stage), { rater: c.name, ...(c.dimension_prefix !== undefined ? { dimensionPrefix: c.dimension_prefix } : {}) });
     labels = labels.concat(conv.labels);
     extraFailures[c.name] = conv.failures;
     names.push(c.name);
@@ -66,13 +57,11 @@ export async function runTuningStage(stage: z.infer<typeof TuningStage>, ctx: St
     ...(stage.failure_values ? { failureValues: stage.failure_values } : {}),
     ...(stage.rubric ? { rubric: (await loadRubric(resolveFrom(ctx.configDir, stage.rubric))).rubric } : {}),
   });
-  const json = outName(stage, 'json');
-  await writeJsonAtomic(join(ctx.runDir, json), result);
   // a failure value that is not a judge status (e.g. PandaLM's `garbage`) was an unparseable verdict
   for (const f of Object.values(result.failures)) for (const [k, v] of Object.entries(f)) {
     const status = JudgeStatus.options.includes(k as never) ? k : 'parse_error';
     counts[status] = (counts[status] ?? 0) + v;
   }
   counts.ok = result.evaluation.reduce((s, c) => s + c.n_units, 0);
-  return { outputs: [json], counts, cost_usd: 0, markdown: renderTuningMarkdown(result, stage.title ?? 'Rubric tuning') };
+  return { result, files: [], counts, cost_usd: 0, markdown: renderTuningMarkdown(result, stage.title ?? 'Rubric tuning') };
 }
