@@ -11,7 +11,9 @@ export function mdText(value: unknown): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_|~@]/g, '\\$&')
+    .replace(/[\\`*|~@]/g, '\\$&')
+    // `_` makes emphasis only at a word boundary (GFM): `gold_reference` stays as it is.
+    .replace(/_(?=[^\p{L}\p{N}]|$)|(?<=^|[^\p{L}\p{N}\\])_/gu, '\\_')
     // A bracket makes a link only as `[text](url)`, `[text][ref]` or a `[ref]: url` definition.
     .replace(/\](?=[([:])/g, '\\]')
     .replace(/^\[/, '\\[')

@@ -6,7 +6,7 @@
 import type { Estimate } from '../schema/index.ts';
 import type { SwapRow } from './swap.ts';
 import type { MajorityReport, ScopeResult, WinrateResult } from './winrate.ts';
-import { mdText } from '../report/escape-md.ts';
+import { mdCode, mdText } from '../report/escape-md.ts';
 
 function f(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
@@ -22,7 +22,7 @@ const count = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixe
 
 function raterTables(scope: ScopeResult, L: string[], level: string, withMatrix: boolean): void {
   for (const [rater, r] of Object.entries(scope.raters)) {
-    L.push(`${level} Rater \`${rater}\``, '');
+    L.push(`${level} Rater ${mdCode(rater)}`, '');
     const bt = r.bt.model === 'davidson' ? `Davidson ties${r.bt.tie_parameter !== null ? ` (ν = ${f(r.bt.tie_parameter)})` : ''}` : r.bt.model === 'half' ? 'ties as half-wins' : 'decisive outcomes only';
     const notes = [`${r.n_comparisons} comparisons on ${r.n_items} items`, `${r.failures} failed`, `Bradley–Terry with ${bt}`];
     if (r.bt.regularized) notes.push(`ridge λ = ${r.bt.ridge} because the win graph has ${r.bt.components} strongly connected parts (a model never won or never lost, or the comparisons are disconnected), so the scores rest partly on the prior`);
@@ -58,12 +58,12 @@ export function renderWinrateMarkdown(result: WinrateResult, title = 'Win ratios
   L.push(`${result.n_ok} comparisons on ${result.n_items} items, ${base}; ${tiesText}.`);
   if (result.failures.total > 0) {
     const parts = Object.entries(result.failures.by_status).map(([s, n]) => `${n} ${s}`);
-    const byRater = Object.entries(result.failures.by_rater).map(([r, n]) => `${r}: ${n}`);
+    const byRater = Object.entries(result.failures.by_rater).map(([r, n]) => `${mdText(r)}: ${n}`);
     L.push(`Failed verdicts, left out (never counted as ties): ${result.failures.total} (${parts.join(', ')}; ${byRater.join(', ')}).`);
   }
   if (extra.majority) {
     const m = extra.majority;
-    L.push(`Rater \`${m.rater}\` is the strict majority of ${m.from.map((r) => `\`${r}\``).join(', ')}: ${m.n_majority} of ${m.n_groups} comparisons have one; ${m.without_majority.length} without a majority are left out.`);
+    L.push(`Rater ${mdCode(m.rater)} is the strict majority of ${m.from.map(mdCode).join(', ')}: ${m.n_majority} of ${m.n_groups} comparisons have one; ${m.without_majority.length} without a majority are left out.`);
   }
   L.push(
     result.resamples > 0
@@ -75,7 +75,7 @@ export function renderWinrateMarkdown(result: WinrateResult, title = 'Win ratios
 
   const cmpHeader = ['| Scope | Models | Spearman ρ | Kendall τ-b | Max abs. win-ratio diff. | Pair agreement with ties | without ties |', '|---|---:|---:|---:|---:|---:|---:|'];
   if (result.compare) {
-    L.push(`### \`${result.compare.rater_a}\` versus \`${result.compare.rater_b}\``, '', ...cmpHeader);
+    L.push(`### ${mdCode(result.compare.rater_a)} versus ${mdCode(result.compare.rater_b)}`, '', ...cmpHeader);
     L.push(compareRows('overall', result)!);
     for (const [d, s] of Object.entries(result.dimensions ?? {})) {
       const row = compareRows(d, s);

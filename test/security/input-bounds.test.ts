@@ -22,7 +22,7 @@ describe('seeds', () => {
   });
 
   it('judgekit winrate --seed 4294967296 exits 2', async () => {
-    const r = await spawnJudgekit(['winrate', new URL('../../human-labels/pandalm/preferences.csv', import.meta.url).pathname, '--seed', '4294967296']).done;
+    const r = await spawnJudgekit(['winrate', new URL('../../data/simulated/human/preferences.csv', import.meta.url).pathname, '--seed', '4294967296']).done;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--seed takes a whole number in \[0, 4294967295\]/);
   });

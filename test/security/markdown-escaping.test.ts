@@ -52,12 +52,12 @@ it('a run with hostile names writes report.md, stage Markdown and judge cards th
   const j = (s: string): string => JSON.stringify(s).slice(1, -1);
   await cp(join(root, 'data/medcmr-sample'), join(dir, 'mcq'), { recursive: true });
   await sub(join(root, 'data/medcmr-sample/responses.jsonl'), join(dir, 'mcq/responses.jsonl'), [[/demo-general-7b/g, j(HOSTILE.mcqModel)]]);
-  const s = join(root, 'data/sottana/summarization');
-  const judgePairs: [RegExp, string][] = [[/gold_reference/g, j(HOSTILE.judgeModel)], [/ccf6cfa57abd/g, j(HOSTILE.item)]];
+  const s = join(root, 'data/simulated/open');
+  const judgePairs: [RegExp, string][] = [[/sim-general-4b/g, j(HOSTILE.judgeModel)], [/open-5001/g, j(HOSTILE.item)]];
   await sub(join(s, 'items.jsonl'), join(dir, 'items.jsonl'), judgePairs);
   await sub(join(s, 'responses.jsonl'), join(dir, 'responses.jsonl'), judgePairs);
-  await sub(join(s, 'verdicts-gpt-4.jsonl'), join(dir, 'verdicts.jsonl'), judgePairs);
-  await sub(join(root, 'human-labels/pandalm/preferences.csv'), join(dir, 'prefs.csv'), [[/bloom-7b/g, HOSTILE.winModel], [/,pandalm-7b,/g, `,${HOSTILE.rater},`]]);
+  await sub(join(s, 'verdicts-sim-judge.jsonl'), join(dir, 'verdicts.jsonl'), judgePairs);
+  await sub(join(root, 'data/simulated/human/preferences.csv'), join(dir, 'prefs.csv'), [[/sim-medical-4b/g, HOSTILE.winModel], [/,sim-judge,/g, `,${HOSTILE.rater},`]]);
   await writeFile(
     join(dir, 'exp.yaml'),
     [
@@ -67,8 +67,8 @@ it('a run with hostile names writes report.md, stage Markdown and judge cards th
       'bootstrap: 20',
       'stages:',
       `  - { name: m, kind: mcq, title: ${JSON.stringify('<img src=y onerror=alert(6)>')}, items: mcq/cmed.copy.mcq_cate.cleaned.json, responses: mcq/responses.jsonl }`,
-      `  - { name: j, kind: judge, items: items.jsonl, responses: responses.jsonl, rubric: ${join(root, 'rubrics/sottana-summarization-v1.yaml')}, judge: { kind: replay, name: ${JSON.stringify(HOSTILE.judgeName)}, verdicts: verdicts.jsonl } }`,
-      `  - { name: w, kind: winrate, preferences: prefs.csv, majority: [annotator1, annotator2, annotator3], raters: [majority, ${JSON.stringify(HOSTILE.rater)}], compare: [majority, ${JSON.stringify(HOSTILE.rater)}], ties: half }`,
+      `  - { name: j, kind: judge, items: items.jsonl, responses: responses.jsonl, rubric: ${join(root, 'rubrics/medcmr-v1.yaml')}, judge: { kind: replay, name: ${JSON.stringify(HOSTILE.judgeName)}, verdicts: verdicts.jsonl } }`,
+      `  - { name: w, kind: winrate, preferences: prefs.csv, majority: [rater-1, rater-2, rater-3], raters: [majority, ${JSON.stringify(HOSTILE.rater)}], compare: [majority, ${JSON.stringify(HOSTILE.rater)}], ties: half }`,
       '',
     ].join('\n'),
   );

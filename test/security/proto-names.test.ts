@@ -17,12 +17,12 @@ it('keeps models and raters named __proto__ and constructor in mcq.json, judge.j
   const dir = await mkdtemp(join(tmpdir(), 'jk-sec-proto-'));
   await cp(join(root, 'data/medcmr-sample'), join(dir, 'mcq'), { recursive: true });
   await rename(join(root, 'data/medcmr-sample/responses.jsonl'), join(dir, 'mcq/responses.jsonl'), /demo-general-7b/g, '__proto__');
-  const s = join(root, 'data/sottana/summarization');
+  const s = join(root, 'data/simulated/open');
   await cp(join(s, 'items.jsonl'), join(dir, 'items.jsonl'));
-  await rename(join(s, 'responses.jsonl'), join(dir, 'responses.jsonl'), /gold_reference/g, '__proto__');
-  await rename(join(s, 'verdicts-gpt-4.jsonl'), join(dir, 'verdicts.jsonl'), /gold_reference/g, '__proto__');
-  await rename(join(root, 'human-labels/pandalm/preferences.csv'), join(dir, 'prefs.csv'), /bloom-7b/g, '__proto__');
-  await writeFile(join(dir, 'prefs.csv'), (await readFile(join(dir, 'prefs.csv'), 'utf8')).replace(/,pandalm-7b,/g, ',constructor,'));
+  await rename(join(s, 'responses.jsonl'), join(dir, 'responses.jsonl'), /sim-general-4b/g, '__proto__');
+  await rename(join(s, 'verdicts-sim-judge.jsonl'), join(dir, 'verdicts.jsonl'), /sim-general-4b/g, '__proto__');
+  await rename(join(root, 'data/simulated/human/preferences.csv'), join(dir, 'prefs.csv'), /sim-medical-4b/g, '__proto__');
+  await writeFile(join(dir, 'prefs.csv'), (await readFile(join(dir, 'prefs.csv'), 'utf8')).replace(/,sim-judge,/g, ',constructor,'));
   await writeFile(
     join(dir, 'exp.yaml'),
     [
@@ -31,8 +31,8 @@ it('keeps models and raters named __proto__ and constructor in mcq.json, judge.j
       'bootstrap: 20',
       'stages:',
       '  - { name: m, kind: mcq, items: mcq/cmed.copy.mcq_cate.cleaned.json, responses: mcq/responses.jsonl }',
-      `  - { name: j, kind: judge, items: items.jsonl, responses: responses.jsonl, rubric: ${join(root, 'rubrics/sottana-summarization-v1.yaml')}, judge: { kind: replay, name: __proto__, verdicts: verdicts.jsonl } }`,
-      '  - { name: w, kind: winrate, preferences: prefs.csv, majority: [annotator1, annotator2, annotator3], raters: [majority, constructor], compare: [majority, constructor], ties: half }',
+      `  - { name: j, kind: judge, items: items.jsonl, responses: responses.jsonl, rubric: ${join(root, 'rubrics/medcmr-v1.yaml')}, judge: { kind: replay, name: __proto__, verdicts: verdicts.jsonl } }`,
+      '  - { name: w, kind: winrate, preferences: prefs.csv, majority: [rater-1, rater-2, rater-3], raters: [majority, constructor], compare: [majority, constructor], ties: half }',
       '',
     ].join('\n'),
   );
