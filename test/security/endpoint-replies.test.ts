@@ -96,3 +96,27 @@ describe('usage', () => {
     expect(o!.cost_usd).toBeCloseTo(200 / 1e6, 12);
   });
 });
+
+describe('the served model in the judgment ledger', () => {
+  it('a judgment made by another model than asked for says which', async () => {
+    const { readItems, readResponses } = await import('../../src/io/records.ts');
+    const { loadRubric, runJudge } = await import('../../src/judges/index.ts');
+    const { resolve, join } = await import('node:path');
+    const FIX = resolve('test/fixtures/judge');
+    const items = await readItems(join(FIX, 'items.jsonl'));
+    const responses = (await readResponses(join(FIX, 'responses.jsonl'), items)).slice(0, 1);
+    const verdict = JSON.stringify({ scores: { consistency: 4, coherence: 4, visual_accuracy: 3, ground_truth_correctness: 5 }, rationale: 'fine' });
+    server = await HostileServer.start((_req, res) => sendJson(res, completion(verdict, { model: 'cheap-model' })));
+    const r = await runJudge({
+      items,
+      responses,
+      rubric: await loadRubric('rubrics/medcmr-v1.yaml'),
+      judge: { kind: 'llm', endpoint: { base_url: server.url, model: 'judge-model', output_mode: 'json_mode', max_retries: 0, supports_images: false } } as never,
+      cacheDir: null,
+      resamples: 0,
+      seed: 1,
+      imageRoot: FIX,
+    });
+    expect(r.judgments[0]).toMatchObject({ status: 'ok', served_model: 'cheap-model' });
+  });
+});
