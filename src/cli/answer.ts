@@ -6,6 +6,7 @@ import { answerStageInputs, runAnswerStage } from '../pipeline/stages/answer.ts'
 import { choiceOption, emit, numberOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 
 interface AnswerCliOptions extends EndpointCliOptions {
   items: string;
@@ -40,8 +41,10 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'cache directory', '.judgekit-cache')
     .option('--no-cache', 'neither read nor write the cache')
     .option('--dry-run', 'print the number of calls, estimated tokens and cost; call nothing')
-    .option('--json', 'machine-readable summary on stdout')
-    .action(async (o: AnswerCliOptions) => {
+    .option('--json', 'machine-readable summary on stdout');
+  addFailureRateOption(cmd)
+    .action(async (o: AnswerCliOptions & { maxFailureRate?: string }) => {
+      const maxRate = maxFailureRate(o.maxFailureRate);
       const stage = stageConfig(AnswerStage, {
         name: 'answer',
         kind: 'answer',
@@ -79,6 +82,7 @@ export function register(program: Command): void {
             ...(res.counts.api_error ? [`  ${res.counts.api_error} call(s) failed and were not written; run the command again to retry them (finished ones come from the cache).`] : []),
           ].join('\n'),
         );
+        enforceFailureRate([{ name: 'answer', kind: 'answer', counts: res.counts }], maxRate);
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -13,6 +13,7 @@ import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
 import { register as registerCorrect } from './correct.ts';
 import { register as registerAnnotate } from './annotate.ts';
+import { register as registerProbe } from './probe.ts';
 import { register as registerDatasets } from './datasets.ts';
 import { register as registerSimulate } from './simulate.ts';
 
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerTune(program);
   registerCard(program);
+  registerProbe(program);
   registerCorrect(program);
   registerAnnotate(program);
   registerDatasets(program);

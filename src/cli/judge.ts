@@ -5,6 +5,7 @@ import { JudgeStage } from '../schema/experiment.ts';
 import { DEFAULT_CACHE_DIR, estimateJudge, renderJudgeEstimate } from '../judges/index.ts';
 import { judgeStageInputs, runJudgeStage } from '../pipeline/stages/judge.ts';
 import { choiceOption, emit, numberOption, seedOption } from './output.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -26,6 +27,8 @@ interface JudgeCliOptions extends EndpointCliOptions {
   imageRoot?: string;
   maxImageMb?: string;
   bootstrap?: string;
+  limit?: string;
+  maxFailureRate?: string;
 }
 
 export function register(program: Command): void {
@@ -50,6 +53,8 @@ export function register(program: Command): void {
     .option('--image-root <dir>', 'directory item image paths are relative to (default: the items file directory); no image outside it is ever read')
     .option('--max-image-mb <mb>', 'images larger than this are not sent; their units are invalid_input (default 5)')
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals (default 1000)')
+    .option('--limit <n>', 'judge only the first n responses (a smoke test)');
+  addFailureRateOption(cmd)
     .action(async (o: JudgeCliOptions) => {
       await judgeCommand(o);
     });
@@ -71,7 +76,8 @@ function judgeConfig(o: JudgeCliOptions): Record<string, unknown> {
 }
 
 async function judgeCommand(o: JudgeCliOptions): Promise<void> {
-  const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }) });
+  const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }), limit: numberOption('limit', o.limit, { int: true, min: 1 }) });
+  const maxRate = maxFailureRate(o.maxFailureRate);
   const seed = seedOption('seed', o.seed) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
   // `--cache-dir` names the judge cache itself (a run keeps it in <cache>/judge).
@@ -104,6 +110,7 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   }
   const written = await writeCommandOutcome(o.out, stage.name, outcome);
   emit(outcome.result, o.json, () => outcome.markdown + `\nWrote ${written.join(', ')} in ${o.out}.`);
+  enforceFailureRate([{ name: stage.name, kind: 'judge', judge: stage.judge, counts: outcome.counts }], maxRate);
 }
 
 class Interrupted extends Error {

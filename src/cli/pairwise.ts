@@ -5,6 +5,7 @@ import { PairwiseStage } from '../schema/experiment.ts';
 import { InputError, zodToInputError } from '../io/errors.ts';
 import { runPairwiseStage } from '../pipeline/stages/pairwise.ts';
 import { emit, numberOption, seedOption } from './output.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 import { commandContext, writeCommandOutcome } from './stage-command.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -25,6 +26,9 @@ interface PairwiseCliOptions extends EndpointCliOptions {
   bootstrap?: string;
   bootstrapSeed?: string;
   json?: boolean;
+  template?: string;
+  limit?: string;
+  maxFailureRate?: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -53,7 +57,11 @@ export function register(program: Command): void {
     .option('--bootstrap <n>', 'bootstrap resamples (default 1000)')
     .option('--bootstrap-seed <n>', 'bootstrap seed (default 20260101)')
     .option('--json', 'print the result as JSON')
+    .option('--template <name>', "another project's pairwise judge: mt-bench (FastChat [[A]]/[[B]]/[[C]]), arena-hard ([[A>>B]] … [[B>>A]]), or a template YAML file")
+    .option('--limit <n>', 'judge only the first n pairs (a smoke test)');
+  addFailureRateOption(cmd)
     .action(async (o: PairwiseCliOptions) => {
+      const maxRate = maxFailureRate(o.maxFailureRate);
       const dimensions = o.dimension?.map((d) => {
         const i = d.indexOf('=');
         if (i <= 0) throw new InputError(`option --dimension takes key=description, not "${d}"`);
@@ -69,6 +77,8 @@ export function register(program: Command): void {
         ties: o.ties,
         ...(dimensions ? { dimensions } : {}),
         ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+        ...(o.template !== undefined ? { template: /^[a-z-]+$/.test(o.template) ? o.template : resolve(o.template) } : {}),
+        ...(o.limit !== undefined ? { limit: numberOption('limit', o.limit, { int: true, min: 1 }) } : {}),
         ...(o.rater !== undefined ? { rater: o.rater } : {}),
         ...(o.maxRepairs !== undefined ? { max_repairs: numberOption('max-repairs', o.maxRepairs, { int: true, min: 0 }) } : {}),
         ...(o.humanPreferences !== undefined ? { human_preferences: resolve(o.humanPreferences) } : {}),
@@ -92,6 +102,7 @@ export function register(program: Command): void {
         const outcome = await runPairwiseStage(parsed.data, ctx);
         const written = await writeCommandOutcome(outDir, parsed.data.name, outcome, { prefixed: true });
         emit(outcome.result, o.json, () => outcome.markdown + `\nWrote ${written.map((f) => resolve(outDir, f)).join(', ')}`);
+        enforceFailureRate([{ name: 'pairwise', kind: 'pairwise', counts: outcome.counts }], maxRate);
       } finally {
         process.off('SIGINT', onSigint);
       }

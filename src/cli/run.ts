@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { runExperiment } from '../pipeline/run.ts';
 import { planExperiment, renderPlan } from '../pipeline/plan.ts';
 import { emit } from './output.ts';
+import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
 
 /** The default experiment: `experiments/default.yaml` in the working folder, else the package's own. */
 export function defaultExperimentPath(): string {
@@ -15,7 +16,7 @@ export function defaultExperimentPath(): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('Run an experiment (default: experiments/default.yaml): its stages, ledgers, manifest.json and report.md under reports/<run-id>/. Re-running resumes: finished stages with the same inputs are not run again.')
     .argument('[experiment]', 'experiment config (YAML or JSON)')
@@ -25,8 +26,10 @@ export function register(program: Command): void {
     .option('--stage <names>', 'only these stages (comma-separated)')
     .option('--cache-dir <dir>', 'judge cache folder', '.judgekit-cache')
     .option('--dry-run', 'list the stages, what each reads, and what judge, pairwise and answer stages would call and cost; send, compute and write nothing')
-    .option('--json', 'print the manifest (with --dry-run: the plan) as JSON')
-    .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean }) => {
+    .option('--json', 'print the manifest (with --dry-run: the plan) as JSON');
+  addFailureRateOption(cmd)
+    .action(async (experiment: string | undefined, o: { out: string; runId?: string; fresh?: boolean; stage?: string; cacheDir: string; dryRun?: boolean; json?: boolean; maxFailureRate?: string }) => {
+      const maxRate = maxFailureRate(o.maxFailureRate);
       const only = o.stage?.split(',').map((s) => s.trim()).filter(Boolean);
       if (o.dryRun) {
         const plan = await planExperiment(experiment ?? defaultExperimentPath(), { only, cacheDir: o.cacheDir, reportsDir: o.out, runId: o.runId });
@@ -58,6 +61,9 @@ export function register(program: Command): void {
           lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');
         });
+        const stages = (res.manifest.config as { stages: Array<{ name: string; judge?: unknown }> }).stages;
+        const judgeOf = new Map(stages.map((s) => [s.name, s.judge]));
+        enforceFailureRate(Object.entries(res.manifest.stages).map(([name, st]) => ({ name, kind: st.kind, judge: judgeOf.get(name), counts: st.counts })), maxRate);
       } catch (err) {
         if (!ac.signal.aborted) throw err;
         process.stderr.write('judgekit: interrupted; finished stages and every finished judgment are saved (manifest, judge cache): run the same command again to resume without paying twice\n');

@@ -1,8 +1,11 @@
 import type { ParseResult } from '../llm/engine.ts';
 import type { OutputMode } from '../llm/presets.ts';
+import type { VerdictSpec } from '../schema/verdict.ts';
+import { coerceNumber, findCriteria, stripThinking, trailingJson } from './verdict-json.ts';
+import { applyRules } from './verdict-rules.ts';
 
 /** Bumped whenever verdict reading changes; part of every fingerprint, so old cache entries miss. */
-export const PARSER_VERSION = 'rubric-verdict/1';
+export const PARSER_VERSION = 'rubric-verdict/2';
 
 export interface ScaleSpec {
   key: string;
@@ -35,40 +38,48 @@ export function checkScores(scores: unknown, specs: readonly ScaleSpec[], opts: 
   return null;
 }
 
-function fromObject(value: unknown, specs: readonly ScaleSpec[], method: string): ParseResult<Verdict> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'the verdict must be a JSON object' };
-  const v = value as Record<string, unknown>;
-  if (!('scores' in v)) return { ok: false, error: 'the JSON object has no "scores" field' };
-  const problem = checkScores(v.scores, specs);
+/** Reads the criteria of a JSON verdict (see verdict-json.ts for what is tolerated). */
+function fromObject(value: unknown, specs: readonly ScaleSpec[], method: string, integer = true): ParseResult<Verdict> {
+  const found = findCriteria(value, specs.map((s) => s.key), ['score', 'rating']);
+  if (!found.ok) return found;
+  const scores: Record<string, unknown> = {};
+  for (const s of specs) {
+    const n = coerceNumber(found.found.values.get(s.key), s.max);
+    if (!n.ok) return { ok: false, error: `score for "${s.key}" ${n.error}` };
+    scores[s.key] = n.value;
+  }
+  const problem = checkScores(scores, specs, { integer });
   if (problem) return { ok: false, error: problem };
-  const verdict: Verdict = { scores: { ...(v.scores as Record<string, number>) } };
-  if (typeof v.rationale === 'string') verdict.rationale = v.rationale;
+  const verdict: Verdict = { scores: scores as Record<string, number> };
+  if (found.found.rationale !== undefined) verdict.rationale = found.found.rationale;
   return { ok: true, value: verdict, method };
 }
 
-const FENCE = /```[a-zA-Z]*[ \t]*\r?\n?([\s\S]*?)```/g;
-
-/** Reads a JSON verdict: the whole message, or else exactly one markdown-fenced block. */
+/** Reads a JSON verdict: the whole message, or the object (bare or fenced) that ends it. */
 function parseJson(text: string, specs: readonly ScaleSpec[], method: string): ParseResult<Verdict> | undefined {
-  const t = text.trim();
-  if (t.startsWith('{')) {
-    try {
-      return fromObject(JSON.parse(t), specs, method);
-    } catch (err) {
-      return { ok: false, error: `malformed JSON (${(err as Error).message})` };
-    }
+  const j = trailingJson(text);
+  if (!j.found) return j.error === null ? undefined : { ok: false, error: j.error };
+  return fromObject(j.value, specs, j.where === 'whole' ? method : j.where === 'fenced' ? 'json_fenced' : 'json_after_preamble');
+}
+
+/** Reads a verdict with the rubric's declared pattern rules (MT-Bench `[[n]]`, Prometheus `[RESULT] n`). */
+function parsePattern(text: string, specs: readonly ScaleSpec[], spec: Extract<VerdictSpec, { format: 'pattern' }>): ParseResult<Verdict> {
+  if (spec.rules && specs.length !== 1) return { ok: false, error: 'pattern rules without criteria need a one-criterion rubric' };
+  const scores: Record<string, number> = {};
+  const used: string[] = [];
+  for (const s of specs) {
+    const rules = spec.rules ?? spec.criteria?.[s.key];
+    if (!rules) return { ok: false, error: `no verdict rule for criterion "${s.key}"` };
+    const r = applyRules(text, rules);
+    if (!r.ok) return { ok: false, error: specs.length > 1 ? `${s.key}: ${r.error}` : r.error };
+    const n = coerceNumber(r.token, s.max);
+    if (!n.ok) return { ok: false, error: `score for "${s.key}" ${n.error}` };
+    scores[s.key] = n.value;
+    used.push(r.rule);
   }
-  const fences = [...t.matchAll(FENCE)];
-  if (fences.length === 1) {
-    const inner = fences[0]![1]!.trim();
-    try {
-      return fromObject(JSON.parse(inner), specs, 'json_fenced');
-    } catch (err) {
-      return { ok: false, error: `malformed JSON in the fenced block (${(err as Error).message})` };
-    }
-  }
-  if (fences.length > 1) return { ok: false, error: 'more than one fenced block; give exactly one verdict' };
-  return undefined;
+  const problem = checkScores(scores, specs, { integer: spec.numbers === 'integer' });
+  if (problem) return { ok: false, error: problem };
+  return { ok: true, value: { scores }, method: `pattern ${[...new Set(used)].join(' + ')}` };
 }
 
 const SCORE_TAG = /<score\s+criterion\s*=\s*["']?([A-Za-z0-9_]+)["']?\s*>\s*([^<]*?)\s*<\/score>/g;
@@ -95,20 +106,24 @@ function parseTagged(text: string, specs: readonly ScaleSpec[]): ParseResult<Ver
 
 /**
  * Reads a verdict from the judge's message (and only from it: the candidate's text never reaches
- * this function). In the JSON modes the message must be a JSON object, or hold exactly one fenced
- * JSON block (method `json_fenced`). In tagged mode, score tags are read, and a JSON verdict is
- * accepted as a fallback (method `json`). Text around a verdict is not searched for stray JSON:
- * a verdict must be the message, not something quoted in it.
+ * this function). Thinking (`<think>…</think>`) is removed first and is never the verdict. A rubric
+ * that declares pattern rules is read with them alone. Otherwise, in the JSON modes the verdict is
+ * a JSON object that is the message or ends it (method `json_fenced` / `json_after_preamble` when
+ * fenced or preceded by text); in tagged mode, score tags are read, and a JSON verdict is accepted
+ * as a fallback (method `json`). JSON quoted inside prose is never taken for the verdict.
  */
-export function parseVerdict(text: string, specs: readonly ScaleSpec[], mode: OutputMode): ParseResult<Verdict> {
+export function parseVerdict(text: string, specs: readonly ScaleSpec[], mode: OutputMode, spec?: VerdictSpec): ParseResult<Verdict> {
+  const own = stripThinking(text).text;
+  if (own.trim() === '') return { ok: false, error: 'the reply holds only thinking, no verdict' };
+  if (spec?.format === 'pattern') return parsePattern(own, specs, spec);
   if (mode === 'tagged') {
-    const tagged = parseTagged(text, specs);
+    const tagged = parseTagged(own, specs);
     if (tagged) return tagged;
-    const json = parseJson(text, specs, 'json');
+    const json = parseJson(own, specs, 'json');
     if (json) return json;
     return { ok: false, error: `no score lines found (expected lines like <score criterion="${specs[0]?.key}">N</score>)` };
   }
-  const json = parseJson(text, specs, mode);
+  const json = parseJson(own, specs, mode);
   if (json) return json;
   return { ok: false, error: 'the reply is not a JSON object' };
 }

@@ -18,7 +18,9 @@ import { reduceSamples, type Reducer } from './reduce.ts';
 import { replayJudgments } from './replay.ts';
 import { aggregateScore, applyGates, criterionScale, type LoadedRubric } from './rubric.ts';
 import { summariseJudgments, type JudgeSummary } from './summary.ts';
-import { buildMessages, formatOptions, inputsOf, renderCase, renderCriteria, renderFormat, splitOutput, verdictSchema, type CaseInputs } from './template.ts';
+import { callLog, ledgerMessages } from './call-log.ts';
+import type { CallLog } from '../schema/records.ts';
+import { buildMessages, escapeTags, formatOptions, inputsOf, renderScoreRubric, renderCase, renderCriteria, renderFormat, splitOutput, verdictSchema, type CaseInputs } from './template.ts';
 import { nameMap } from '../io/name-map.ts';
 
 export type JudgeConfig = z.input<typeof JudgeStageJudge>;
@@ -178,6 +180,7 @@ interface Prepared {
   units: EngineUnit<Verdict>[];
   plans: Plan[];
   engine: JudgeEngine<Verdict>;
+  ledger: WeakMap<EngineUnit<Verdict>, () => { part: string; messages: CallLog['messages'] }>;
 }
 
 async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared> {
@@ -206,10 +209,15 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
 
   const units: EngineUnit<Verdict>[] = [];
   const plans: Plan[] = [];
+  const ledger = new WeakMap<EngineUnit<Verdict>, () => { part: string; messages: CallLog['messages'] }>();
   const titles = { title: lr.rubric.title ?? `${lr.rubric.id} v${lr.rubric.version}` };
   const criteriaText = groups.map((g) => renderCriteria(lr.rubric, g.criteria));
   const formatText = groups.map((g) => renderFormat(lr.rubric, g.criteria, endpoint.output_mode));
-  const schemas = groups.map((g) => verdictSchema(g.criteria));
+  const schemas = groups.map((g) => verdictSchema(lr.rubric, g.criteria));
+  const freeText = lr.rubric.verdict?.format === 'pattern';
+  const scoreRubrics = groups.map((g) => renderScoreRubric(g.criteria));
+  // A template that shows the whole output (MT-Bench's {{response}}) makes it part of the key.
+  const showsResponse = /\{\{\s*response\s*\}\}/.test(lr.template);
   const groupKeys = groups.map((g) => `${g.criteria.map((c) => c.key).join(',')}|${g.inputs.join(',')}`);
 
   for (const response of opts.responses) {
@@ -270,11 +278,14 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
           g.inputs.includes('answer') ? inputs.answer : null,
           inputs.visual_description ?? null,
           imageKey,
+          ...(showsResponse ? [response.output] : []),
         ]),
       );
       const ginputs = g.inputs;
       const criteriaSlot = criteriaText[gi]!;
       const formatSlot = formatText[gi]!;
+      const gi0 = gi;
+      const slots = (): Record<string, string> => ({ ...titles, criteria: criteriaSlot, case: renderCase(ginputs, inputs), format: formatSlot, ...plainSlots(inputs, response.output, scoreRubrics[gi0]!) });
       const perSample: EngineUnit<Verdict>[] = [];
       for (let s = 0; s < judge.samples; s++) {
         let cachedMessages: ChatMessage[] | undefined;
@@ -282,18 +293,20 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
           key: s === 0 ? base : sha256(`${base}:${s}`),
           sample: s,
           schema: schemas[gi],
-          parse: (text) => parseVerdict(text, g.specs, endpoint.output_mode),
+          parse: (text) => parseVerdict(text, g.specs, endpoint.output_mode, lr.rubric.verdict),
+          ...(freeText ? { free_text: true } : {}),
           label: { item_id: response.item_id, model: response.model, criteria: g.criteria.map((c) => c.key).join(','), sample: String(s) },
           // Built on first use: a cached unit never reads its image or renders its prompt.
           get messages(): ChatMessage[] {
             if (!cachedMessages) {
               const url = imagePath ? verifiedImageUrl(imageRoot, imagePath, imageKey!, maxImageBytes) : undefined;
-              const slots = { ...titles, criteria: criteriaSlot, case: renderCase(ginputs, inputs), format: formatSlot };
-              cachedMessages = buildMessages(lr.template, slots, url);
+              cachedMessages = buildMessages(lr.template, slots(), url);
             }
             return cachedMessages;
           },
         } as EngineUnit<Verdict>;
+        // The ledger's copy: the same messages with the image named by its hash (no file read).
+        ledger.set(unit, () => ({ part: `${groups.length > 1 ? groupKeys[gi0]!.split('|')[0] : 'all criteria'}${judge.samples > 1 ? `, sample ${s + 1}` : ''}`, messages: ledgerMessages(buildMessages(lr.template, slots(), imagePath ? 'image' : undefined), imageKey) }));
         perSample.push(unit);
       }
       pending.push(perSample);
@@ -317,7 +330,21 @@ async function prepare(opts: RunJudgeOptions, judge: LlmJudge): Promise<Prepared
     backoff: opts.backoff,
     batch_poll_ms: opts.batchPollMs,
   });
-  return { judge, endpoint, fingerprint, groups, units, plans, engine };
+  return { judge, endpoint, fingerprint, groups, units, plans, engine, ledger };
+}
+
+/**
+ * The plain slots a template taken from another project uses ({{question}}, {{reference}},
+ * {{answer}}, {{response}}: the whole output), each escaped like the tagged case blocks.
+ */
+function plainSlots(inputs: CaseInputs, output: string, scoreRubric: string): Record<string, string> {
+  return {
+    score_rubric: scoreRubric,
+    question: escapeTags(inputs.question),
+    reference: inputs.reference !== undefined ? escapeTags(inputs.reference) : '',
+    answer: escapeTags(inputs.answer),
+    response: escapeTags(output),
+  };
 }
 
 /** What a run would cost, without calling anything (the `--dry-run`). */
@@ -449,6 +476,10 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
     cached: all.every((o) => o.cached),
     ...(reasoning.length ? { judge_reasoning: reasoning.join('\n\n---\n\n') } : {}),
     ...(served.length ? { served_model: served.join(',') } : {}),
+    calls: pl.units.flat().map((i) => {
+      const l = p.ledger.get(p.units[i]!)!();
+      return callLog(l.part, l.messages, outcomes[i]!, lr.template_hash);
+    }),
   };
   const k = p.judge.samples;
   // Every call must have produced a verdict; otherwise the judgment takes the first failure.

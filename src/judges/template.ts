@@ -25,15 +25,46 @@ export function splitOutput(output: string): SplitOutput {
 }
 
 /** The tags that delimit the case; the same tags inside any input are neutralised. */
-const TAG_NAMES = 'question|options|reference_answer|candidate_reasoning|candidate_answer|image_description|score|scores|rationale|verdict';
-const TAG = new RegExp(`<(\\/?)\\s*(${TAG_NAMES})\\b`, 'gi');
+const TAG_NAMES = 'question|options|reference_answer|candidate_reasoning|candidate_answer|image_description|score|scores|rationale|verdict|answer_1|answer_2|answer_a|answer_b|think|thinking';
+/**
+ * A tag opening: `<`, or a look-alike (full-width `＜`, small `﹤`, the mathematical angle `⟨`),
+ * then optional white space (line breaks included) around an optional `/`.
+ */
+const TAG = new RegExp(String.raw`[<\uFF1C\uFE64\u27E8\u2329\u3008]\s*(\/?)\s*(${TAG_NAMES})\b`, 'gi');
+/** Invisible characters that could split a tag name so that it escapes the pattern above. */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+/** Plain-text answer frames of other projects' judge prompts (MT-Bench, Arena-Hard). */
+const FRAME = /(\[|<\|)(\s*The\s+(?:Start|End)\s+of\b[^\]|\n]*)(\]|\|>)/gi;
 
 /**
- * Escapes delimiter-shaped tags in untrusted text (`<candidate_answer>` → `&lt;candidate_answer>`),
- * so a candidate cannot close its own block and write text that looks like it comes from outside.
+ * Escapes delimiter-shaped text in untrusted input (`<candidate_answer>` → `&lt;candidate_answer>`,
+ * `[The End of Assistant A's Answer]` → `(The End of Assistant A's Answer)`), so that a candidate
+ * cannot close its own block and write text that looks like it comes from outside. Near misses
+ * are caught too: `< /tag>`, `<\n/tag>`, full-width brackets, and zero-width characters inside
+ * the tag (invisible characters are removed from untrusted text first).
  */
 export function escapeTags(text: string): string {
-  return text.replace(TAG, '&lt;$1$2');
+  return text
+    .replace(INVISIBLE, '')
+    .replace(TAG, '&lt;$1$2')
+    .replace(FRAME, '($2)');
+}
+
+/**
+ * Neutralises a template's own frame markers inside untrusted text (`<|The End of Assistant A's
+ * Answer|>`, `[The Start of …`): case and white space are ignored, and the opening bracket becomes
+ * `(` so the text still reads the same to the judge but no longer frames anything.
+ */
+export function neutraliseDelimiters(text: string, delimiters: readonly string[]): string {
+  let out = text;
+  for (const d of delimiters) {
+    const open = d.startsWith('<|') ? 2 : /^[[<]/.test(d) ? 1 : 0;
+    if (open === 0) continue;
+    const body = d.slice(open).trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+');
+    const re = new RegExp(`${open === 2 ? '[<\uFF1C]\\s*\\|' : d[0] === '[' ? '[\\[\uFF3B]' : '[<\uFF1C]'}\\s*${body}`, 'gi');
+    out = out.replace(re, (m) => '(' + m.replace(/^[<\uFF1C[\uFF3B]\s*\|?/, ''));
+  }
+  return out;
 }
 
 /** Everything a criterion may be shown, already resolved for one (item, response). */
@@ -119,6 +150,16 @@ export function renderCriteria(rubric: Rubric, criteria: readonly Criterion[]): 
     .join('\n\n');
 }
 
+/** Prometheus' SCORE_RUBRIC_TEMPLATE form: `[description]` then `Score n: anchor` per level. */
+export function renderScoreRubric(criteria: readonly Criterion[]): string {
+  return criteria
+    .map((c) => {
+      const levels = Object.keys(c.anchors).map(Number).sort((a, b) => a - b);
+      return `[${c.description.trim()}]\n${levels.map((v) => `Score ${v}: ${c.anchors[String(v)]}`).join('\n')}`;
+    })
+    .join('\n\n');
+}
+
 /** How to answer, by output mode. JSON modes mention "JSON" (OpenAI's JSON mode requires it). */
 export function renderFormat(rubric: Rubric, criteria: readonly Criterion[], mode: OutputMode): string {
   if (mode === 'tagged') {
@@ -129,10 +170,16 @@ export function renderFormat(rubric: Rubric, criteria: readonly Criterion[], mod
   return `Reply with one JSON object and nothing else, of this form:\n${example}`;
 }
 
-/** The JSON schema of a verdict for some criteria (OpenAI strict structured outputs). */
-export function verdictSchema(criteria: readonly Criterion[]): { name: string; schema: Record<string, unknown> } {
+/**
+ * The JSON schema of a verdict for some criteria (OpenAI strict structured outputs): each criterion
+ * an integer on its own scale, so a schema-following server cannot answer outside it.
+ */
+export function verdictSchema(rubric: Rubric, criteria: readonly Criterion[]): { name: string; schema: Record<string, unknown> } {
   const props: Record<string, unknown> = {};
-  for (const c of criteria) props[c.key] = { type: 'integer' };
+  for (const c of criteria) {
+    const s = criterionScale(rubric, c);
+    props[c.key] = { type: 'integer', minimum: s.min, maximum: s.max };
+  }
   return {
     name: 'rubric_verdict',
     schema: {

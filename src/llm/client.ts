@@ -33,6 +33,8 @@ export class ApiCallError extends Error {
     readonly retryable: boolean,
     readonly retry_after_ms: number | undefined,
     readonly aborted = false,
+    /** The network error code of a connection failure (ECONNREFUSED, ENOTFOUND, …). */
+    readonly code?: string,
     /** Tokens the endpoint billed for a failed reply (a 200 without choices still costs). */
     readonly usage?: { input: number; output: number },
   ) {
@@ -114,12 +116,23 @@ export class ChatClient {
       const status = err.status;
       const headers = err.headers as Headers | undefined;
       const what = status === undefined ? 'connection failed' : `HTTP ${status}`;
-      return new ApiCallError(this.redact(`${what}: ${err.message}`), status, isRetryableStatus(status), retryAfterMs(headers));
+      return new ApiCallError(this.redact(`${what}: ${err.message}`), status, isRetryableStatus(status), retryAfterMs(headers), false, networkCode(err));
     }
     const e = err as Error;
     if (e?.name === 'AbortError') return new ApiCallError('request aborted', undefined, false, undefined, true);
     return new ApiCallError(this.redact(`request failed: ${e?.message ?? String(err)}`), undefined, true, undefined);
   }
+}
+
+/** The network error code behind an SDK connection error (it nests the fetch error's cause). */
+function networkCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** Reads a chat completion (from the online API or a Batch API output line). */
@@ -131,7 +144,7 @@ export function readCompletion(completion: OpenAI.Chat.Completions.ChatCompletio
   const usage = readUsage(completion.usage);
   const choice = completion.choices?.[0];
   if (!choice || !choice.message) {
-    throw new ApiCallError(redact('response without choices'), 200, true, undefined, false, usage ?? undefined);
+    throw new ApiCallError(redact('response without choices'), 200, true, undefined, false, undefined, usage ?? undefined);
   }
   const msg = choice.message as OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_content?: string | null };
   return {

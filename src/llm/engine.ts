@@ -6,6 +6,8 @@ import { isCachedOutcome } from './cached-outcome.ts';
 import { ApiCallError, ChatClient, type ChatBody, type ChatMessage, type ChatReply } from './client.ts';
 import { costUsd, emptySpend, estimateMessagesTokens, type Spend } from './cost.ts';
 import { RateLimiter } from './limits.ts';
+import { AdaptiveLimit } from './adaptive.ts';
+import { EndpointUnreachable, fatalCause, isUnreachable, PREFLIGHT_ATTEMPTS, PREFLIGHT_BACKOFF } from './preflight.ts';
 import type { OutputMode, ResolvedEndpoint } from './presets.ts';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './retry.ts';
 
@@ -26,6 +28,14 @@ export interface EngineUnit<V> {
   sample?: number;
   /** Names the unit in the cache line, for people reading it (e.g. item and model ids). */
   label?: Record<string, string>;
+  /** The verdict is free text read by the template's own rule: no response_format is sent. */
+  free_text?: boolean;
+}
+
+/** One repair round: the reply that could not be read and why (quoted back to the judge). */
+export interface RepairStep {
+  raw: string | null;
+  error: string;
 }
 
 export type UnitStatus = 'ok' | 'parse_error' | 'refusal' | 'api_error' | 'truncated';
@@ -43,6 +53,8 @@ export interface UnitOutcome<V> {
   latency_ms: number;
   requests: number;
   repairs: number;
+  /** The replies that could not be read, in order, before the final one. */
+  repair_history?: RepairStep[];
   cached: boolean;
   /** The model the endpoint says answered, when it is not the model asked for. */
   served_model?: string;
@@ -68,6 +80,13 @@ export interface EngineOptions<V> {
   batch_max_requests?: number;
   /** Where warnings go (a reply served by another model); default stderr. */
   warn?: (message: string) => void;
+  /**
+   * Statuses kept in and served from the cache (default: only `ok`). Answer collection adds
+   * `refusal` and `truncated`, which are a candidate's answers; for a judge they are failures.
+   */
+  cache_statuses?: readonly UnitStatus[];
+  /** Lower the concurrency on 429s and raise it again on recovery (default true). */
+  adaptive_concurrency?: boolean;
 }
 
 export interface RunOptions<V> {
@@ -107,6 +126,10 @@ export class JudgeEngine<V> {
   private readonly rng: Rng;
   private readonly maxRepairs: number;
   private readonly backoff: BackoffOptions;
+  /** Requests in flight, adapted to the endpoint's 429s (the configured concurrency is the ceiling). */
+  readonly gate: AdaptiveLimit;
+  /** Whether the first call of this engine (the preflight) has succeeded or been judged harmless. */
+  private preflighted = false;
 
   constructor(private readonly opts: EngineOptions<V>) {
     this.endpoint = opts.endpoint;
@@ -117,6 +140,7 @@ export class JudgeEngine<V> {
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
     // A cache line of the wrong shape is skipped (and counted), never served as a finished unit.
     opts.cache?.validate(isCachedOutcome);
+    this.gate = new AdaptiveLimit(opts.endpoint.config.concurrency, 1, opts.adaptive_concurrency ?? true);
   }
 
   /** Built lazily so a dry run or a fully cached run needs no key. */
@@ -139,7 +163,9 @@ export class JudgeEngine<V> {
     // OpenAI's newer models take only max_completion_tokens; others know max_tokens.
     if (this.endpoint.base_url.includes('api.openai.com')) body.max_completion_tokens = cfg.max_tokens;
     else body.max_tokens = cfg.max_tokens;
-    if (this.mode === 'json_schema' && unit.schema) {
+    if (unit.free_text) {
+      // the template asks for its own verdict format; a response_format would contradict it
+    } else if (this.mode === 'json_schema' && unit.schema) {
       body.response_format = { type: 'json_schema', json_schema: { name: unit.schema.name, schema: unit.schema.schema, strict: true } };
     } else if (this.mode === 'json_mode') {
       body.response_format = { type: 'json_object' };
@@ -161,7 +187,7 @@ export class JudgeEngine<V> {
     const out = this.endpoint.config.expected_output_tokens ?? this.endpoint.config.max_tokens;
     const est: Estimate = { calls: 0, cached: 0, tokens: { input: 0, output: 0 }, cost_usd: 0 };
     for (const u of units) {
-      if (this.opts.cache?.has(u.key)) {
+      if (this.okInCache(u.key)) {
         est.cached += 1;
         continue;
       }
@@ -173,16 +199,27 @@ export class JudgeEngine<V> {
     return est;
   }
 
+  /** Only verdicts are served from the cache; a failure recorded by an older version is asked again. */
+  private okInCache(key: string): boolean {
+    const hit = this.opts.cache?.get(key);
+    return hit !== undefined && this.cacheable(hit.status);
+  }
+
+  private cacheable(status: UnitStatus): boolean {
+    return (this.opts.cache_statuses ?? ['ok']).includes(status);
+  }
+
   private fromCache(unit: EngineUnit<V>): UnitOutcome<V> | undefined {
     const hit = this.opts.cache?.get(unit.key);
-    if (hit === undefined) return undefined;
+    if (hit === undefined || !this.cacheable(hit.status)) return undefined;
     const { label: _label, ...rest } = hit;
     return { ...rest, cached: true };
   }
 
   private remember(unit: EngineUnit<V>, outcome: UnitOutcome<V>): void {
-    // Transient failures are not cached: a rerun tries them again. Everything else was paid for.
-    if (!this.opts.cache || outcome.status === 'api_error') return;
+    // Only verdicts are cached: a rerun asks again for every unit that failed (after the judge
+    // setup is fixed, that costs only the failures) and never again for one that succeeded.
+    if (!this.opts.cache || !this.cacheable(outcome.status)) return;
     const { cached: _c, ...rest } = outcome;
     this.opts.cache.put(unit.key, unit.label ? { ...rest, label: unit.label } : rest);
   }
@@ -201,6 +238,9 @@ export class JudgeEngine<V> {
     if (todo.length === 0) return results;
     // Every in-flight request and every backoff wait listens to the run's signal.
     if (ro.signal) setMaxListeners(0, ro.signal);
+    await this.preflight(units, todo, results, ro);
+    if (todo.length === 0) return results;
+    // Units in progress are bounded by the ceiling; requests in flight by the adaptive gate (call()).
     const limit = pLimit(this.endpoint.config.concurrency);
     // The first failure of the run (an abort) stops the dispatch of units not yet started.
     await Promise.all(
@@ -220,11 +260,34 @@ export class JudgeEngine<V> {
     return results;
   }
 
+  /**
+   * Before fanning out, one unit runs alone: if the endpoint cannot be used at all (nothing
+   * listening, DNS failure, a rejected key, an unknown model), the stage stops here with one
+   * sentence, after at most PREFLIGHT_ATTEMPTS connection attempts, instead of failing every unit.
+   * The preflight unit is a real unit: its outcome counts like any other. Removes it from `todo`.
+   */
+  private async preflight(units: readonly EngineUnit<V>[], todo: number[], results: UnitOutcome<V>[], ro: RunOptions<V>): Promise<void> {
+    if (this.preflighted || todo.length === 0) return;
+    const i = todo.shift()!;
+    const outcome = await this.runUnit(units[i]!, ro.signal, undefined, true);
+    this.preflighted = true;
+    this.remember(units[i]!, outcome);
+    results[i] = outcome;
+    ro.onUnit?.(outcome, i);
+    // Copies of the preflight unit are not paid again.
+    for (const j of todo.filter((j) => units[j]!.key === units[i]!.key)) {
+      todo.splice(todo.indexOf(j), 1);
+      results[j] = copyOfPaid(outcome);
+      ro.onUnit?.(results[j]!, j);
+    }
+  }
+
   /** One unit: the call, then repairs while the answer cannot be read. */
-  async runUnit(unit: EngineUnit<V>, signal?: AbortSignal, first?: { reply: ChatReply; latency_ms: number; factor: number }): Promise<UnitOutcome<V>> {
+  async runUnit(unit: EngineUnit<V>, signal?: AbortSignal, first?: { reply: ChatReply; latency_ms: number; factor: number }, preflight = false): Promise<UnitOutcome<V>> {
     const acc = { tokens: { input: 0, output: 0 }, cost_usd: 0, latency_ms: 0, requests: 0 };
     let messages = unit.messages;
     let repairs = 0;
+    const history: RepairStep[] = [];
     let pending = first;
     for (;;) {
       let reply: ChatReply;
@@ -235,11 +298,11 @@ export class JudgeEngine<V> {
         this.account(acc, reply, pending.factor);
         pending = undefined;
       } else {
-        const r = await this.call(this.body(unit, messages), acc, signal);
+        const r = await this.call(this.body(unit, messages), acc, signal, preflight);
         if ('error' in r) return { status: 'api_error', method: null, raw: null, error: r.error, repairs, cached: false, ...acc };
         reply = r.reply;
       }
-      const base = { raw: reply.content, ...(reply.reasoning ? { reasoning: reply.reasoning } : {}), ...this.servedModel(reply), repairs, cached: false, ...acc };
+      const base = { raw: reply.content, ...(reply.reasoning ? { reasoning: reply.reasoning } : {}), ...this.servedModel(reply), repairs, ...(history.length ? { repair_history: [...history] } : {}), cached: false, ...acc };
       if (reply.refusal) return { status: 'refusal', method: null, error: `the judge refused: ${reply.refusal}`, ...base, raw: reply.content ?? reply.refusal };
       if (reply.finish_reason === 'length') return { status: 'truncated', method: null, error: 'the judge hit max_tokens before finishing (finish_reason: length)', ...base };
       if (reply.finish_reason === 'content_filter') return { status: 'refusal', method: null, error: 'the endpoint withheld the answer (finish_reason: content_filter)', ...base };
@@ -251,6 +314,7 @@ export class JudgeEngine<V> {
         return { status: 'parse_error', method: null, error: repairs > 0 ? `${parsed.error} (after ${repairs} repair attempt${repairs > 1 ? 's' : ''})` : parsed.error, ...base };
       }
       repairs += 1;
+      history.push({ raw: content, error: parsed.error });
       messages = repairMessages(unit.messages, parsed.error);
     }
   }
@@ -271,16 +335,27 @@ export class JudgeEngine<V> {
     body: ChatBody,
     acc: { tokens: { input: number; output: number }; cost_usd: number; latency_ms: number; requests: number },
     signal?: AbortSignal,
+    preflight = false,
   ): Promise<{ reply: ChatReply } | { error: string }> {
     const maxRetries = this.endpoint.config.max_retries;
+    let backoff = this.backoff;
     const est = estimateMessagesTokens(body.messages as never) + this.endpoint.config.max_tokens;
     for (let attempt = 0; ; attempt++) {
       await this.limiter.acquire(est, signal);
+      const epoch = await this.gate.acquire(signal);
       const t0 = performance.now();
       acc.requests += 1;
       this.spend.requests += 1;
       try {
-        const reply = await this.client.complete(body, signal);
+        let reply: ChatReply;
+        try {
+          reply = await this.client.complete(body, signal);
+        } catch (err) {
+          const e = err instanceof ApiCallError ? err : this.client.toApiError(err);
+          this.gate.release(epoch, e.status === 429 ? 'rate_limited' : 'other');
+          throw e;
+        }
+        this.gate.release(epoch, 'ok');
         acc.latency_ms += performance.now() - t0;
         this.limiter.settle(est, reply.usage ? reply.usage.input + reply.usage.output : est);
         this.account(acc, reply, 1);
@@ -291,14 +366,20 @@ export class JudgeEngine<V> {
         const e = err instanceof ApiCallError ? err : this.client.toApiError(err);
         if (e.aborted || signal?.aborted) throw signal?.reason ?? new DOMException('aborted', 'AbortError');
         if (e.usage) this.account(acc, { usage: e.usage } as ChatReply, 1);
+        if (preflight) {
+          const unreachable = isUnreachable(e);
+          if (unreachable) backoff = PREFLIGHT_BACKOFF;
+          const cause = fatalCause(e, attempt + 1 >= (unreachable ? Math.min(PREFLIGHT_ATTEMPTS, maxRetries + 1) : maxRetries + 1));
+          if (cause) throw new EndpointUnreachable(this.endpoint.base_url, this.endpoint.model, cause);
+        }
         const tooLong = this.refuseLongWait(e);
         if (tooLong) return tooLong;
         if (!e.retryable || attempt >= maxRetries) {
           return { error: attempt > 0 ? `${e.message} (after ${attempt} retr${attempt > 1 ? 'ies' : 'y'})` : e.message };
         }
-        let wait = backoffDelay(attempt, this.rng, this.backoff);
+        let wait = backoffDelay(attempt, this.rng, backoff);
         if (e.retry_after_ms !== undefined) {
-          wait = Math.min(e.retry_after_ms, this.backoff.max_retry_after_ms);
+          wait = Math.min(e.retry_after_ms, backoff.max_retry_after_ms);
           if (e.status === 429) this.limiter.pauseFor(wait);
         }
         await sleep(wait, signal);

@@ -14,6 +14,10 @@ export interface Capabilities {
   reasoning_content: boolean;
   /** Sampling parameters are accepted (reasoning models reject or ignore temperature). */
   temperature: boolean;
+  /** Tool (function) calls; found by `judgekit probe`, not assumed by any preset. */
+  tools?: boolean;
+  /** Token log-probabilities; found by `judgekit probe`. */
+  logprobs?: boolean;
 }
 
 export interface Preset {
@@ -70,14 +74,18 @@ export interface ResolvedEndpoint {
 export function resolveEndpoint(config: EndpointConfig): ResolvedEndpoint {
   const presetName = config.preset ?? guessPreset(config.base_url);
   const preset = PRESETS[presetName];
-  const caps: Capabilities = { ...preset.capabilities, ...(preset.models?.[config.model] ?? {}) };
+  const caps: Capabilities = { ...preset.capabilities, ...(preset.models?.[config.model] ?? {}), ...(config.capabilities ?? {}) };
   if (config.supports_images !== undefined) caps.images = config.supports_images;
   let mode: OutputMode;
   if (config.output_mode === 'auto') mode = caps.json_schema ? 'json_schema' : caps.json_mode ? 'json_mode' : 'tagged';
   else {
     mode = config.output_mode;
     if ((mode === 'json_schema' && !caps.json_schema && config.preset) || (mode === 'json_mode' && !caps.json_mode && config.preset)) {
-      throw new InputError(`the ${presetName} preset's model "${config.model}" does not support output_mode ${mode}`, { field: 'output_mode' });
+      const key = mode === 'json_schema' ? 'json_schema' : 'json_mode';
+      throw new InputError(
+        `the ${presetName} preset does not assume that model "${config.model}" supports output_mode ${mode}. If it does, declare it in the endpoint with "capabilities: { ${key}: true }" (\`judgekit probe --base-url URL --model ${config.model}\` finds out), or use output_mode auto`,
+        { field: 'output_mode' },
+      );
     }
     // An explicit mode on a preset-less endpoint is taken as a statement of capability.
     if (mode === 'json_schema') caps.json_schema = true;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
-import { ExperimentConfig, type Stage } from '../schema/index.ts';
+import { ExperimentConfig, type EndpointConfig, type Stage } from '../schema/index.ts';
+import { resolveEndpoint } from '../llm/presets.ts';
 import { InputError } from '../io/errors.ts';
 import { hashValue } from '../io/hash.ts';
 
@@ -90,6 +91,7 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
     }
     kinds.set(s.name, { index: i, kind: s.kind });
   });
+  checkEndpoints(parsed.data, path, lineOf);
   return { path, dir: dirname(path), config: parsed.data, hash: hashValue(parsed.data) };
 }
 
@@ -118,6 +120,26 @@ export function stageRefs(stage: Stage): StageReference[] {
     });
   }
   return refs;
+}
+
+/**
+ * Resolves every stage's endpoint now, so that an output mode the endpoint is not known to support
+ * is reported with the file, the line and the key (and how to declare the capability), before any
+ * stage runs.
+ */
+function checkEndpoints(config: ExperimentConfig, path: string, lineOf: (p: (string | number)[]) => number | undefined): void {
+  config.stages.forEach((stage, i) => {
+    const s = stage as { endpoint?: EndpointConfig; judge?: { kind: string; endpoint?: EndpointConfig } };
+    const [ep, at] = s.endpoint ? [s.endpoint, ['stages', i, 'endpoint']] : s.judge?.kind === 'llm' && s.judge.endpoint ? [s.judge.endpoint, ['stages', i, 'judge', 'endpoint']] : [undefined, []];
+    if (!ep) return;
+    try {
+      resolveEndpoint(ep);
+    } catch (err) {
+      if (!(err instanceof InputError) || err.field === undefined) throw err;
+      const p = [...at, err.field];
+      throw new InputError(err.message.replace(/^field "[^"]*": /, ''), { file: path, line: lineOf(p), field: p.join('.') });
+    }
+  });
 }
 
 /** Resolves a path from a config relative to the config file's folder. */

@@ -4,7 +4,7 @@ import type { Stage } from '../schema/index.ts';
 import { InputError } from '../io/errors.ts';
 import { readItems, readResponses } from '../io/records.ts';
 import { estimateJudge } from '../judges/index.ts';
-import { estimatePairwise } from '../judges/pairwise.ts';
+import { estimatePairwise, loadPairwiseTemplate } from '../judges/pairwise.ts';
 import { estimateAnswers } from '../studies/answer.ts';
 import { loadExperiment, resolveFrom } from './config.ts';
 import { stageDependencies, stageInputs } from './reads.ts';
@@ -83,6 +83,8 @@ async function estimateStage(stage: Stage, ctx: { configDir: string; runDir: str
         cacheDir: await cache('pairwise'),
         ...(stage.dimensions ? { dimensions: stage.dimensions } : {}),
         ...(stage.baseline !== undefined ? { baseline: stage.baseline } : {}),
+        ...(stage.template !== undefined ? { template: await loadPairwiseTemplate(/^[a-z-]+$/.test(stage.template) ? stage.template : resolveFrom(ctx.configDir, stage.template)) } : {}),
+        ...(stage.limit !== undefined ? { limit: stage.limit } : {}),
       });
       return fromEngine(est, `${est.pairs} pair(s) × 2 answer orders`);
     }

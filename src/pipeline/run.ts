@@ -15,6 +15,7 @@ import { checkOnly } from './plan.ts';
 import { runStage } from './stages/index.ts';
 import { renderRunReport } from './report.ts';
 import { codeHash } from './code-hash.ts';
+import { hasFailedUnits } from './failure-rate.ts';
 import { writeHtmlReport } from '../report/index.ts';
 import { writeJudgeCards } from '../report/card.ts';
 
@@ -171,7 +172,8 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
     }
     const key = hashValue({ stage, inputs: inputs.map((i) => i.sha256), upstream, seed: config.seed, bootstrap: config.bootstrap, version: VERSION, code: await codeHash() });
     const prev = previous?.stages[stage.name];
-    if (prev && prev.status === 'done' && prev.key === key) {
+    // A stage with failed calls runs again: the cache serves its verdicts, only the failures are asked again.
+    if (prev && prev.status === 'done' && prev.key === key && !hasFailedUnits(stage, prev.counts)) {
       const all = await Promise.all(prev.outputs.map((o) => exists(runFile(runDir, o))));
       const mdPath = join(runDir, `${stage.name}.md`);
       if (all.every(Boolean) && (await exists(mdPath))) {

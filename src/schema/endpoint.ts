@@ -27,6 +27,24 @@ export const EndpointConfig = z.strictObject({
   /** How structured output is requested; `auto` picks from the endpoint's capabilities. */
   output_mode: z.enum(['auto', 'json_schema', 'json_mode', 'tagged']).default('auto'),
   supports_images: z.boolean().optional(),
+  /**
+   * What the endpoint supports, declared (e.g. from `judgekit probe`); overrides the preset's
+   * assumptions key by key.
+   */
+  capabilities: z
+    .object({
+      json_schema: z.boolean(),
+      json_mode: z.boolean(),
+      tools: z.boolean(),
+      seed: z.boolean(),
+      logprobs: z.boolean(),
+      reasoning_content: z.boolean(),
+      images: z.boolean(),
+      temperature: z.boolean(),
+    })
+    .partial()
+    .strict()
+    .optional(),
   /** Output tokens the dry-run estimate assumes per call (default: max_tokens, an upper bound). */
   expected_output_tokens: z.number().int().positive().optional(),
   /** Price multiplier for the Batch API (OpenAI bills batches at half price). */

@@ -78,6 +78,8 @@ export const JudgeStage = StageBase.extend({
   max_image_mb: z.number().min(0.001).max(1024).optional(),
   rubric: Path,
   judge: JudgeStageJudge,
+  /** Judge only the first N responses (a smoke test). */
+  limit: z.number().int().positive().optional(),
 });
 
 export const AgreementStage = StageBase.extend({
@@ -154,6 +156,10 @@ export const PairwiseStage = StageBase.extend({
   items: Path,
   responses: Path,
   endpoint: EndpointConfig,
+  /** Another project's pairwise judge: `mt-bench`, `arena-hard`, or a template YAML file (rubrics/pairwise/). */
+  template: z.string().min(1).optional(),
+  /** Judge only the first N pairs (a smoke test). */
+  limit: z.number().int().positive().optional(),
   /** Dimensions judged per pair (default one, `overall`). */
   dimensions: z.array(z.strictObject({ key: z.string().regex(/^[a-z][a-z0-9_]*$/), description: z.string().min(1) })).optional(),
   /** Orders that disagree: a tie (as FastChat does), or dropped and counted. */

@@ -7,3 +7,4 @@ export * from './records.ts';
 export * from './endpoint.ts';
 export * from './experiment.ts';
 export * from './mcq.ts';
+export * from './verdict.ts';

@@ -20,6 +20,27 @@ export const JudgeFingerprint = z.object({
 });
 export type JudgeFingerprint = z.infer<typeof JudgeFingerprint>;
 
+/**
+ * What one judge call was and did, for the ledger: the messages sent (an image as `image:sha256:…`,
+ * never its bytes), the reply as received, the reasoning content the endpoint returned, the rule
+ * that read the verdict, and each repair round (the unreadable reply and the error quoted back).
+ */
+export const CallLog = z.object({
+  /** Which part of the judgment: criteria of the group, sample index, or pair order. */
+  part: z.string(),
+  template_hash: z.string().optional(),
+  messages: z.array(z.object({ role: z.string(), content: z.string() })),
+  raw: z.string().nullable(),
+  reasoning: z.string().optional(),
+  /** How the verdict was read (null when it was not). */
+  rule: z.string().nullable(),
+  status: z.string(),
+  error: z.string().optional(),
+  repairs: z.array(z.object({ raw: z.string().nullable(), error: z.string() })).default([]),
+  cached: z.boolean(),
+});
+export type CallLog = z.infer<typeof CallLog>;
+
 // ---------------------------------------------------------------------------------------------
 // MCQ records
 
@@ -90,6 +111,8 @@ const JudgmentBase = z.object({
   judge_reasoning: z.string().optional(),
   /** The model the endpoint named in its reply, when it is not the model asked for (comma-separated if several). */
   served_model: z.string().optional(),
+  /** Every call behind the judgment, enough to see why it failed without re-creating it. */
+  calls: z.array(CallLog).optional(),
 });
 
 export const JudgmentOk = JudgmentBase.extend({
@@ -139,5 +162,10 @@ export const Preference = z.object({
   cost_usd: z.number().nonnegative().optional(),
   cached: z.boolean().optional(),
   error: z.string().optional(),
+  /** The template's verdict label as the judge wrote it in each order (e.g. Arena-Hard `A>>B`), and its strength. */
+  labels: z.object({ ab: z.string().nullable(), ba: z.string().nullable() }).optional(),
+  strength: z.object({ ab: z.enum(['strong', 'weak']).nullable(), ba: z.enum(['strong', 'weak']).nullable() }).optional(),
+  /** The two calls (first dimension's record only, like the cost). */
+  calls: z.array(CallLog).optional(),
 });
 export type Preference = z.infer<typeof Preference>;

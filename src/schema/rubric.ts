@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VerdictSpec } from './verdict.ts';
 
 /** What a judge may be shown for a criterion. */
 export const JudgeInput = z.enum([
@@ -69,6 +70,11 @@ export const Rubric = z.object({
   aggregation: Aggregation,
   /** The prompt template (a file under rubrics/templates or inline text). */
   template: z.string().optional(),
+  /** How the verdict is read: JSON (default) or the source's own pattern rules (MT-Bench, Prometheus). */
+  verdict: VerdictSpec.optional(),
+  /** Where a rubric taken from another project comes from, and its license. */
+  source: z.string().optional(),
+  license: z.string().optional(),
   notes: z.array(z.string()).default([]),
 }).superRefine((r, ctx) => {
   const keys = new Set<string>();
@@ -94,6 +100,11 @@ export const Rubric = z.object({
       if (!keys.has(g[f])) ctx.addIssue({ code: 'custom', path: ['gates', i, f], message: `unknown criterion "${g[f]}"` });
     }
   });
+  if (r.verdict?.format === 'pattern') {
+    if (r.verdict.rules && r.criteria.length !== 1) ctx.addIssue({ code: 'custom', path: ['verdict', 'rules'], message: 'rules without criteria need a one-criterion rubric; give criteria: {key: rules}' });
+    for (const k of Object.keys(r.verdict.criteria ?? {})) if (!keys.has(k)) ctx.addIssue({ code: 'custom', path: ['verdict', 'criteria', k], message: `unknown criterion "${k}"` });
+    if (r.verdict.criteria) for (const k of keys) if (!r.verdict.criteria[k]) ctx.addIssue({ code: 'custom', path: ['verdict', 'criteria'], message: `no rules for criterion "${k}"` });
+  }
   if (r.aggregation.method === 'separate') {
     r.aggregation.report.forEach((k, i) => {
       if (!keys.has(k)) ctx.addIssue({ code: 'custom', path: ['aggregation', 'report', i], message: `unknown criterion "${k}"` });

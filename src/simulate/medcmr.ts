@@ -83,6 +83,15 @@ const MEDICAL_MCQ_SHIFT = -0.35;
 const MEDICAL_OPEN_SHIFT = 0.3;
 const GUESS = 1 / LETTERS.length;
 
+/** The criterion the default experiment's judge-corrected scores correct, and the estimates its truth table shows. */
+export const CORRECTED_DIMENSION = 'ground_truth_correctness';
+const CORRECTED_METHODS = [
+  { key: 'judge_naive', label: 'judge alone' },
+  { key: 'human_only', label: 'humans alone' },
+  { key: 'ppi_plus_plus', label: 'PPI++' },
+  { key: 'stratified_ppi', label: 'stratified PPI (by task)' },
+] as const;
+
 /** The two recorded judges: the main one is biased towards medical models; the lite one is noisier. */
 export const JUDGES = [
   { name: 'sim-judge', noise: 0.45, medicalBias: 0.35, largeBias: 0.15, firstPositionBias: 0.6 },
@@ -306,7 +315,8 @@ export function simulateMedCmr(o: SimulateOptions): Simulation {
   for (const it of human) {
     for (const m of models) {
       const q = quality.get(`${m.name}|${it.index}`)!;
-      for (const h of HUMANS) CRITERIA.forEach((c, k) => labelRows.push({ item_id: `open-${it.index}`, rater: h.name, value: sampleRating(rng, q[k]! + h.bias, h.noise), dimension: c.key, model: m.name }));
+      // The task rides along as the strata column of the judge-corrected scores (it draws nothing).
+      for (const h of HUMANS) CRITERIA.forEach((c, k) => labelRows.push({ item_id: `open-${it.index}`, rater: h.name, value: sampleRating(rng, q[k]! + h.bias, h.noise), dimension: c.key, model: m.name, task: it.task }));
     }
   }
   const prefRows: Record<string, unknown>[] = [];
@@ -392,7 +402,7 @@ export function simulateMedCmr(o: SimulateOptions): Simulation {
     ['open/labelled/items.jsonl', jsonl(openItems.filter((x) => labelled.has(x.id)))],
     ['open/labelled/responses.jsonl', jsonl(openResponses.filter((x) => labelled.has((x as { item_id: string }).item_id)))],
     ['open/labelled/verdicts-sim-judge.jsonl', jsonl(verdictFiles.get(JUDGES[0].name)!.filter((x) => labelled.has((x as { item_id: string }).item_id)))],
-    ['human/labels.csv', csv(['item_id', 'rater', 'value', 'dimension', 'model'], labelRows)],
+    ['human/labels.csv', csv(['item_id', 'rater', 'value', 'dimension', 'model', 'task'], labelRows)],
     ['human/preferences.csv', csv(['item_id', 'rater', 'model_a', 'model_b', 'winner', 'dimension', 'status'], prefRows)],
     ['swap/verdicts.json', JSON.stringify(swapFile) + '\n'],
     ['pairs.csv', csv(['pair_id', 'model', 'mcq_correct', 'open_correct', 'task', 'dim_consistency', 'dim_coherence', 'dim_visual_accuracy', 'dim_ground_truth'], pairRows)],
@@ -426,19 +436,22 @@ function buildTruth(t: TruthInputs) {
   const q = (m: ModelSpec, i: number) => t.quality.get(`${m.name}|${i}`)!;
   // MCQ: expected accuracy as judgekit scores it (an unreadable reply counts as wrong).
   const mcqAccuracy = byModel(models, (m) => round4(mean(items.map((i) => t.mcqOutcome.get(`${m.name}|${i}`)!.p)) * (1 - t.ability.get(m.name)!.unreadable)));
-  // Judge bias: expected judge mean minus expected human-mean mean, per model and criterion, on the human-labelled units.
+  // A unit's expected rating by the main judge, and its expected gold value (the mean of the human raters' ratings).
   const expectedRating = (x: number, sd: number) => expectation(ratingDistribution(x, sd));
-  const judgeBias = Object.fromEntries(
-    CRITERIA.map((c, k) => [
-      c.key,
-      byModel(models, (m) =>
-        round4(
-          mean(t.human.filter((i) => t.judged.has(`${m.name}|${i}`)).map((i) => expectedRating(q(m, i)[k]! + t.judgeBias(main, m), main.noise))) -
-            mean(t.human.map((i) => mean(HUMANS.map((h) => expectedRating(q(m, i)[k]! + h.bias, h.noise))))),
-        ),
-      ),
-    ]),
+  const judgeExpected = (m: ModelSpec, i: number, k: number) => expectedRating(q(m, i)[k]! + t.judgeBias(main, m), main.noise);
+  const goldExpected = (m: ModelSpec, i: number, k: number) => mean(HUMANS.map((h) => expectedRating(q(m, i)[k]! + h.bias, h.noise)));
+  // The judge's expected mean over the units it scored (its failures are left out, as every study leaves them out).
+  const judgeMean = (m: ModelSpec, is: number[], k: number) => mean(is.filter((i) => t.judged.has(`${m.name}|${i}`)).map((i) => judgeExpected(m, i, k)));
+  const goldMean = (m: ModelSpec, is: number[], k: number) => mean(is.map((i) => goldExpected(m, i, k)));
+  // Judge bias: expected judge mean minus expected human-mean mean, per model and criterion, on the human-labelled units.
+  const judgeBias = Object.fromEntries(CRITERIA.map((c, k) => [c.key, byModel(models, (m) => round4(judgeMean(m, t.human, k) - goldMean(m, t.human, k)))]));
+  // Judge-corrected scores: the score each model truly has on the human scale (the expected gold value
+  // over EVERY open-ended item, labelled or not: the estimand of PPI), and what the judge's plain mean
+  // over all its units estimates instead.
+  const corrected = Object.fromEntries(
+    CRITERIA.map((c, k) => [c.key, { human_mean: byModel(models, (m) => round4(goldMean(m, items, k))), judge_mean: byModel(models, (m) => round4(judgeMean(m, items, k))) }]),
   );
+  const correctedKey = CORRECTED_DIMENSION;
   // Win ratios per dimension: under the true latent quality, and as the judge is expected to give them (ties half).
   const winLatent: Record<string, Record<string, number>> = {};
   const winJudge: Record<string, Record<string, number>> = {};
@@ -558,6 +571,17 @@ function buildTruth(t: TruthInputs) {
         { quantity: `${j.name}: accuracy (both orders)`, truth: swap[`${j.name}/pairwise`]!.accuracy_mean, ...est('rows', { find: 'judge', equals: j.name }, 'stats', 'accuracy_mean') },
       ]),
     },
+    corrected: {
+      title: `Judge-corrected scores: ${correctedKey} per model on the human scale (1-5), ${main.name} corrected by the human labels`,
+      note:
+        `Truth: the expected gold value (the mean of the ${HUMANS.length} raters' 1-5 ratings, their leniency and noise included) averaged over all ${items.length} open-ended items, the quantity every estimate here targets. ` +
+        `Planted: ${main.name} rates medical models +${main.medicalBias} and models of 32B or more +${main.largeBias} above their quality, so its plain mean ("judge alone") estimates its own expected mean instead (last rows); ` +
+        'its intervals are expected to miss the truth for the favoured models. The humans-alone, PPI++ and stratified rows should contain it about 95% of the time.',
+      checks: [
+        ...CORRECTED_METHODS.flatMap((x) => models.map((m) => ({ quantity: `${m.name}: ${x.label}`, group: x.label, truth: corrected[correctedKey]!.human_mean[m.name]!, ...est('models', m.name, x.key) }))),
+        ...models.map((m) => ({ quantity: `${m.name}: judge alone, against the judge's expected mean`, group: "judge alone, against the judge's own expected mean", truth: corrected[correctedKey]!.judge_mean[m.name]!, ...est('models', m.name, 'judge_naive') })),
+      ],
+    },
     tuning: {
       title: 'Which recorded judge agrees better with the humans',
       note: `Planted: ${JUDGES.map((j) => `${j.name} noise ${j.noise}`).join(', ')}.`,
@@ -578,6 +602,11 @@ function buildTruth(t: TruthInputs) {
     },
     humans: { raters: HUMANS, note: 'rating = round(latent + bias + N(0, noise)) clamped to 1-5; the human ceiling follows from these noises' },
     winrate: { latent: winLatent, human_majority_expected: winHumans, judge_expected: winJudge },
+    corrected: {
+      dimension_checked: correctedKey,
+      by_dimension: corrected,
+      note: `human_mean: expected mean of the raters' ratings over all ${items.length} open-ended items (what PPI estimates); judge_mean: ${main.name}'s expected mean over the units it scored (what its plain mean estimates).`,
+    },
     base_vs_medical: paired,
     swap,
     sizes: byModel(models, (m) => m.size),

@@ -18,6 +18,11 @@ export const TruthCheck = z.object({
   estimate: Expr,
   /** The estimate's interval, when the study gives one: [low, high]. */
   interval: z.tuple([Expr, Expr]).optional(),
+  /**
+   * Checks of one kind (e.g. one estimator): the count of intervals holding the truth is given per
+   * group, because a section may show an estimator that is meant to miss beside those meant to cover.
+   */
+  group: z.string().optional(),
 });
 export type TruthCheck = z.infer<typeof TruthCheck>;
 export const TruthSection = z.object({ title: z.string(), note: z.string().optional(), checks: z.array(TruthCheck) });
@@ -56,20 +61,25 @@ export function renderTruthSection(section: TruthSection, result: unknown): stri
   const lines = [`### Truth (simulated data): ${section.title}`, ''];
   if (section.note) lines.push(section.note, '');
   lines.push('| quantity | estimate | 95% interval | truth | truth inside the interval |', '|---|---:|---:|---:|:---:|');
-  let inside = 0;
-  let withInterval = 0;
+  const tally = new Map<string | undefined, { inside: number; of: number }>();
   for (const c of section.checks) {
     const est = evaluate(result, c.estimate);
     const iv = c.interval?.map((x) => evaluate(result, x));
     const ok = iv && typeof iv[0] === 'number' && typeof iv[1] === 'number' && typeof c.truth === 'number' ? iv[0] <= c.truth && c.truth <= iv[1] : undefined;
     if (ok !== undefined) {
-      withInterval++;
-      if (ok) inside++;
+      const g = tally.get(c.group) ?? { inside: 0, of: 0 };
+      tally.set(c.group, { inside: g.inside + (ok ? 1 : 0), of: g.of + 1 });
     }
     const same = typeof c.truth === 'string' ? (est === c.truth ? 'same' : 'different') : ok === undefined ? '' : ok ? 'yes' : '**no**';
     lines.push(`| ${c.quantity} | ${fmt(est)} | ${iv ? `${fmt(iv[0])} – ${fmt(iv[1])}` : ''} | ${fmt(c.truth)} | ${same} |`);
   }
-  if (withInterval) lines.push('', `The truth lies inside ${inside} of ${withInterval} intervals (about 95% are expected to).`);
+  const groups = [...tally];
+  if (groups.length === 1 && groups[0]![0] === undefined) {
+    const { inside, of } = groups[0]![1];
+    lines.push('', `The truth lies inside ${inside} of ${of} intervals (about 95% are expected to).`);
+  } else if (groups.length) {
+    lines.push('', 'The truth lies inside:', '', ...groups.map(([g, { inside, of }]) => `- ${g ?? 'other'}: ${inside} of ${of} intervals`));
+  }
   return lines.join('\n') + '\n';
 }
 

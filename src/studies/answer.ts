@@ -160,7 +160,8 @@ async function plan(items: Iterable<Item>, opts: AnswerOptions): Promise<AnswerP
     imageSent.push(imagePath !== undefined);
   }
   const cache = opts.cacheDir === null ? undefined : DiskCache.open<CachedOutcome<string>>(opts.cacheDir);
-  const engine = new JudgeEngine<string>({ endpoint, cache, env: opts.env, max_repairs: 0, seed: config.seed ?? 1, backoff: opts.backoff, client: opts.client });
+  // A refusal or a truncated answer is the candidate's answer (kept, with its status): cached like one.
+  const engine = new JudgeEngine<string>({ endpoint, cache, cache_statuses: ['ok', 'refusal', 'truncated'], env: opts.env, max_repairs: 0, seed: config.seed ?? 1, backoff: opts.backoff, client: opts.client });
   return { units, unitItems, imageSent, invalid, engine, name, fingerprint };
 }
 

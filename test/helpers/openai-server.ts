@@ -13,6 +13,12 @@
  * `POST /v1/batches`, `GET /v1/batches/{id}`, `GET /v1/files/{id}/content`); batch lines are
  * answered by the same queue/handler as online requests, and recorded with `batch: true`.
  *
+ * Like real servers, it can also: answer 429 above a hidden number of concurrent requests
+ * (`max_concurrent`), reject an unknown model (404) or a wrong key (401), refuse request features it
+ * does not support with a 400 (`supports`), return reasoning content, tool calls and logprobs, and
+ * write verdicts in the loose formats real judges use (`{kind: 'loose', style}`, LOOSE_STYLES).
+ * `nothingListening()` gives a URL where nothing listens.
+ *
  * Usage:
  *   const server = await OpenAIServer.start({ latency_ms: 200 });
  *   server.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '0' } });
@@ -23,6 +29,7 @@
  * prints `listening <url>` on stdout and serves auto verdicts until killed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 
@@ -55,7 +62,9 @@ export type Behaviour =
   /** Never answers (until the server closes). */
   | { kind: 'hang' }
   /** Destroys the connection without an answer. */
-  | { kind: 'drop'; latency_ms?: number };
+  | { kind: 'drop'; latency_ms?: number }
+  /** A verdict written the way a loosely-following judge writes it (see LOOSE_STYLES). */
+  | { kind: 'loose'; style: LooseStyle; scores?: Record<string, number>; latency_ms?: number };
 
 export type Handler = (req: RecordedRequest) => Behaviour | Promise<Behaviour>;
 
@@ -68,6 +77,79 @@ export interface ServerOptions {
   batch_polls?: number;
   /** Terminal status of every batch (default completed). */
   batch_status?: 'completed' | 'failed' | 'expired' | 'cancelled';
+  /** A hidden limit: chat requests beyond this many in flight get 429 (no retry-after unless set). */
+  max_concurrent?: number;
+  /** retry-after (seconds, as a string) sent with the concurrency 429s. */
+  rate_limit_retry_after?: string;
+  /** Models the server knows (others: 404 model_not_found). Default: any model. */
+  models?: string[];
+  /** The key the server requires (others: 401). Default: any key. */
+  api_key?: string;
+  /** Request features the server accepts; an unsupported one is a 400, as vLLM and others answer. */
+  supports?: Partial<Record<'json_schema' | 'json_mode' | 'tools' | 'logprobs' | 'images' | 'seed', boolean>>;
+  /** Every answer carries this reasoning_content (a reasoning model). */
+  reasoning_content?: string;
+}
+
+/** Verdict styles of real judges that follow the requested format loosely. */
+export const LOOSE_STYLES = [
+  'flat', // {"consistency": 5, …} at the top level
+  'wrapper', // {"evaluation": {…}}
+  'loose_keys', // {"Visual Accuracy": 4, "ground-truth-correctness": 3, …}
+  'score_reason', // {"consistency": {"score": 4, "reason": "…"}, …}
+  'strings', // {"scores": {"consistency": "4", …}}
+  'fraction', // {"scores": {"consistency": "4/5", …}}
+  'fenced', // prose, then a ```json fence
+  'preamble', // reasoning text, then the bare object
+  'think', // <think>…{quoted scores}…</think> then the object
+  'markdown_fence_no_lang', // ``` fence without a language
+] as const;
+export type LooseStyle = (typeof LOOSE_STYLES)[number] | 'ambiguous_two_wrappers' | 'quoted_then_prose' | 'json_in_think_only';
+
+/** A verdict in one of the loose styles (scores default to autoVerdict's). */
+export function looseVerdict(req: RecordedRequest, style: LooseStyle, given?: Record<string, number>): string {
+  const scores = given ?? (autoVerdict(req) as { scores: Record<string, number> }).scores;
+  const max = Math.max(...criteriaOf(req).map((c) => c.max), 5);
+  const map = (f: (k: string, v: number) => [string, unknown]): Record<string, unknown> => Object.fromEntries(Object.entries(scores).map(([k, v]) => f(k, v)));
+  const title = (k: string): string => k.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  const other = map((k, v) => [k, v === 1 ? 2 : 1]);
+  switch (style) {
+    case 'flat':
+      return JSON.stringify(scores);
+    case 'wrapper':
+      return JSON.stringify({ evaluation: scores });
+    case 'loose_keys':
+      return JSON.stringify(map((k, v) => [Object.keys(scores).indexOf(k) % 2 ? k.replace(/_/g, '-') : title(k), v]));
+    case 'score_reason':
+      return JSON.stringify(map((k, v) => [k, { score: v, reason: `About ${k}.` }]), null, 2);
+    case 'strings':
+      return JSON.stringify({ scores: map((k, v) => [k, String(v)]) });
+    case 'fraction':
+      return JSON.stringify({ rationale: 'ok', scores: map((k, v) => [k, `${v}/${max}`]) });
+    case 'fenced':
+      return `Here is my assessment of the answer.\n\n\`\`\`json\n${JSON.stringify({ scores }, null, 2)}\n\`\`\``;
+    case 'markdown_fence_no_lang':
+      return `\`\`\`\n${JSON.stringify({ rationale: 'fine', scores })}\n\`\`\``;
+    case 'preamble':
+      return `Let me weigh each criterion. The reasoning is mostly sound.\nFinal verdict:\n${JSON.stringify({ rationale: 'see above', scores })}`;
+    case 'think':
+      return `<think>The candidate claims it deserves ${JSON.stringify({ scores: other })}; I disagree.</think>\n${JSON.stringify({ scores })}`;
+    case 'ambiguous_two_wrappers':
+      return JSON.stringify({ first_pass: scores, final: other });
+    case 'quoted_then_prose':
+      return `The candidate wrote ${JSON.stringify({ scores: other })} at the end of its answer, which is an attempt to steer me. My verdict is low on every criterion.`;
+    case 'json_in_think_only':
+      return `<think>${JSON.stringify({ scores })}</think>\nI could not decide.`;
+  }
+}
+
+/** A base URL where nothing listens (a port bound, then released). */
+export async function nothingListening(): Promise<string> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return `http://127.0.0.1:${port}/v1`;
 }
 
 interface StoredFile {
@@ -144,6 +226,9 @@ export class OpenAIServer {
   batch_polls: number;
   batch_status: NonNullable<ServerOptions['batch_status']>;
   readonly files = new Map<string, StoredFile>();
+  /** Chat requests in flight now, the most seen at once, and those refused above max_concurrent. */
+  readonly load = { in_flight: 0, peak: 0, rejected: 0 };
+  readonly opts: ServerOptions;
   readonly batches = new Map<string, StoredBatch>();
   private readonly sockets = new Set<Socket>();
   private readonly t0 = Date.now();
@@ -158,6 +243,27 @@ export class OpenAIServer {
     this.latency_ms = opts.latency_ms ?? 0;
     this.batch_polls = opts.batch_polls ?? 1;
     this.batch_status = opts.batch_status ?? 'completed';
+    this.opts = opts;
+  }
+
+  /** The error a strict server gives this request before answering it, if any. */
+  private gatekeep(req: RecordedRequest): { status: number; body: unknown } | undefined {
+    const o = this.opts;
+    const b = req.body ?? {};
+    const err = (status: number, message: string, code: string): { status: number; body: unknown } => ({ status, body: { error: { message, type: 'invalid_request_error', code } } });
+    if (o.api_key !== undefined && req.headers.authorization !== `Bearer ${o.api_key}`) return err(401, 'Incorrect API key provided.', 'invalid_api_key');
+    if (o.models && !o.models.includes(b.model)) return err(404, `The model \`${b.model}\` does not exist or you do not have access to it.`, 'model_not_found');
+    const s = o.supports;
+    if (!s) return undefined;
+    const rf = b.response_format?.type;
+    if (rf === 'json_schema' && s.json_schema === false) return err(400, 'response_format json_schema is not supported', 'unsupported');
+    if (rf === 'json_object' && s.json_mode === false) return err(400, 'response_format json_object is not supported', 'unsupported');
+    if (b.tools && s.tools === false) return err(400, 'tools are not supported', 'unsupported');
+    if (b.logprobs && s.logprobs === false) return err(400, 'logprobs are not supported', 'unsupported');
+    if (b.seed !== undefined && s.seed === false) return err(400, 'seed is not supported', 'unsupported');
+    const hasImage = (b.messages ?? []).some((m: { content?: unknown }) => Array.isArray(m.content) && m.content.some((p: { type?: string }) => p.type === 'image_url'));
+    if (hasImage && s.images === false) return err(400, 'image input is not supported by this model', 'unsupported');
+    return undefined;
   }
 
   static async start(opts: ServerOptions = {}): Promise<OpenAIServer> {
@@ -210,6 +316,8 @@ export class OpenAIServer {
   private async answer(req: RecordedRequest, b: Behaviour): Promise<{ status: number; headers?: Record<string, string>; body: unknown } | Behaviour> {
     if (b.kind === 'hang' || b.kind === 'drop') return b;
     if (b.kind === 'status') return { status: b.status, headers: b.headers, body: b.body ?? { error: { message: `scripted ${b.status}`, type: 'server_error' } } };
+    const refused = this.gatekeep(req);
+    if (refused) return refused;
     const model = req.body?.model ?? 'test-model';
     let content: string | null;
     let finish = 'stop';
@@ -219,6 +327,8 @@ export class OpenAIServer {
     if (b.kind === 'verdict') {
       content = formatVerdict(req, b);
       usage = b.usage;
+    } else if (b.kind === 'loose') {
+      content = looseVerdict(req, b.style, b.scores);
     } else if (b.kind === 'refusal') {
       content = null;
       refusal = b.text ?? "I'm sorry, I can't help with that.";
@@ -232,6 +342,12 @@ export class OpenAIServer {
     const prompt = Math.ceil(JSON.stringify(req.body?.messages ?? []).length / 4);
     usage ??= { prompt_tokens: prompt, completion_tokens: Math.ceil((content ?? refusal ?? '').length / 4) };
     this.seq += 1;
+    reasoning ??= this.opts.reasoning_content;
+    const tools = req.body?.tools as Array<{ function?: { name?: string } }> | undefined;
+    const toolCalls = tools?.length && b.kind !== 'refusal'
+      ? [{ id: `call_${this.seq}`, type: 'function', function: { name: tools[0]!.function?.name ?? 'f', arguments: content ?? '{}' } }]
+      : undefined;
+    const logprobs = req.body?.logprobs ? { content: [{ token: (content ?? '').slice(0, 1), logprob: -0.01, bytes: null, top_logprobs: [] }] } : null;
     return {
       status: 200,
       body: {
@@ -239,7 +355,7 @@ export class OpenAIServer {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal, ...(reasoning !== undefined ? { reasoning_content: reasoning } : {}) }, finish_reason: finish, logprobs: null }],
+        choices: [{ index: 0, message: { role: 'assistant', content: toolCalls ? null : content, refusal, ...(toolCalls ? { tool_calls: toolCalls } : {}), ...(reasoning !== undefined ? { reasoning_content: reasoning } : {}) }, finish_reason: toolCalls ? 'tool_calls' : finish, logprobs }],
         usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
       },
     };
@@ -267,6 +383,17 @@ export class OpenAIServer {
     };
     try {
       if (req.method === 'POST' && path === '/v1/chat/completions') {
+        const cap = this.opts.max_concurrent;
+        if (cap !== undefined && this.load.in_flight >= cap) {
+          this.load.rejected += 1;
+          send(429, { error: { message: 'Too many concurrent requests', type: 'rate_limit_error', code: 'rate_limit_exceeded' } }, this.opts.rate_limit_retry_after ? { 'retry-after': this.opts.rate_limit_retry_after } : {});
+          return;
+        }
+        this.load.in_flight += 1;
+        this.load.peak = Math.max(this.load.peak, this.load.in_flight);
+        res.on('close', () => {
+          this.load.in_flight -= 1;
+        });
         const b = await this.next(rec);
         const latency = ('latency_ms' in b && b.latency_ms !== undefined ? b.latency_ms : undefined) ?? this.latency_ms;
         if (b.kind === 'hang') return; // the socket is destroyed on close()
@@ -280,7 +407,7 @@ export class OpenAIServer {
         return;
       }
       if (req.method === 'GET' && path === '/v1/models') {
-        send(200, { object: 'list', data: [{ id: 'test-model', object: 'model', created: 0, owned_by: 'judgekit-test' }] });
+        send(200, { object: 'list', data: (this.opts.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'judgekit-test' })) });
         return;
       }
       if (req.method === 'POST' && path === '/v1/files') {

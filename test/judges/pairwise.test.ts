@@ -30,7 +30,7 @@ const responses: Response[] = items.flatMap((it) => [
 const prompt = (r: RecordedRequest): string => r.body.messages.map((m: { content: string }) => m.content).join('\n');
 const answers = (r: RecordedRequest): [string, string] => {
   const t = prompt(r);
-  return [t.split('[Answer 1]\n')[1]!.split('\n')[0]!, t.split('[Answer 2]\n')[1]!.split('\n')[0]!];
+  return [t.split('<answer_1>\n')[1]!.split('\n')[0]!, t.split('<answer_2>\n')[1]!.split('\n')[0]!];
 };
 const quality = (s: string): number => (s.startsWith('GOOD') ? 2 : s.startsWith('MID') ? 1 : 0);
 /** A content-driven judge: prefers the better answer whatever its position. */
@@ -116,9 +116,9 @@ describe('runPairwiseJudge against the local OpenAI-compatible server', () => {
 describe('parsePairwiseVerdict', () => {
   const dims = [{ key: 'overall', description: '' }];
   it('reads JSON, fenced JSON and "key: value" lines, and rejects anything else', () => {
-    expect(parsePairwiseVerdict('{"rationale":"r","overall":"2"}', dims)).toEqual({ ok: true, value: { overall: '2' }, method: 'json' });
-    expect(parsePairwiseVerdict('```json\n{"overall": "Tie"}\n```', dims)).toMatchObject({ ok: true, value: { overall: 'tie' } });
-    expect(parsePairwiseVerdict('Answer 1 is more accurate.\noverall: 1', dims)).toMatchObject({ ok: true, value: { overall: '1' }, method: 'tagged' });
+    expect(parsePairwiseVerdict('{"rationale":"r","overall":"2"}', dims)).toEqual({ ok: true, value: { answers: { overall: '2' } }, method: 'json' });
+    expect(parsePairwiseVerdict('```json\n{"overall": "Tie"}\n```', dims)).toMatchObject({ ok: true, value: { answers: { overall: 'tie' } } });
+    expect(parsePairwiseVerdict('Answer 1 is more accurate.\noverall: 1', dims)).toMatchObject({ ok: true, value: { answers: { overall: '1' } }, method: 'tagged' });
     expect(parsePairwiseVerdict('{"overall": "3"}', dims)).toMatchObject({ ok: false });
     expect(parsePairwiseVerdict('both are fine', dims)).toMatchObject({ ok: false });
   });

@@ -49,7 +49,7 @@ describe('runJudge (LLM) against the local server', () => {
     expect(r.judgments.every((j) => j.status === 'ok' && j.judge.hash === r.fingerprint.hash)).toBe(true);
     expect(server.chatRequests()).toHaveLength(8);
     expect(r.summary.requests).toBe(8);
-    expect(r.fingerprint).toMatchObject({ kind: 'llm', model: 'judge-model', rubric_id: 'medcmr', rubric_hash: medcmr.hash, template_hash: medcmr.template_hash, output_mode: 'json_mode', parser_version: 'rubric-verdict/1' });
+    expect(r.fingerprint).toMatchObject({ kind: 'llm', model: 'judge-model', rubric_id: 'medcmr', rubric_hash: medcmr.hash, template_hash: medcmr.template_hash, output_mode: 'json_mode', parser_version: 'rubric-verdict/2' });
     // without image support the judge sees the description, and the judgment says so
     expect(r.judgments[0]!.image_seen).toBe(false);
     expect(promptText(server.chatRequests()[0]!)).toContain('visible visceral pleural line');

@@ -124,11 +124,20 @@ describe('JudgeEngine statuses against the test server', () => {
     const secret = 'sk-test-SECRET1234567890abcdef';
     server.handler = (req) => ({ kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${String(req.headers.authorization).replace('Bearer ', '')}` } } });
     const e = engine({ api_key_env: 'JK_TEST_KEY' }, { JK_TEST_KEY: secret });
-    const [o] = await e.run([unit('a')]);
+    // The first call is the preflight: a rejected key stops the run at once, never retried.
+    const err = await e.run([unit('a'), unit('b')]).then(() => null, (x: Error) => x);
+    expect(err?.message).toMatch(/cannot be used: the API key was rejected/);
+    expect(err?.message).toContain('[redacted]');
+    expect(err?.message).not.toContain('SECRET1234');
+    expect(server.chatRequests()).toHaveLength(1);
     expect(server.chatRequests()[0]!.headers.authorization).toBe(`Bearer ${secret}`);
-    expect(o!.status).toBe('api_error');
-    expect(o!.error).toContain('[redacted]');
-    expect(JSON.stringify(o)).not.toContain('SECRET1234');
+    // After a successful preflight, a 401 is one unit's api_error (not retried), still redacted.
+    server.handler = undefined;
+    server.enqueue({ kind: 'content', content: '{"n": 1}' }, { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${secret}` } } });
+    const outs = await engine({ api_key_env: 'JK_TEST_KEY', concurrency: 1 }, { JK_TEST_KEY: secret }).run([unit('c'), unit('d')]);
+    expect(outs[1]).toMatchObject({ status: 'api_error', requests: 1 });
+    expect(outs[1]!.error).toContain('[redacted]');
+    expect(JSON.stringify(outs)).not.toContain('SECRET1234');
   });
 
   it('keeps reasoning_content apart and never parses it', async () => {

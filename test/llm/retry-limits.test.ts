@@ -124,7 +124,7 @@ describe('presets', () => {
     expect(ep({ base_url: 'https://api.deepseek.com', model: 'deepseek-chat' }).output_mode).toBe('json_mode');
   });
   it('refuses JSON mode for deepseek-reasoner', () => {
-    expect(() => ep({ preset: 'deepseek', model: 'deepseek-reasoner', output_mode: 'json_mode' })).toThrow(/does not support/);
+    expect(() => ep({ preset: 'deepseek', model: 'deepseek-reasoner', output_mode: 'json_mode' })).toThrow(/does not assume that model "deepseek-reasoner" supports output_mode json_mode\. If it does, declare it in the endpoint with "capabilities: \{ json_mode: true \}"/);
   });
   it('strips credentials from the recorded base URL', () => {
     expect(stripSecrets('https://user:sk-abc@host.example/v1/?key=sk-abc')).toBe('https://host.example/v1');

@@ -22,7 +22,7 @@ beforeEach(() => server.reset());
 const quality = (s: string): number => (s.startsWith('GOOD') ? 2 : s.startsWith('MID') ? 1 : 0);
 const answersOf = (r: RecordedRequest): [string, string] => {
   const t = promptText(r);
-  return [t.split('[Answer 1]\n')[1]!.split('\n')[0]!, t.split('[Answer 2]\n')[1]!.split('\n')[0]!];
+  return [t.split('<answer_1>\n')[1]!.split('\n')[0]!, t.split('<answer_2>\n')[1]!.split('\n')[0]!];
 };
 /** Prefers the better answer whatever its position. */
 const fair = (r: RecordedRequest) => {

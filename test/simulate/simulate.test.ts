@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIMULATION, simulateMedCmr, medcmrScore, ratingDistribution } from '../../src/simulate/medcmr.ts';
+import { CORRECTED_DIMENSION, DEFAULT_SIMULATION, simulateMedCmr, medcmrScore, ratingDistribution } from '../../src/simulate/medcmr.ts';
 import { evaluate, renderTruthSection } from '../../src/simulate/truth-report.ts';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { hashFile } from '../../src/io/hash.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/judgekit.js');
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
 describe('judgekit simulate', () => {
@@ -79,6 +80,39 @@ describe('the truths are the expectations of what the simulation draws (Monte Ca
     expect(Math.abs(flip / R - flipTruth / R)).toBeLessThan(0.045);
   });
 
+  it("the corrected-scores truth: each model's expected gold mean over all items and the judge's expected mean match the realised means over 80 seeds", () => {
+    // Every item labelled, so the realised gold mean over ALL items (the estimand of PPI) can be seen.
+    const R = 80;
+    const models = ['sim-general-4b', 'sim-medical-4b'];
+    const diff = { gold: [0, 0], judge: [0, 0], planted: [0, 0] };
+    for (let seed = 1; seed <= R; seed++) {
+      const s = simulateMedCmr({ seed, items: 14, models: 2, humanItems: 14, preferenceItems: 7 });
+      const labels = parse(s.files.get('human/labels.csv')!, { columns: true }) as Record<string, string>[];
+      const verdicts = s.files.get('open/verdicts-sim-judge.jsonl')!.trim().split('\n').map((l) => JSON.parse(l));
+      const truth = s.truth.corrected.by_dimension[CORRECTED_DIMENSION]!;
+      models.forEach((m, k) => {
+        const mine = labels.filter((r) => r.model === m && r.dimension === CORRECTED_DIMENSION);
+        expect(new Set(mine.map((r) => r.item_id)).size).toBe(14);
+        const gold = mean([...new Set(mine.map((r) => r.item_id))].map((i) => mean(mine.filter((r) => r.item_id === i).map((r) => Number(r.value)))));
+        const judged = verdicts.filter((v) => v.model === m && v.status === 'ok').map((v) => v.scores[CORRECTED_DIMENSION] as number);
+        diff.gold[k]! += (gold - truth.human_mean[m]!) / R;
+        diff.judge[k]! += (mean(judged) - truth.judge_mean[m]!) / R;
+        diff.planted[k]! += (truth.judge_mean[m]! - truth.human_mean[m]!) / R;
+      });
+      // every rating carries its item's task, the strata column of the corrected study
+      const task = new Map(s.files.get('open/items.jsonl')!.trim().split('\n').map((l) => JSON.parse(l)).map((it) => [it.id, it.task]));
+      expect(labels.every((r) => r.task === task.get(r.item_id))).toBe(true);
+    }
+    // standard errors of these averages over 80 seeds: about 0.012 (gold) and 0.016 (judge)
+    for (const k of [0, 1]) {
+      expect(Math.abs(diff.gold[k]!)).toBeLessThan(0.045);
+      expect(Math.abs(diff.judge[k]!)).toBeLessThan(0.055);
+    }
+    // and the truth shows the planted bias: none on the general model, about +0.35 on the medical one
+    expect(Math.abs(diff.planted[0]!)).toBeLessThan(0.05);
+    expect(diff.planted[1]!).toBeGreaterThan(0.25);
+  });
+
   it('the rating distribution and the Med-CMR aggregate', () => {
     const p = ratingDistribution(3.2, 0.5);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -100,6 +134,14 @@ describe('truth sections', () => {
     const md = renderTruthSection({ title: 't', checks: [{ quantity: 'q', truth: 0.45, estimate: { path: ['a', 'b'] }, interval: [{ path: ['a', 'b', 'ci_low'] }, { path: ['a', 'b', 'ci_high'] }] }, { quantity: 'w', truth: 'x', estimate: { path: ['rows', 0, 'judge'] } }] }, r);
     expect(md).toContain('| q | 0.500 | 0.400 – — | 0.450 |  |');
     expect(md).toContain('| w | x |  | x | same |');
+    expect(md).not.toContain('The truth lies inside'); // no complete interval: nothing to count
+    // grouped checks are counted per group (an estimator meant to miss beside those meant to cover)
+    const iv = (lo: number, hi: number) => ({ estimate: { path: ['x'] }, interval: [{ path: ['lo', lo] }, { path: ['hi', hi] }] as [{ path: (string | number)[] }, { path: (string | number)[] }] });
+    const g = renderTruthSection(
+      { title: 'g', checks: [{ quantity: 'a', truth: 1, group: 'naive', ...iv(0, 0) }, { quantity: 'b', truth: 1, group: 'corrected', ...iv(0, 1) }, { quantity: 'c', truth: 5, group: 'corrected', ...iv(1, 1) }] },
+      { x: 1, lo: [0, 2], hi: [0.5, 3] },
+    );
+    expect(g).toContain('- naive: 0 of 1 intervals\n- corrected: 1 of 2 intervals');
   });
 
   it('the default experiment runs every stage on the simulated study, offline, and every truth row finds its estimate', async () => {
@@ -110,7 +152,7 @@ describe('truth sections', () => {
     const res = await runExperiment(join(dir, 'experiments/default.yaml'), { reportsDir: join(dir, 'reports'), cacheDir: join(dir, 'cache'), log: () => {} });
     const manifest = JSON.parse(await readFile(join(res.runDir, 'manifest.json'), 'utf8'));
     const stages = Object.entries(manifest.stages as Record<string, { status: string }>);
-    expect(stages.map(([n]) => n)).toEqual(['mcq', 'judge-sim', 'judge-sim-lite', 'judge-sim-labelled', 'judge-validation', 'win-ratios', 'swap-consistency', 'mcq-open-consistency', 'judge-tuning']);
+    expect(stages.map(([n]) => n)).toEqual(['mcq', 'judge-sim', 'judge-sim-lite', 'judge-sim-labelled', 'judge-validation', 'corrected-scores', 'win-ratios', 'swap-consistency', 'mcq-open-consistency', 'judge-tuning']);
     for (const [name, st] of stages) expect(st.status, name).toBe('done');
     const truth = JSON.parse(readFileSync(join(ROOT, 'data/simulated/truth.json'), 'utf8'));
     const report = await readFile(join(res.runDir, 'report.md'), 'utf8');
@@ -123,6 +165,24 @@ describe('truth sections', () => {
     expect(truthRows.length).toBeGreaterThan(100);
     for (const l of truthRows) expect(l.split('|')[2]!.trim(), l).not.toBe('—');
     expect(report).toMatch(/The truth lies inside \d+ of 6 intervals/);
+    // Judge-corrected scores (seed 20260101, as the README reports them): the judge alone misses the
+    // true human-scale score of each medical model, the judge favouring them by design; PPI++ and
+    // stratified PPI (every unlabelled unit has its task from the judge stage's items) cover every model's.
+    const corr = JSON.parse(await readFile(join(res.runDir, 'corrected-scores.json'), 'utf8')) as { models: Record<string, Record<string, { ci_low: number; ci_high: number } | null> & { n_labelled: number; n_unlabelled: number }> };
+    const human = truth.corrected.by_dimension.ground_truth_correctness.human_mean as Record<string, number>;
+    const covers = (m: string, k: string) => corr.models[m]![k]!.ci_low <= human[m]! && human[m]! <= corr.models[m]![k]!.ci_high;
+    expect(Object.keys(corr.models).sort()).toEqual(Object.keys(human).sort());
+    const verdicts = readFileSync(join(ROOT, 'data/simulated/open/verdicts-sim-judge.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; status: string });
+    for (const m of Object.keys(human)) {
+      // every unit the judge scored is used: labelled or unlabelled
+      expect(corr.models[m]!.n_labelled + corr.models[m]!.n_unlabelled, m).toBe(verdicts.filter((v) => v.model === m && v.status === 'ok').length);
+      for (const k of ['human_only', 'ppi_plus_plus', 'stratified_ppi']) expect(covers(m, k), `${m} ${k}`).toBe(true);
+      expect(covers(m, 'judge_naive'), m).toBe(!m.includes('medical'));
+      const strata = (corr.models[m]!.stratified_ppi as unknown as { strata: Record<string, { n_labelled: number; n_unlabelled: number }> }).strata;
+      expect(Object.keys(strata).sort()).toEqual(['CR', 'FDD', 'LTG', 'MSI', 'SOD', 'SU', 'TP']);
+      expect(Object.values(strata).reduce((a, x) => a + x.n_unlabelled, 0), m).toBe(corr.models[m]!.n_unlabelled);
+    }
+    expect(report).toMatch(/- judge alone: 3 of 6 intervals\n- humans alone: 6 of 6 intervals\n- PPI\+\+: 6 of 6 intervals\n- stratified PPI \(by task\): 6 of 6 intervals/);
     // The MCQ reader read every messy reply as the simulation meant it: its correct and invalid
     // counts are the simulation's own (pairs.csv: 1 correct, 0 wrong, empty = unreadable).
     const mcq = JSON.parse(await readFile(join(res.runDir, 'mcq.json'), 'utf8')) as { models: Record<string, { correct: number; invalid: number }> };

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { CorrectedStage } from '../../schema/experiment.ts';
 import { InputError } from '../../io/errors.ts';
+import { readItems } from '../../io/records.ts';
 import { readRows } from '../../io/rows.ts';
 import { runCorrected, type CorrectionRow } from '../../studies/corrected.ts';
 import { renderCorrectedMarkdown } from '../../studies/corrected-report.ts';
 import { resolveFrom } from '../config.ts';
-import type { StageContext, StageOutcome } from '../stage.ts';
+import { resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
 import { judgeStageLabels } from './agreement.ts';
 
 export interface CorrectionColumns {
@@ -68,6 +69,18 @@ export async function readCorrectionRows(file: string, cols: CorrectionColumns =
   return out;
 }
 
+/** Each item's stratum as the judge stage's items give it: the item field named `strata`, else its meta key. */
+async function judgeItemStrata(reader: string, judgeStage: string, strata: string, ctx: StageContext): Promise<Map<string, string>> {
+  const upstream = ctx.stages?.get(judgeStage);
+  if (!upstream || upstream.kind !== 'judge') throw new InputError(`stage "${reader}": judge_stage "${judgeStage}" is not a judge stage of this experiment`);
+  const out = new Map<string, string>();
+  for (const [id, item] of await readItems(resolveInput(ctx, upstream.items, 'items'))) {
+    const v = (item as Record<string, unknown>)[strata] ?? item.meta?.[strata];
+    if (typeof v === 'string' || typeof v === 'number') out.set(id, String(v));
+  }
+  return out;
+}
+
 /** Judge-corrected model scores: a judge (a rater of the labels, or an earlier judge stage) corrected by the humans' labels. */
 export async function runCorrectedStage(stage: z.infer<typeof CorrectedStage>, ctx: StageContext): Promise<StageOutcome> {
   const file = resolveFrom(ctx.configDir, stage.labels);
@@ -77,11 +90,14 @@ export async function runCorrectedStage(stage: z.infer<typeof CorrectedStage>, c
   if (stage.judge_stage) {
     const added = await judgeStageLabels(stage.judge_stage, ctx, stage.name);
     if (rows.some((r) => r.rater === added.name)) throw new InputError(`stage "${stage.name}": the labels already have a rater "${added.name}"; name the judge with judge_stage.name`, { file });
-    // A judged unit takes its stratum from the labels (the judge's ledger has no strata column).
+    // A judged unit takes its stratum from the labels (the judge's ledger has no strata column), and
+    // one the humans did not rate from the judge stage's item (its field or meta key of that name):
+    // without it the unlabelled units, which stratified PPI needs most, would have none.
     const strata = new Map(rows.map((r) => [`${r.item_id}\u0000${r.model ?? ''}`, r.stratum]));
+    const itemStrata = stage.strata !== undefined ? await judgeItemStrata(stage.name, stage.judge_stage.stage, stage.strata, ctx) : new Map<string, string>();
     rows = [
       ...rows,
-      ...added.labels.map((l) => ({ ...l, stratum: strata.get(`${l.item_id}\u0000${l.model ?? ''}`) ?? strata.get(`${l.item_id}\u0000`) })),
+      ...added.labels.map((l) => ({ ...l, stratum: strata.get(`${l.item_id}\u0000${l.model ?? ''}`) ?? strata.get(`${l.item_id}\u0000`) ?? itemStrata.get(l.item_id) })),
     ];
     judge = added.name;
   }

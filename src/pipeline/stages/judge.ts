@@ -11,7 +11,8 @@ import { imageCapBytes, resolveInput, type StageContext, type StageOutcome } fro
 export async function judgeStageInputs(stage: z.infer<typeof JudgeStage>, ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>, cacheDir: string | null): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
   const itemsPath = resolveInput(ctx, stage.items, 'items');
   const items = await readItems(itemsPath);
-  const responses = await readResponses(resolveInput(ctx, stage.responses, 'responses'), items);
+  const all = await readResponses(resolveInput(ctx, stage.responses, 'responses'), items);
+  const responses = stage.limit !== undefined ? all.slice(0, stage.limit) : all;
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;
   return {

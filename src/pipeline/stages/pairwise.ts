@@ -4,7 +4,7 @@ import type { PairwiseStage } from '../../schema/experiment.ts';
 import { readItems, readResponses } from '../../io/records.ts';
 import { preferencesToCsv, readPreferences, type PreferenceRow } from '../../io/preferences.ts';
 import { InputError } from '../../io/errors.ts';
-import { runPairwiseJudge } from '../../judges/pairwise.ts';
+import { loadPairwiseTemplate, runPairwiseJudge } from '../../judges/pairwise.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { addMajorityRater, runWinrate, type MajorityReport } from '../../studies/winrate.ts';
 import { renderSwapMarkdown, renderWinrateMarkdown } from '../../studies/winrate-report.ts';
@@ -18,6 +18,7 @@ import { type StageContext, type StageOutcome } from '../stage.ts';
 export async function runPairwiseStage(stage: z.infer<typeof PairwiseStage>, ctx: StageContext): Promise<StageOutcome> {
   const items = await readItems(resolveFrom(ctx.configDir, stage.items));
   const responses = await readResponses(resolveFrom(ctx.configDir, stage.responses), items);
+  const template = stage.template !== undefined ? await loadPairwiseTemplate(/^[a-z-]+$/.test(stage.template) ? stage.template : resolveFrom(ctx.configDir, stage.template)) : undefined;
   const progress = progressReporter(stage.name);
   let judged;
   try {
@@ -35,6 +36,8 @@ export async function runPairwiseStage(stage: z.infer<typeof PairwiseStage>, ctx
       ...(stage.dimensions ? { dimensions: stage.dimensions } : {}),
       ...(stage.baseline !== undefined ? { baseline: stage.baseline } : {}),
       ...(stage.rater !== undefined ? { rater: stage.rater } : {}),
+      ...(template ? { template } : {}),
+      ...(stage.limit !== undefined ? { limit: stage.limit } : {}),
     });
   } finally {
     progress.stop();
