@@ -8,13 +8,24 @@ afterEach(async () => {
   await server?.close();
 });
 
-it('removes a 3-character key echoed by the server from the error', async () => {
-  server = await HostileServer.start((req, res) => {
-    res.writeHead(401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: `bad key ${String(req.headers.authorization)}` } }));
+function echoingServer(status: number): Promise<HostileServer> {
+  return HostileServer.start((req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `bad request with key ${String(req.headers.authorization)}` } }));
   });
+}
+
+it('removes a 3-character key echoed by the server from a unit error', async () => {
+  server = await echoingServer(400);
   const [o] = await engineAt(server.url, { api_key_env: 'SHORT_KEY' }, { env: { SHORT_KEY: 'Zq9' } }).run([unitN('a')]);
   expect(o!.status).toBe('api_error');
   expect(o!.error).toContain('Bearer [redacted]');
   expect(o!.error).not.toContain('Zq9');
+});
+
+it('removes it from the preflight error that stops a stage on a rejected key', async () => {
+  server = await echoingServer(401);
+  const err = await engineAt(server.url, { api_key_env: 'SHORT_KEY' }, { env: { SHORT_KEY: 'Zq9' } }).run([unitN('a')]).catch((e: unknown) => e);
+  expect((err as Error).message).toContain('Bearer [redacted]');
+  expect((err as Error).message).not.toContain('Zq9');
 });
