@@ -4,6 +4,7 @@ import type { Judgment } from '../schema/records.ts';
 import type { LoadedRubric } from './rubric.ts';
 import type { z } from 'zod';
 import type * as R from '../schema/results/judge.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type ModelSummary = z.infer<typeof R.ModelSummary>;
 
@@ -38,7 +39,7 @@ export function meanEstimate(values: readonly number[], seed: number, resamples:
  * were not served from the cache (runJudge replaces them with the exact spend of the run).
  */
 export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRubric, opts: { seed: number; resamples: number }): JudgeSummary {
-  const by_status: Record<string, number> = {};
+  const by_status: Record<string, number> = nameMap();
   const perModel = new Map<string, Judgment[]>();
   let requests = 0;
   const tokens = { input: 0, output: 0 };
@@ -55,13 +56,13 @@ export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRub
       cost += j.cost_usd;
     }
   }
-  const models: Record<string, ModelSummary> = {};
+  const models: Record<string, ModelSummary> = nameMap();
   for (const [model, list] of [...perModel].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const ms: Record<string, number> = {};
+    const ms: Record<string, number> = nameMap();
     for (const j of list) count(ms, j.status);
     const ok = list.filter((j): j is Extract<Judgment, { status: 'ok' }> => j.status === 'ok');
     const scores = ok.map((j) => j.score).filter((s): s is number => s !== null);
-    const criteria: Record<string, Estimate> = {};
+    const criteria: Record<string, Estimate> = nameMap();
     for (const c of lr.rubric.criteria) {
       criteria[c.key] = meanEstimate(ok.map((j) => j.scores[c.key]).filter((v): v is number => v !== undefined), opts.seed, opts.resamples);
     }

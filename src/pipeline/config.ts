@@ -44,7 +44,12 @@ export async function loadExperiment(path: string): Promise<LoadedExperiment> {
       const e = doc.errors[0]!;
       throw new InputError(`malformed YAML (${e.message.split('\n')[0]})`, { file: path, line: lineCounter.linePos(e.pos[0]).line });
     }
-    raw = doc.toJS();
+    try {
+      // yaml bounds alias expansion (maxAliasCount): a "billion laughs" document is refused, not expanded.
+      raw = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw new InputError(`YAML refused (${(err as Error).message.split('\n')[0]})`, { file: path });
+    }
     lineOf = (p) => {
       // An unknown key has no node of its own in the parsed value: find its key in the parent map.
       const parent = p.length ? doc.getIn(p.slice(0, -1), true) : doc.contents;
