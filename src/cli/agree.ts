@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
+import { LEVELS, choiceOption, emit, listOption, numberOption, seedOption } from './output.ts';
 import { DEFAULT_FAILURE_VALUES } from '../studies/defaults.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -57,7 +57,7 @@ export function register(program: Command): void {
         exclude_raters: listOption(o.excludeRaters),
         failure_values: o.failureValues === undefined ? undefined : listOption(o.failureValues),
       });
-      const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;
+      const seed = seedOption('seed', o.seed)!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
       const outcome = await runAgreementStage(stage, commandContext({ seed, resamples }));
       if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { emit, numberOption } from './output.ts';
+import { emit, numberOption, seedOption } from './output.ts';
 import { DEFAULT_OPEN_CRITERION, RECOMMENDED_THRESHOLD } from '../studies/defaults.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       const { ConsistencyStage } = await import('../schema/experiment.ts');
       const { runConsistencyStage } = await import('../pipeline/stages/consistency.ts');
       const stage = stageConfig(ConsistencyStage, { name: 'consistency', kind: 'consistency', title: o.title, pairs, threshold: numberOption('threshold', o.threshold), paired: o.paired });
-      const seed = numberOption('seed', o.seed, { int: true })!;
+      const seed = seedOption('seed', o.seed)!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
       const outcome = await runConsistencyStage(stage, commandContext({ seed, resamples }));
       if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);

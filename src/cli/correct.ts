@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { emit, listOption, numberOption } from './output.ts';
+import { emit, listOption, numberOption, seedOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface CorrectOptions {
@@ -68,7 +68,7 @@ export function register(program: Command): void {
         plan_width: numberOption('plan-width', o.planWidth, { min: 1e-12 }),
         label_fraction: numberOption('label-fraction', o.labelFraction, { min: 1e-9, max: 0.999999 }),
       });
-      const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;
+      const seed = seedOption('seed', o.seed)!;
       const outcome = await runCorrectedStage(stage, commandContext({ seed, resamples: stage.bootstrap ?? 1000, out: o.out }));
       if (o.out) await writeCommandOutcome(o.out, 'corrected', outcome);
       emit(outcome.result, o.json, () => outcome.markdown);

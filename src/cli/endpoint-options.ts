@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { numberOption } from './output.ts';
+import { numberOption, seedOption } from './output.ts';
 
 /** The command-line form of an `EndpointConfig` (all strings, as commander gives them). */
 export interface EndpointCliOptions {
@@ -69,14 +69,14 @@ export function endpointFromOptions(o: EndpointCliOptions): Record<string, unkno
     model: o.model,
     api_key_env: o.apiKeyEnv,
     temperature: num('temperature', o.temperature, { min: 0, max: 2 }),
-    seed: num('seed', o.seed, { int: true }),
+    seed: seedOption('seed', o.seed),
     max_tokens: num('max-tokens', o.maxTokens, { int: true, min: 1 }),
     expected_output_tokens: num('expected-output-tokens', o.expectedOutputTokens, { int: true, min: 1 }),
     price,
     rpm: num('rpm', o.rpm, { min: 0.001 }),
     tpm: num('tpm', o.tpm, { min: 1 }),
     concurrency: num('concurrency', o.concurrency, { int: true, min: 1 }),
-    timeout_ms: num('timeout-ms', o.timeoutMs, { int: true, min: 1 }),
+    timeout_ms: num('timeout-ms', o.timeoutMs, { int: true, min: 1, max: 2 ** 31 - 1 }),
     max_retries: num('max-retries', o.maxRetries, { int: true, min: 0 }),
     output_mode: o.outputMode,
     supports_images: o.images,

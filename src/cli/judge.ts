@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
 import { DEFAULT_CACHE_DIR } from '../judges/defaults.ts';
 import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
-import { choiceOption, emit, numberOption } from './output.ts';
+import { choiceOption, emit, numberOption, seedOption } from './output.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -79,7 +79,7 @@ async function judgeCommand(o: JudgeCliOptions): Promise<void> {
   const { judgeStageInputs, runJudgeStage } = await import('../pipeline/stages/judge.ts');
   const stage = stageConfig(JudgeStage, { name: 'judge', kind: 'judge', items: o.items, responses: o.responses, rubric: o.rubric, judge: judgeConfig(o), image_root: o.imageRoot, max_image_mb: numberOption('max-image-mb', o.maxImageMb, { min: 0.001, max: 1024 }), limit: numberOption('limit', o.limit, { int: true, min: 1 }) });
   const maxRate = maxFailureRate(o.maxFailureRate);
-  const seed = numberOption('seed', o.seed, { int: true }) ?? 20260101;
+  const seed = seedOption('seed', o.seed) ?? 20260101;
   const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000;
   // `--cache-dir` names the judge cache itself (a run keeps it in <cache>/judge).
   const cacheDir = o.cache === false ? null : (o.cacheDir ?? DEFAULT_CACHE_DIR);

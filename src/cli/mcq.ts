@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { emit, numberOption } from './output.ts';
+import { emit, numberOption, seedOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 export const DEFAULT_MCQ_SEED = 20260101;
@@ -19,7 +19,7 @@ export function register(program: Command): void {
       const { McqStage } = await import('../schema/experiment.ts');
       const { runMcqStage } = await import('../pipeline/stages/mcq.ts');
       const stage = stageConfig(McqStage, { name: 'mcq', kind: 'mcq', items: o.items, responses: o.responses });
-      const seed = numberOption('seed', o.seed, { int: true, min: 0, max: 2 ** 32 - 1 })!;
+      const seed = seedOption('seed', o.seed)!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0, max: 1_000_000 })!;
       const outcome = await runMcqStage(stage, commandContext({ seed, resamples }));
       if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);

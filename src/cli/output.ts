@@ -17,6 +17,14 @@ export function numberOption(name: string, value: string | undefined, opts: { in
   return n;
 }
 
+/** Largest seed: the generators take 32-bit seeds, so a larger one would be silently reduced. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** A seed option: a whole number in [0, 2^32−1], refused otherwise. */
+export function seedOption(name: string, value: string | undefined): number | undefined {
+  return numberOption(name, value, { int: true, min: 0, max: MAX_SEED });
+}
+
 /** Checks an option against its allowed values, or fails with a user error naming them. */
 export function choiceOption<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`option --${name} takes ${allowed.join(', ')}, not "${value}"`);

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { InputError, zodToInputError } from '../io/errors.ts';
 import { addFailureRateOption, enforceFailureRate, maxFailureRate } from '../pipeline/failure-rate.ts';
-import { emit, numberOption } from './output.ts';
+import { emit, numberOption, seedOption } from './output.ts';
 import { commandContext, writeCommandOutcome } from './stage-command.ts';
 import { addEndpointOptions, endpointFromOptions, type EndpointCliOptions } from './endpoint-options.ts';
 
@@ -93,7 +93,7 @@ export function register(program: Command): void {
       try {
         const outDir = resolve(o.out);
         const ctx = commandContext({
-          seed: numberOption('bootstrap-seed', o.bootstrapSeed, { int: true }) ?? 20260101,
+          seed: seedOption('bootstrap-seed', o.bootstrapSeed) ?? 20260101,
           resamples: numberOption('bootstrap', o.bootstrap, { int: true, min: 0 }) ?? 1000,
           out: outDir,
           cacheDir: o.cacheDir,

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { writeJsonAtomic } from '../io/atomic.ts';
 import { InputError } from '../io/errors.ts';
-import { choiceOption, emit, numberOption } from './output.ts';
+import { choiceOption, emit, numberOption, seedOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandFile } from './stage-command.ts';
 
 export function register(program: Command): void {
@@ -47,7 +47,7 @@ export function register(program: Command): void {
         distractors: to === 'mcq' ? distractors : undefined,
         endpoint: to === 'mcq' && distractors === 'llm' ? Object.fromEntries(Object.entries({ model: o.model, base_url: o.baseUrl, preset: o.preset, api_key_env: o.apiKeyEnv }).filter(([, v]) => v !== undefined)) : undefined,
       });
-      const outcome = await runReformulateStage(stage, commandContext({ seed: numberOption('seed', o.seed, { int: true })!, resamples: 0 }), { cacheDir: o.cacheDir });
+      const outcome = await runReformulateStage(stage, commandContext({ seed: seedOption('seed', o.seed)!, resamples: 0 }), { cacheDir: o.cacheDir });
       const items = outcome.files.find((f) => f.suffix === 'items.jsonl')!;
       if (ext === '.json') await writeJsonAtomic(o.out, 'jsonl' in items ? items.jsonl : []);
       else await writeCommandFile(o.out, outcome, 'items.jsonl');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { DEFAULT_SIMULATION, MODEL_POOL } from '../simulate/medcmr.ts';
-import { emit, numberOption } from './output.ts';
+import { emit, numberOption, seedOption } from './output.ts';
 
 export function register(program: Command): void {
   program
@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .action(async (o: { seed: string; out: string; items: string; models: string; humanItems: string; preferenceItems: string; json?: boolean }) => {
       const { writeSimulation } = await import('../simulate/write.ts');
       const opts = {
-        seed: numberOption('seed', o.seed, { int: true })!,
+        seed: seedOption('seed', o.seed)!,
         items: numberOption('items', o.items, { int: true, min: 7 })!,
         models: numberOption('models', o.models, { int: true, min: 2, max: MODEL_POOL.length })!,
         humanItems: numberOption('human-items', o.humanItems, { int: true, min: 1 })!,

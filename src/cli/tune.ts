@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
 import type { TuningStatistic } from '../studies/tuning.ts';
-import { LEVELS, choiceOption, emit, listOption, numberOption } from './output.ts';
+import { LEVELS, choiceOption, emit, listOption, numberOption, seedOption } from './output.ts';
 import { TUNING_STATISTICS } from '../studies/defaults.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
@@ -71,7 +71,7 @@ export function register(program: Command): void {
         failure_values: o.failureValues !== undefined ? listOption(o.failureValues) : undefined,
         correlation_threshold: numberOption('correlation-threshold', o.correlationThreshold, { min: 0, max: 1 }),
       });
-      const seed = numberOption('seed', o.seed, { int: true, min: 0 })!;
+      const seed = seedOption('seed', o.seed)!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
       const outcome = await runTuningStage(stage, commandContext({ seed, resamples }));
       if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);

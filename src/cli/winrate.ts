@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../io/errors.ts';
-import { choiceOption, emit, listOption, numberOption } from './output.ts';
+import { choiceOption, emit, listOption, numberOption, seedOption } from './output.ts';
 import { commandContext, stageConfig, writeCommandOutcome } from './stage-command.ts';
 
 interface WinrateCliOptions {
@@ -53,7 +53,7 @@ export function register(program: Command): void {
         majority: listOption(o.majority),
         compare: o.compare,
       });
-      const seed = numberOption('seed', o.seed, { int: true })!;
+      const seed = seedOption('seed', o.seed)!;
       const resamples = numberOption('bootstrap', o.bootstrap, { int: true, min: 0 })!;
       const outcome = await runWinrateStage(stage, commandContext({ seed, resamples }));
       if (o.out) await writeCommandOutcome(o.out, stage.name, outcome);

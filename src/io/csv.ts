@@ -11,5 +11,17 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
 function cellValue(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'boolean') return v ? '1' : '0';
-  return String(v);
+  return typeof v === 'string' ? neutraliseFormula(v) : String(v);
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR;
+ * OWASP "CSV injection") gets a leading apostrophe, which spreadsheets show as text. Numbers
+ * written as text (-0.5, +3) are left alone.
+ */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) && !NUMBER.test(s) ? `'${s}` : s;
 }

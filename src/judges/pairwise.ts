@@ -27,6 +27,7 @@ import type { Item } from '../schema/item.ts';
 import type { JudgeFingerprint, Preference, Winner } from '../schema/records.ts';
 import type { Response } from '../schema/response.ts';
 import { combineOrders, swapConsistency, type InconsistencyPolicy, type SwapConsistency } from '../studies/swap.ts';
+import { nameMap } from '../io/name-map.ts';
 import type { PairwiseTemplate } from '../schema/verdict.ts';
 import { callLog } from './call-log.ts';
 import { loadPairwiseTemplate, type LoadedPairwiseTemplate } from './pairwise-template.ts';
@@ -367,7 +368,7 @@ export async function runPairwiseJudge(opts: RunPairwiseOptions): Promise<Pairwi
         });
       });
     }
-    const swap: Record<string, SwapConsistency> = {};
+    const swap: Record<string, SwapConsistency> = nameMap();
     for (const d of dims) {
       const recs = preferences
         .filter((p) => (p.dimension ?? 'overall') === d.key)

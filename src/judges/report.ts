@@ -2,6 +2,7 @@ import type { Estimate } from '../schema/common.ts';
 import type { JudgeSummary } from './summary.ts';
 import { criterionScale, type LoadedRubric } from './rubric.ts';
 import type { JudgeEstimate } from './rubric-judge.ts';
+import { mdText } from '../report/escape-md.ts';
 
 function est(e: Estimate, digits: number): string {
   if (e.value === null) return '–';
@@ -9,9 +10,8 @@ function est(e: Estimate, digits: number): string {
   return `${e.value.toFixed(digits)}${ci}`;
 }
 
-function esc(s: string): string {
-  return s.replace(/\|/g, '\\|');
-}
+/** Names (models, rubric titles) are data: written as inert Markdown text. */
+const esc = mdText;
 
 /**
  * The judge section of a report: one row per model with its aggregated score and per-criterion

@@ -22,6 +22,7 @@ import { summariseJudgments, type JudgeSummary } from './summary.ts';
 import { callLog, ledgerMessages } from './call-log.ts';
 import type { CallLog } from '../schema/records.ts';
 import { buildMessages, escapeTags, formatOptions, inputsOf, renderScoreRubric, renderCase, renderCriteria, renderFormat, splitOutput, verdictSchema, type CaseInputs } from './template.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type JudgeConfig = z.input<typeof JudgeStageJudge>;
 type LlmJudge = Extract<z.output<typeof JudgeStageJudge>, { kind: 'llm' }>;
@@ -464,6 +465,7 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
   }
   const methods = [...new Set(all.map((o) => o.method).filter((m): m is string => m !== null))];
   const reasoning = all.map((o) => o.reasoning).filter((r): r is string => !!r);
+  const served = [...new Set(all.map((o) => o.served_model).filter((m): m is string => !!m))];
   const common = {
     ...base,
     parse_method: methods.length ? methods.join('+') : null,
@@ -475,6 +477,7 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
     requests,
     cached: all.every((o) => o.cached),
     ...(reasoning.length ? { judge_reasoning: reasoning.join('\n\n---\n\n') } : {}),
+    ...(served.length ? { served_model: served.join(',') } : {}),
     calls: pl.units.flat().map((i) => {
       const l = p.ledger.get(p.units[i]!)!();
       return callLog(l.part, l.messages, outcomes[i]!, lr.template_hash);
@@ -500,8 +503,8 @@ function assemble(pl: Plan, p: Prepared, outcomes: UnitOutcome<Verdict>[], lr: L
       if (s === 0 && v.rationale) rationales.push(v.rationale);
     }
   }
-  const reduced: Record<string, number> = {};
-  const spread: Record<string, number> = {};
+  const reduced: Record<string, number> = nameMap();
+  const spread: Record<string, number> = nameMap();
   for (const c of lr.rubric.criteria) {
     const vals = samples.map((x) => x[c.key]!);
     reduced[c.key] = reduceSamples(vals, p.judge.reducer as Reducer);

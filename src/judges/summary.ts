@@ -4,6 +4,7 @@ import type { Judgment } from '../schema/records.ts';
 import type { LoadedRubric } from './rubric.ts';
 import type { z } from 'zod';
 import type * as R from '../schema/results/judge.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type ModelSummary = z.infer<typeof R.ModelSummary>;
 
@@ -38,7 +39,7 @@ export function meanEstimate(values: readonly number[], seed: number, resamples:
  * were not served from the cache (runJudge replaces them with the exact spend of the run).
  */
 export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRubric, opts: { seed: number; resamples: number; taskOf?: (itemId: string) => string | undefined }): JudgeSummary {
-  const by_status: Record<string, number> = {};
+  const by_status: Record<string, number> = nameMap();
   const perModel = new Map<string, Judgment[]>();
   let requests = 0;
   const tokens = { input: 0, output: 0 };
@@ -55,13 +56,13 @@ export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRub
       cost += j.cost_usd;
     }
   }
-  const models: Record<string, ModelSummary> = {};
+  const models: Record<string, ModelSummary> = nameMap();
   for (const [model, list] of [...perModel].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const ms: Record<string, number> = {};
+    const ms: Record<string, number> = nameMap();
     for (const j of list) count(ms, j.status);
     const ok = list.filter((j): j is Extract<Judgment, { status: 'ok' }> => j.status === 'ok');
     const scores = ok.map((j) => j.score).filter((s): s is number => s !== null);
-    const criteria: Record<string, Estimate> = {};
+    const criteria: Record<string, Estimate> = nameMap();
     for (const c of lr.rubric.criteria) {
       criteria[c.key] = meanEstimate(ok.map((j) => j.scores[c.key]).filter((v): v is number => v !== undefined), opts.seed, opts.resamples);
     }
@@ -81,8 +82,15 @@ export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRub
       by_status: ms,
       score: lr.rubric.aggregation.method === 'separate' ? { value: null, ci_low: null, ci_high: null } : meanEstimate(scores, opts.seed, opts.resamples),
       criteria,
-      ...(byTask.size ? { by_task: Object.fromEntries([...byTask].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([t, xs]) => [t, { n: xs.length, score: meanEstimate(xs, opts.seed, opts.resamples) }])) } : {}),
+      ...(byTask.size ? { by_task: byTaskSummary(byTask, opts) } : {}),
     };
   }
   return { n: judgments.length, by_status, models, requests, tokens, cost_usd: cost };
+}
+
+/** The open-ended score per task, tasks in name order (a name map: a task may be called anything). */
+function byTaskSummary(byTask: Map<string, number[]>, opts: { seed: number; resamples: number }): Record<string, { n: number; score: Estimate }> {
+  const out: Record<string, { n: number; score: Estimate }> = nameMap();
+  for (const [t, xs] of [...byTask].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[t] = { n: xs.length, score: meanEstimate(xs, opts.seed, opts.resamples) };
+  return out;
 }

@@ -107,13 +107,22 @@ export async function runBatch<V>(engine: JudgeEngine<V>, units: readonly Engine
     let batch: OpenAI.Batches.Batch;
     let wait = opts.batch_poll_ms ?? 5_000;
     const maxWait = opts.batch_poll_max_ms ?? 60_000;
+    // Consecutive failed polls allowed before giving up for this run; the journal stays, so a rerun resumes polling.
+    const maxFailures = Math.max(1, engine.endpoint.config.max_retries);
+    let failures = 0;
     for (;;) {
       try {
         batch = await sdk.batches.retrieve(j.batch_id, { signal: ro.signal });
+        failures = 0;
         if (TERMINAL.has(batch.status)) break;
       } catch (err) {
         const e = engine.client.toApiError(err);
         if (e.aborted || ro.signal?.aborted) throw ro.signal?.reason ?? err;
+        failures += 1;
+        if (e.retryable && failures > maxFailures) {
+          for (const k of j.custom_ids) await finish(k, failure(`batch ${j.batch_id} could not be polled after ${failures} attempts (${e.message}); a rerun resumes polling it`));
+          return;
+        }
         if (!e.retryable) {
           for (const k of j.custom_ids) await finish(k, failure(`batch ${j.batch_id} could not be polled: ${e.message}`));
           if (path) rmSync(path, { force: true });

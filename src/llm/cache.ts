@@ -1,4 +1,5 @@
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { lockFolder, type Lock } from '../io/lock.ts';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -16,12 +17,17 @@ import { randomBytes } from 'node:crypto';
  *   rerun is bound by hashing, not by the disk.
  * Keys are hex digests computed by the caller from everything that decides the value; only
  * finished, paid-for outcomes are put (never transient API errors).
+ * - one writer per folder: an open cache holds a lock (io/lock.ts) on its folder, so two runs on
+ *   one cache do not both pay for the same units; the second is told which process holds it.
+ * - a line that is JSON but not an entry, a value the owner's check rejects (`validate`), or a
+ *   folder named like a segment is skipped and counted, never a crash on every rerun.
  */
 export class DiskCache<V = unknown> {
   private readonly map = new Map<string, V>();
   private fd: number | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
+  private lock: Lock | undefined;
   /** Lines that could not be read at load (torn or corrupt), skipped. */
   skipped = 0;
   readonly segment: string;
@@ -33,6 +39,7 @@ export class DiskCache<V = unknown> {
   static open<V = unknown>(dir: string): DiskCache<V> {
     const cache = new DiskCache<V>(dir);
     mkdirSync(dir, { recursive: true });
+    cache.lock = lockFolder(dir, 'the cache');
     for (const name of readdirSync(dir).sort()) {
       if (!name.startsWith('seg-') || !name.endsWith('.jsonl')) continue;
       cache.load(join(dir, name));
@@ -40,16 +47,33 @@ export class DiskCache<V = unknown> {
     return cache;
   }
 
+  /** Drops the entries whose value fails the owner's check (counted in `skipped`). */
+  validate(isValid: (v: unknown) => boolean): void {
+    for (const [k, v] of this.map) {
+      if (!isValid(v)) {
+        this.map.delete(k);
+        this.skipped += 1;
+      }
+    }
+  }
+
   private load(path: string): void {
-    const text = readFileSync(path, 'utf8');
+    let text: string;
+    try {
+      if (!statSync(path).isFile()) throw new Error('not a file');
+      text = readFileSync(path, 'utf8');
+    } catch {
+      this.skipped += 1;
+      return;
+    }
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
       if (end > start) {
         try {
-          const row = JSON.parse(text.slice(start, end)) as { k: string; v: V };
-          if (typeof row.k === 'string') this.map.set(row.k, row.v);
+          const row = JSON.parse(text.slice(start, end)) as { k?: unknown; v?: unknown } | null;
+          if (row !== null && typeof row === 'object' && typeof row.k === 'string' && row.v !== undefined && row.v !== null) this.map.set(row.k, row.v as V);
           else this.skipped += 1;
         } catch {
           this.skipped += 1;
@@ -79,6 +103,7 @@ export class DiskCache<V = unknown> {
   put(key: string, value: V): void {
     this.map.set(key, value);
     if (this.fd === undefined) {
+      this.lock ??= lockFolder(this.dir, 'the cache');
       this.fd = openSync(this.segment, 'a');
       this.timer = setInterval(() => this.flushSoon(), 1000);
       this.timer.unref();
@@ -104,5 +129,7 @@ export class DiskCache<V = unknown> {
       closeSync(this.fd);
       this.fd = undefined;
     }
+    this.lock?.release();
+    this.lock = undefined;
   }
 }

@@ -1,7 +1,8 @@
-import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { InputError } from '../io/errors.ts';
-import type { ResolvedEndpoint } from './presets.ts';
+import { rejectCredentialsInUrl, type ResolvedEndpoint } from './presets.ts';
 import { isRetryableStatus, retryAfterMs } from './retry.ts';
+import { guardedFetch, ReplyGuardError } from './guarded-fetch.ts';
 
 /** A chat request body as sent (model, messages, decoding parameters, response format). */
 export type ChatBody = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -16,6 +17,8 @@ export interface ChatReply {
   reasoning: string | null;
   finish_reason: string | null;
   usage: { input: number; output: number } | null;
+  /** The model the endpoint says served the reply (may differ from the one asked for). */
+  model?: string | null;
 }
 
 /**
@@ -32,6 +35,8 @@ export class ApiCallError extends Error {
     readonly aborted = false,
     /** The network error code of a connection failure (ECONNREFUSED, ENOTFOUND, …). */
     readonly code?: string,
+    /** Tokens the endpoint billed for a failed reply (a 200 without choices still costs). */
+    readonly usage?: { input: number; output: number },
   ) {
     super(message);
     this.name = 'ApiCallError';
@@ -67,14 +72,17 @@ export class ChatClient {
         throw new InputError(`environment variable ${endpoint.api_key_env} is not set (it should hold the API key for ${endpoint.base_url})`, { field: 'api_key_env' });
       }
     }
-    this.secret = key !== undefined && key.length >= 4 ? key : undefined;
+    // Every key is redacted, however short: a short key is still a key.
+    this.secret = key !== undefined && key.length > 0 ? key : undefined;
+    const baseURL = endpoint.config.base_url ?? endpoint.base_url;
+    rejectCredentialsInUrl(baseURL);
     this.sdk = new OpenAI({
       apiKey: key ?? NO_KEY,
-      baseURL: endpoint.config.base_url ?? endpoint.base_url,
+      baseURL,
       maxRetries: 0,
       timeout: endpoint.config.timeout_ms,
       logLevel: 'off',
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      fetch: guardedFetch(endpoint.config.max_tokens, opts.fetch ?? fetch),
     });
   }
 
@@ -99,6 +107,11 @@ export class ChatClient {
   toApiError(err: unknown): ApiCallError {
     if (err instanceof ApiCallError) return err;
     if (err instanceof APIUserAbortError) return new ApiCallError('request aborted', undefined, false, undefined, true);
+    const guard = err instanceof ReplyGuardError ? err : (err as { cause?: unknown })?.cause;
+    if (guard instanceof ReplyGuardError) return new ApiCallError(this.redact(guard.message), undefined, guard.retryable, undefined);
+    if (err instanceof APIConnectionTimeoutError) {
+      return new ApiCallError(`request timed out after ${this.endpoint.config.timeout_ms} ms (timeout_ms bounds the whole request, body included)`, undefined, true, undefined);
+    }
     if (err instanceof APIError) {
       const status = err.status;
       const headers = err.headers as Headers | undefined;
@@ -124,16 +137,36 @@ function networkCode(err: unknown): string | undefined {
 
 /** Reads a chat completion (from the online API or a Batch API output line). */
 export function readCompletion(completion: OpenAI.Chat.Completions.ChatCompletion, client?: ChatClient): ChatReply {
+  const redact = (t: string): string => (client ? client.redact(t) : t);
+  if (completion === null || typeof completion !== 'object' || Array.isArray(completion)) {
+    throw new ApiCallError(redact(`the endpoint answered with ${completion === null ? 'null' : typeof completion} instead of a chat completion object`), 200, false, undefined);
+  }
+  const usage = readUsage(completion.usage);
   const choice = completion.choices?.[0];
   if (!choice || !choice.message) {
-    throw new ApiCallError(client ? client.redact('response without choices') : 'response without choices', 200, true, undefined);
+    throw new ApiCallError(redact('response without choices'), 200, true, undefined, false, undefined, usage ?? undefined);
   }
   const msg = choice.message as OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_content?: string | null };
   return {
-    content: msg.content ?? null,
-    refusal: msg.refusal ?? null,
+    content: typeof msg.content === 'string' ? msg.content : null,
+    refusal: typeof msg.refusal === 'string' ? msg.refusal : null,
     reasoning: typeof msg.reasoning_content === 'string' ? msg.reasoning_content : null,
     finish_reason: choice.finish_reason ?? null,
-    usage: completion.usage ? { input: completion.usage.prompt_tokens ?? 0, output: completion.usage.completion_tokens ?? 0 } : null,
+    usage,
+    model: typeof completion.model === 'string' ? completion.model : null,
   };
+}
+
+/** Largest token count believed in one reply's usage; more is a broken or hostile server. */
+export const MAX_USAGE_TOKENS = 10_000_000;
+
+/**
+ * The usage of a reply, or null when absent or not believable: counts must be whole, non-negative
+ * and below MAX_USAGE_TOKENS, so a negative or absurd figure never reaches the cost.
+ */
+export function readUsage(u: unknown): { input: number; output: number } | null {
+  if (u === null || typeof u !== 'object') return null;
+  const { prompt_tokens: i = 0, completion_tokens: o = 0 } = u as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  const ok = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= MAX_USAGE_TOKENS;
+  return ok(i) && ok(o) ? { input: i, output: o } : null;
 }

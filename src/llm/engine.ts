@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { Rng } from '../stats/random.ts';
 import type { DiskCache } from './cache.ts';
+import { isCachedOutcome } from './cached-outcome.ts';
 import { ApiCallError, ChatClient, type ChatBody, type ChatMessage, type ChatReply } from './client.ts';
 import { costUsd, emptySpend, estimateMessagesTokens, type Spend } from './cost.ts';
 import { RateLimiter } from './limits.ts';
@@ -55,6 +56,8 @@ export interface UnitOutcome<V> {
   /** The replies that could not be read, in order, before the final one. */
   repair_history?: RepairStep[];
   cached: boolean;
+  /** The model the endpoint says answered, when it is not the model asked for. */
+  served_model?: string;
 }
 
 /** What the cache holds per unit: the outcome minus `cached`, plus the label. */
@@ -75,6 +78,8 @@ export interface EngineOptions<V> {
   batch_poll_ms?: number;
   batch_poll_max_ms?: number;
   batch_max_requests?: number;
+  /** Where warnings go (a reply served by another model); default stderr. */
+  warn?: (message: string) => void;
   /**
    * Statuses kept in and served from the cache (default: only `ok`). Answer collection adds
    * `refusal` and `truncated`, which are a candidate's answers; for a judge they are failures.
@@ -133,6 +138,8 @@ export class JudgeEngine<V> {
     this.rng = new Rng(opts.seed ?? 1);
     this.maxRepairs = opts.max_repairs ?? 2;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    // A cache line of the wrong shape is skipped (and counted), never served as a finished unit.
+    opts.cache?.validate(isCachedOutcome);
     this.gate = new AdaptiveLimit(opts.endpoint.config.concurrency, 1, opts.adaptive_concurrency ?? true);
   }
 
@@ -237,13 +244,16 @@ export class JudgeEngine<V> {
     const limit = pLimit(this.endpoint.config.concurrency);
     // The first failure of the run (an abort) stops the dispatch of units not yet started.
     await Promise.all(
-      todo.map((i) =>
+      sameKeyGroups(units, todo).map((group) =>
         limit(async () => {
           ro.signal?.throwIfAborted();
-          const outcome = await this.runUnit(units[i]!, ro.signal);
-          this.remember(units[i]!, outcome);
-          results[i] = outcome;
-          ro.onUnit?.(outcome, i);
+          const first = group[0]!;
+          const outcome = await this.runUnit(units[first]!, ro.signal);
+          this.remember(units[first]!, outcome);
+          for (const i of group) {
+            results[i] = i === first ? outcome : copyOfPaid(outcome);
+            ro.onUnit?.(results[i]!, i);
+          }
         }),
       ),
     );
@@ -264,6 +274,12 @@ export class JudgeEngine<V> {
     this.remember(units[i]!, outcome);
     results[i] = outcome;
     ro.onUnit?.(outcome, i);
+    // Copies of the preflight unit are not paid again.
+    for (const j of todo.filter((j) => units[j]!.key === units[i]!.key)) {
+      todo.splice(todo.indexOf(j), 1);
+      results[j] = copyOfPaid(outcome);
+      ro.onUnit?.(results[j]!, j);
+    }
   }
 
   /** One unit: the call, then repairs while the answer cannot be read. */
@@ -286,7 +302,7 @@ export class JudgeEngine<V> {
         if ('error' in r) return { status: 'api_error', method: null, raw: null, error: r.error, repairs, cached: false, ...acc };
         reply = r.reply;
       }
-      const base = { raw: reply.content, ...(reply.reasoning ? { reasoning: reply.reasoning } : {}), repairs, ...(history.length ? { repair_history: [...history] } : {}), cached: false, ...acc };
+      const base = { raw: reply.content, ...(reply.reasoning ? { reasoning: reply.reasoning } : {}), ...this.servedModel(reply), repairs, ...(history.length ? { repair_history: [...history] } : {}), cached: false, ...acc };
       if (reply.refusal) return { status: 'refusal', method: null, error: `the judge refused: ${reply.refusal}`, ...base, raw: reply.content ?? reply.refusal };
       if (reply.finish_reason === 'length') return { status: 'truncated', method: null, error: 'the judge hit max_tokens before finishing (finish_reason: length)', ...base };
       if (reply.finish_reason === 'content_filter') return { status: 'refusal', method: null, error: 'the endpoint withheld the answer (finish_reason: content_filter)', ...base };
@@ -299,11 +315,7 @@ export class JudgeEngine<V> {
       }
       repairs += 1;
       history.push({ raw: content, error: parsed.error });
-      messages = [
-        ...messages,
-        { role: 'assistant', content },
-        { role: 'user', content: `Your reply could not be read as a verdict: ${parsed.error}. Reply again with only the verdict, in exactly the required format.` },
-      ];
+      messages = repairMessages(unit.messages, parsed.error);
     }
   }
 
@@ -353,12 +365,15 @@ export class JudgeEngine<V> {
         this.limiter.settle(est, 0);
         const e = err instanceof ApiCallError ? err : this.client.toApiError(err);
         if (e.aborted || signal?.aborted) throw signal?.reason ?? new DOMException('aborted', 'AbortError');
+        if (e.usage) this.account(acc, { usage: e.usage } as ChatReply, 1);
         if (preflight) {
           const unreachable = isUnreachable(e);
           if (unreachable) backoff = PREFLIGHT_BACKOFF;
           const cause = fatalCause(e, attempt + 1 >= (unreachable ? Math.min(PREFLIGHT_ATTEMPTS, maxRetries + 1) : maxRetries + 1));
           if (cause) throw new EndpointUnreachable(this.endpoint.base_url, this.endpoint.model, cause);
         }
+        const tooLong = this.refuseLongWait(e);
+        if (tooLong) return tooLong;
         if (!e.retryable || attempt >= maxRetries) {
           return { error: attempt > 0 ? `${e.message} (after ${attempt} retr${attempt > 1 ? 'ies' : 'y'})` : e.message };
         }
@@ -370,6 +385,32 @@ export class JudgeEngine<V> {
         await sleep(wait, signal);
       }
     }
+  }
+
+  /**
+   * A `retry-after` longer than the longest wait honoured fails this unit at once (not cached, so
+   * a rerun picks it up) instead of pausing every other unit behind it.
+   */
+  private refuseLongWait(e: ApiCallError): { error: string } | undefined {
+    if (e.retry_after_ms === undefined || e.retry_after_ms <= this.backoff.max_retry_after_ms) return undefined;
+    return { error: `${e.message}; the server asked to wait ${Math.round(e.retry_after_ms / 1000)} s, more than the ${Math.round(this.backoff.max_retry_after_ms / 1000)} s honoured: not retried now (a rerun resumes this unit)` };
+  }
+
+  private readonly warnedModels = new Set<string>();
+
+  /** Records the model that served a reply when it is not the one asked for, and warns once per model. */
+  private servedModel(reply: ChatReply): { served_model?: string } {
+    const served = reply.model;
+    const asked = this.endpoint.model;
+    if (!served || served === asked) return {};
+    // A dated snapshot of the requested model (gpt-4o → gpt-4o-2024-08-06) is the same model.
+    if (!served.startsWith(`${asked}-`) && !this.warnedModels.has(served)) {
+      this.warnedModels.add(served);
+      (this.opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(
+        `asked for model "${asked}" at ${this.endpoint.base_url}, but the reply names "${served}"; recorded as served_model`,
+      );
+    }
+    return { served_model: served };
   }
 
   /** Closes the cache segment (flushes it to disk). */
@@ -395,4 +436,36 @@ export class JudgeEngine<V> {
   get options(): EngineOptions<V> {
     return this.opts;
   }
+}
+
+/** Indices of the units to run, grouped by key: identical units in one run are paid for once. */
+export function sameKeyGroups(units: readonly { key: string }[], todo: readonly number[]): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const i of todo) {
+    const g = groups.get(units[i]!.key);
+    if (g) g.push(i);
+    else groups.set(units[i]!.key, [i]);
+  }
+  return [...groups.values()];
+}
+
+/** What a duplicate of a unit gets: the same outcome, served as if from the cache (not paid again). */
+function copyOfPaid<V>(o: UnitOutcome<V>): UnitOutcome<V> {
+  return { ...o, tokens: { input: 0, output: 0 }, cost_usd: 0, latency_ms: 0, requests: 0, repairs: 0, cached: true };
+}
+
+/** Longest validation error quoted back to the judge; the error, not the reply, is what a repair needs. */
+const MAX_QUOTED_ERROR = 500;
+
+/**
+ * The conversation of a repair: the original messages plus one note quoting only the validation
+ * error (clipped). The judge's own reply is not sent back: a huge or hostile reply would otherwise
+ * be paid for again on every repair.
+ */
+export function repairMessages(original: readonly ChatMessage[], error: string): ChatMessage[] {
+  const quoted = error.length > MAX_QUOTED_ERROR ? `${error.slice(0, MAX_QUOTED_ERROR)}…` : error;
+  return [
+    ...original,
+    { role: 'user', content: `Your previous reply could not be read as a verdict: ${quoted}. Reply again with only the verdict, in exactly the required format.` },
+  ];
 }

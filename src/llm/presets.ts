@@ -94,6 +94,7 @@ export function resolveEndpoint(config: EndpointConfig): ResolvedEndpoint {
     if (mode === 'json_schema') caps.json_schema = true;
     if (mode === 'json_mode') caps.json_mode = true;
   }
+  if (config.base_url !== undefined) rejectCredentialsInUrl(config.base_url);
   return {
     config,
     base_url: stripSecrets(config.base_url ?? preset.base_url),
@@ -135,5 +136,21 @@ export function stripSecrets(url: string): string {
     return u.toString().replace(/\/+$/, '');
   } catch {
     throw new InputError(`not a valid URL: "${url.replace(/\/\/[^@/]*@/, '//')}"`, { field: 'base_url' });
+  }
+}
+
+/**
+ * `user:pass@` in a base URL: fetch refuses such URLs ("Connection error" is all the SDK says), and
+ * the credentials would ride in logs. The key belongs in the environment variable `api_key_env` names.
+ */
+export function rejectCredentialsInUrl(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return;
+  }
+  if (u.username !== '' || u.password !== '') {
+    throw new InputError('base_url must not hold credentials (user:password@); put the key in the environment variable named by api_key_env', { field: 'base_url' });
   }
 }

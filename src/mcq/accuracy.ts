@@ -3,6 +3,7 @@ import type { McqGroupStats, McqModelResult, McqRecord, McqResult } from '../sch
 import { percentileInterval } from '../stats/bootstrap.ts';
 import { Rng } from '../stats/random.ts';
 import { EXTRACTOR_VERSION } from './extract.ts';
+import { nameMap } from '../io/name-map.ts';
 
 /** The group key of items that have no value for a grouping field. */
 export const NO_GROUP = '(none)';
@@ -210,7 +211,7 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
     }
   });
 
-  const models: Record<string, McqModelResult> = {};
+  const models: Record<string, McqModelResult> = nameMap();
   for (const [name, m] of modelIndex) {
     const overall = stats[0]![m]!.get('');
     if (!overall) continue;

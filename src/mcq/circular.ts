@@ -14,6 +14,7 @@
  */
 import { Item, type McqRecord, type Response } from '../schema/index.ts';
 import { scoreMcq } from './score.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export const CIRCULAR_SUFFIX = '#rot';
 
@@ -119,7 +120,7 @@ export function summariseCircular(records: McqRecord[], rotated: Map<string, Ite
     byModel.set(r.model, list);
   }
 
-  const models: Record<string, CircularModelResult> = {};
+  const models: Record<string, CircularModelResult> = nameMap();
   for (const [model, recs] of [...byModel.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const perItem = new Map<string, McqRecord[]>();
     for (const r of recs) {
@@ -128,10 +129,10 @@ export function summariseCircular(records: McqRecord[], rotated: Map<string, Ite
       list.push(r);
       perItem.set(src, list);
     }
-    const invalid: Record<string, number> = {};
+    const invalid: Record<string, number> = nameMap();
     const rot = new Map<number, { n: number; correct: number }>();
-    const letterCounts: Record<string, number> = {};
-    const answerCounts: Record<string, number> = {};
+    const letterCounts: Record<string, number> = nameMap();
+    const answerCounts: Record<string, number> = nameMap();
     let valid = 0;
     let validCorrect = 0;
     let complete = 0;
@@ -193,12 +194,12 @@ export function summariseCircular(records: McqRecord[], rotated: Map<string, Ite
       }
     }
     const share = (c: Record<string, number>): Record<string, number> => {
-      const out: Record<string, number> = {};
+      const out: Record<string, number> = nameMap();
       for (const L of Object.keys(c).sort()) out[L] = valid > 0 ? c[L]! / valid : 0;
       return out;
     };
     const sortedCounts = (c: Record<string, number>): Record<string, number> => {
-      const out: Record<string, number> = {};
+      const out: Record<string, number> = nameMap();
       for (const L of Object.keys(c).sort()) out[L] = c[L]!;
       return out;
     };

@@ -1,7 +1,9 @@
 import type { McqGroupStats, McqModelResult, McqResult } from '../schema/index.ts';
+import { mdText } from '../report/escape-md.ts';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : (x * 100).toFixed(2));
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Model names and group labels are data: written as inert Markdown text. */
+const cell = mdText;
 
 function withCi(g: McqGroupStats): string {
   return g.ci_low === null || g.ci_high === null ? pct(g.accuracy) : `${pct(g.accuracy)} [${pct(g.ci_low)}, ${pct(g.ci_high)}]`;

@@ -4,6 +4,7 @@
  * (studies/audit.ts `judgeKey`), runs the audit study for each judge and writes `audit.json`
  * (schema/results/audit.ts). The judge cards (report/card.ts) render that file.
  */
+import { readRunManifest } from '../report/index.ts';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../io/errors.ts';
@@ -185,8 +186,8 @@ async function gather(runDir: string, manifest: RunManifest): Promise<JudgeEvide
 
 /** The audit of every judge of a finished run (see studies/audit.ts). */
 export async function auditRun(runDir: string): Promise<AuditResult> {
-  const manifest = (await readJson(join(runDir, 'manifest.json'))) as RunManifest | null;
-  if (!manifest) throw new InputError('not a run folder: no readable manifest.json', { file: join(runDir, 'manifest.json') });
+  // Validated: its stage names become file names read below.
+  const manifest = await readRunManifest(runDir);
   const config = manifest.config as Json;
   const run = { run_id: manifest.run_id, finished_at: manifest.finished_at, seed: config.seed ?? 1, resamples: config.bootstrap ?? 1000 };
   const judges = (await gather(runDir, manifest)).map((ev) => auditJudge(ev, run));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ExperimentConfig, RunManifest } from '../schema/index.ts';
+import { STAGE_NAME, type ExperimentConfig, type RunManifest } from '../schema/index.ts';
+import { resolveInside } from '../io/paths.ts';
+import { mdText, noHtml } from '../report/escape-md.ts';
 
 function fmtMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -36,8 +37,8 @@ export function demoteHeadings(md: string): string {
 export async function renderRunReport(runDir: string, m: RunManifest): Promise<string> {
   const cfg = m.config as ExperimentConfig;
   const out: string[] = [];
-  out.push(`# ${cfg.title ?? cfg.id}`, '');
-  if (cfg.description) out.push(cfg.description.trim(), '');
+  out.push(`# ${mdText(cfg.title ?? cfg.id)}`, '');
+  if (cfg.description) out.push(noHtml(cfg.description.trim()), '');
   out.push(
     `Run \`${m.run_id}\` of experiment \`${m.experiment}\` (config \`${m.config_path}\`, hash \`${m.config_hash.slice(0, 12)}\`), ` +
       `judgekit ${m.judgekit_version} on Node ${m.node_version}; seed ${cfg.seed}, ${cfg.bootstrap} bootstrap resamples; ` +
@@ -56,12 +57,14 @@ export async function renderRunReport(runDir: string, m: RunManifest): Promise<s
     if (!st || st.status !== 'done') continue;
     let md: string;
     try {
-      md = await readFile(join(runDir, `${s.name}.md`), 'utf8');
+      // A stage name from an edited manifest must not name a file outside the run folder.
+      const file = STAGE_NAME.test(s.name) ? resolveInside(runDir, `${s.name}.md`) : null;
+      md = file === null ? '_(section refused: its file lies outside the run folder)_\n' : await readFile(file, 'utf8');
     } catch {
       md = '_(section missing)_\n';
     }
-    out.push(`<a id="${s.name}"></a>`, '', `## ${s.title ?? s.name}`, '');
-    if (s.description) out.push(s.description.trim(), '');
+    out.push(`<a id="${s.name}"></a>`, '', `## ${mdText(s.title ?? s.name)}`, '');
+    if (s.description) out.push(noHtml(s.description.trim()), '');
     out.push(demoteHeadings(dropRepeatedTitle(md.trim(), s.title ?? s.name)), '');
   }
   out.push('## Provenance', '', '| stage | input | sha256 | bytes |', '|---|---|---|---|');

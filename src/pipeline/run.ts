@@ -1,6 +1,8 @@
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { RunManifest, Stage, StageManifest } from '../schema/index.ts';
+import { RunManifest, type Stage, type StageManifest } from '../schema/index.ts';
+import { lockFolder, type Lock } from '../io/lock.ts';
+import { resolveInside } from '../io/paths.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
 import { truthMarkdown } from '../simulate/truth-report.ts';
 import { hashFile, hashValue } from '../io/hash.ts';
@@ -54,12 +56,36 @@ async function exists(p: string): Promise<boolean> {
 
 export { stageDependencies, stageInputs };
 
+/**
+ * The previous run's manifest, validated: it decides what is skipped and which files are removed,
+ * so one that does not match the schema (an output path leading out of the run folder) is refused.
+ */
 async function readManifest(path: string): Promise<RunManifest | null> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as RunManifest;
+    text = await readFile(path, 'utf8');
   } catch {
     return null;
   }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null; // unreadable: treated as no earlier run (manifests are written atomically, so this is not ours)
+  }
+  const parsed = RunManifest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(`${issue.message}; this manifest.json is not judgekit's: remove it or rerun with --fresh`, { file: path, field: issue.path.join('.') || undefined });
+  }
+  return parsed.data;
+}
+
+/** A file of the run folder named by a manifest; refused when it would lead out of the folder. */
+function runFile(runDir: string, rel: string): string {
+  const p = resolveInside(runDir, rel);
+  if (p === null) throw new InputError(`output "${rel}" lies outside the run folder ${runDir}: refused`, { file: join(runDir, 'manifest.json') });
+  return p;
 }
 
 /**
@@ -68,6 +94,15 @@ async function readManifest(path: string): Promise<RunManifest | null> {
  * match a finished stage of the same run is not run again (resume); its recorded outcome is reused.
  */
 export async function runExperiment(configPath: string, opts: RunOptions = {}): Promise<RunResult> {
+  const held: Lock[] = [];
+  try {
+    return await runExperimentLocked(configPath, opts, held);
+  } finally {
+    for (const l of held) l.release();
+  }
+}
+
+async function runExperimentLocked(configPath: string, opts: RunOptions, held: Lock[]): Promise<RunResult> {
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const exp: LoadedExperiment = await loadExperiment(configPath);
   const { config } = exp;
@@ -76,6 +111,9 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) throw new InputError(`run id "${runId}" may hold only letters, digits, ".", "_" and "-"`);
   const runDir = resolve(opts.reportsDir ?? 'reports', runId);
   const manifestPath = join(runDir, 'manifest.json');
+  // One run at a time per run folder: two would overwrite each other's manifest.
+  await mkdir(runDir, { recursive: true });
+  held.push(lockFolder(runDir, 'the run folder'));
   const previous = opts.fresh ? null : await readManifest(manifestPath);
   const startedAt = new Date().toISOString();
 
@@ -151,7 +189,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
     const prev = previous?.stages[stage.name];
     // A stage with failed calls runs again: the cache serves its verdicts, only the failures are asked again.
     if (prev && prev.status === 'done' && prev.key === key && !hasFailedUnits(stage, prev.counts)) {
-      const all = await Promise.all(prev.outputs.map((o) => exists(join(runDir, o))));
+      const all = await Promise.all(prev.outputs.map((o) => exists(runFile(runDir, o))));
       const mdPath = join(runDir, `${stage.name}.md`);
       if (all.every(Boolean) && (await exists(mdPath))) {
         log(`[${stage.name}] done in an earlier run with the same inputs: not run again`);
@@ -210,7 +248,7 @@ export async function runExperiment(configPath: string, opts: RunOptions = {}): 
   if (previous) {
     for (const [name, st] of Object.entries(previous.stages)) {
       if (!manifest.stages[name] && !(opts.only && !opts.only.includes(name))) {
-        for (const o of st.outputs) await rm(join(runDir, o), { force: true });
+        for (const o of st.outputs) await rm(runFile(runDir, o), { force: true });
       }
     }
   }

@@ -5,6 +5,7 @@
  * saying "not measured in this run" (with the reason) wherever the run has no data. Nothing is
  * computed here.
  */
+import { mdText } from './escape-md.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../io/errors.ts';
@@ -52,13 +53,13 @@ const fmt = (e: Estimate | null | undefined, d = 3): string =>
   !e || e.value === null ? '—' : e.ci_low === null || e.ci_high === null ? num(e.value, d) : `${num(e.value, d)} [${num(e.ci_low, d)}, ${num(e.ci_high, d)}]`;
 
 function table(head: string[], rows: string[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const esc = mdText;
   return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
 function notMeasured<T>(s: Section<T>, out: string[]): boolean {
   if (s.measured) return false;
-  out.push(`_${s.note}._`, '');
+  out.push(`_${mdText(s.note)}._`, '');
   return true;
 }
 
@@ -66,16 +67,16 @@ const LABEL: Record<string, string> = { cohen_kappa: "Cohen's κ", accuracy: 'ac
 
 /** The card as Markdown: every section present, "not measured in this run" where the run has no data. */
 export function renderJudgeCardMarkdown(c: JudgeCard): string {
-  const out: string[] = [`# Judge card: ${c.judge}`, ''];
-  out.push(`From run \`${c.run_id}\` (finished ${c.run_finished_at ?? 'unfinished'}). Model family: ${c.family ?? 'unknown'}.`, '');
-  for (const n of c.notes) out.push(`- ${n}`);
+  const out: string[] = [`# Judge card: ${mdText(c.judge)}`, ''];
+  out.push(`From run \`${c.run_id}\` (finished ${c.run_finished_at ?? 'unfinished'}). Model family: ${mdText(c.family ?? 'unknown')}.`, '');
+  for (const n of c.notes) out.push(`- ${mdText(n)}`);
   if (c.notes.length) out.push('');
 
   out.push('## Fingerprint', '');
   if (!c.configurations.length) out.push('_Not measured in this run: no judge stage recorded a fingerprint for this judge._', '');
   for (const cf of c.configurations) {
     const fp = cf.fingerprint!;
-    out.push(`Stage \`${cf.stage}\` (${cf.kind}): ${cf.note}.`, '');
+    out.push(`Stage \`${cf.stage}\` (${cf.kind}): ${mdText(cf.note)}.`, '');
     const params = Object.entries(fp.params ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '—';
     out.push(
       table(['Field', 'Value'], [
@@ -95,7 +96,7 @@ export function renderJudgeCardMarkdown(c: JudgeCard): string {
   if (!notMeasured(c.agreement, out)) {
     for (const a of c.agreement.items) {
       const keys = Object.keys(a.vs_consensus);
-      out.push(`**${a.title}** (\`${a.stage}\`, ${a.level}; ${a.n_judged} units judged, ${a.judge_failures} failed; humans ${a.humans.join(', ')}). 95% item-bootstrap intervals.`, '');
+      out.push(`**${mdText(a.title)}** (\`${a.stage}\`, ${a.level}; ${a.n_judged} units judged, ${a.judge_failures} failed; humans ${a.humans.map(mdText).join(', ')}). 95% item-bootstrap intervals.`, '');
       const rows = [[`judge vs human ${a.consensus}`, ...keys.map((k) => fmt(a.vs_consensus[k]))], ['judge vs rest (mean over humans)', ...keys.map((k) => fmt(a.judge_vs_rest[k]))], ['human ceiling: human vs rest', ...keys.map((k) => fmt(a.human_ceiling[k]))]];
       out.push(table(['', ...keys.map((k) => LABEL[k] ?? k)], rows), '');
       const dims = Object.entries(a.dimensions);
@@ -129,7 +130,7 @@ export function renderJudgeCardMarkdown(c: JudgeCard): string {
       'First-position share: of the decisive verdicts, the share for the answer shown first (0.5 = no preference).',
       '',
     );
-    if (ao.note) out.push(`_${ao.note}._`, '');
+    if (ao.note) out.push(`_${mdText(ao.note)}._`, '');
   }
   out.push('### Length', '');
   const ln = c.bias.length;
@@ -143,26 +144,26 @@ export function renderJudgeCardMarkdown(c: JudgeCard): string {
       `OLS of ${ln.items[0]!.score_scale} on the judged answer's length in characters.`,
       '',
     );
-    if (ln.note) out.push(`_${ln.note}._`, '');
+    if (ln.note) out.push(`_${mdText(ln.note)}._`, '');
   }
   out.push('### Self-preference', '');
   const sp = c.bias.self_preference;
   if (!notMeasured(sp, out)) {
     for (const s of sp.items) {
       if (s.kind === 'scores') {
-        out.push(`\`${s.stage}\`: mean total for the judge's family (${s.same_family.join(', ')}) ${num(s.same_mean, 2)}, for the others (${s.other.join(', ')}) ${num(s.other_mean, 2)}; difference ${fmt(s.difference, 2)} (item bootstrap). A gap is not a bias by itself: same-family answers may be better; compare with the humans' ranking in the agreement stages.`, '');
+        out.push(`\`${s.stage}\`: mean total for the judge's family (${s.same_family.map(mdText).join(', ')}) ${num(s.same_mean, 2)}, for the others (${s.other.map(mdText).join(', ')}) ${num(s.other_mean, 2)}; difference ${fmt(s.difference, 2)} (item bootstrap). A gap is not a bias by itself: same-family answers may be better; compare with the humans' ranking in the agreement stages.`, '');
       } else {
-        out.push(`\`${s.stage}\`: win ratios of the judge's family: ${s.win_ratios!.map((w) => `${w.model} ${fmt(w.judge)} by the judge vs ${fmt(w.reference)} by ${w.reference_rater}`).join('; ')}.`, '');
+        out.push(`\`${s.stage}\`: win ratios of the judge's family: ${s.win_ratios!.map((w) => `${mdText(w.model)} ${fmt(w.judge)} by the judge vs ${fmt(w.reference)} by ${mdText(w.reference_rater)}`).join('; ')}.`, '');
       }
     }
-    if (sp.note) out.push(`_${sp.note}._`, '');
+    if (sp.note) out.push(`_${mdText(sp.note)}._`, '');
   }
 
   out.push('### Score bias per model', '');
   const pm = c.bias.per_model;
   if (!notMeasured(pm, out)) {
     out.push(table(['Stage', 'Model', 'Labelled', 'Judge − humans', 'Naive score', 'Corrected (PPI++)'], pm.items.map((b) => [b.stage, b.model, String(b.n_labelled), fmt(b.bias, 2), fmt(b.naive, 2), fmt(b.corrected, 2)])), '');
-    if (pm.note) out.push(`_${pm.note}._`, '');
+    if (pm.note) out.push(`_${mdText(pm.note)}._`, '');
   }
 
   out.push('## Failures by status', '');

@@ -16,6 +16,7 @@ import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
 import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, LOW_N, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
 export { est, fmt, type Est } from './chart-blocks.ts';
 import { correctedCharts } from './corrected-chart.ts';
+import { nameMap } from '../io/name-map.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
 export interface ChartSpec {
@@ -63,7 +64,7 @@ export function sizeChart(
   yFormat: string,
 ): { chart: ChartSpec | null; note: string | null; r: Record<string, number | null> } {
   const sizes = ctx.sizes;
-  const r: Record<string, number | null> = {};
+  const r: Record<string, number | null> = nameMap();
   if (!sizes || sizes.size === 0) return { chart: null, note: `Model size against ${what} (Med-CMR Figure 3) left out: ${ctx.sizesNote ?? 'no response carries meta.size'}.`, r };
   const rows: Spec[] = [];
   const panels: string[] = [];

@@ -21,10 +21,13 @@ export function escapeHtml(s: unknown): string {
 const SAFE_HREF = /^(https?:|mailto:|#)/i;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
-function safeHref(href: string): string | null {
+export function safeHref(href: string): string | null {
   const h = href.trim();
-  if (SAFE_HREF.test(h)) return h;
-  if (HAS_SCHEME.test(h) || h.startsWith('//')) return null;
+  // Browsers read a backslash as a slash and drop tabs and line breaks in URLs, so `/\host` and
+  // `//host` (another host) and `java\tscript:` (a scheme) are judged on the normalised form.
+  const n = h.replace(/[\u0000-\u0020\u007f]/g, '').replace(/\\/g, '/');
+  if (SAFE_HREF.test(n)) return h;
+  if (HAS_SCHEME.test(n) || n.startsWith('//')) return null;
   return h;
 }
 

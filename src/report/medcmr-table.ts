@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { escapeHtml } from './html.ts';
+import { nameMap } from '../io/name-map.ts';
 
 const Interval = z.object({ value: z.number().nullable(), ci_low: z.number().nullable(), ci_high: z.number().nullable() });
 const McqCell = z.object({ n: z.number(), accuracy: z.number().nullable(), ci_low: z.number().nullable(), ci_high: z.number().nullable() });
@@ -29,13 +30,14 @@ export function mainTable(mcqResult: unknown, judgeResult: unknown): MainTable |
   const m = McqForTable.safeParse(mcqResult);
   const j = JudgeForTable.safeParse(judgeResult);
   if (!m.success && !j.success) return null;
-  const mcq: MainTable['mcq'] = {};
-  const open: MainTable['open'] = {};
+  const mcq: MainTable['mcq'] = nameMap();
+  const open: MainTable['open'] = nameMap();
   const tasks = new Set<string>();
   const pct = (x: number | null): number | null => (x === null ? null : x * 100);
   if (m.success) {
     for (const [model, r] of Object.entries(m.data.models)) {
-      mcq[model] = { all: { value: pct(r.accuracy), ci_low: pct(r.ci_low), ci_high: pct(r.ci_high), n: r.n } };
+      mcq[model] = nameMap();
+      mcq[model]!.all = { value: pct(r.accuracy), ci_low: pct(r.ci_low), ci_high: pct(r.ci_high), n: r.n };
       for (const [t, c] of Object.entries(r.by_task)) {
         tasks.add(t);
         mcq[model]![t] = { value: pct(c.accuracy), ci_low: pct(c.ci_low), ci_high: pct(c.ci_high), n: c.n };
@@ -44,7 +46,8 @@ export function mainTable(mcqResult: unknown, judgeResult: unknown): MainTable |
   }
   if (j.success) {
     for (const [model, r] of Object.entries(j.data.models)) {
-      open[model] = { all: { ...r.score, n: NaN } };
+      open[model] = nameMap();
+      open[model]!.all = { ...r.score, n: NaN };
       for (const [t, c] of Object.entries(r.by_task ?? {})) {
         tasks.add(t);
         open[model]![t] = { ...c.score, n: c.n };

@@ -11,14 +11,16 @@ export const EndpointConfig = z.strictObject({
   model: z.string().min(1),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
   temperature: z.number().min(0).max(2).default(0),
-  seed: z.number().int().optional(),
+  /** 0 … 2^32−1: the generators take 32-bit seeds, and a larger one would be silently reduced. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   max_tokens: z.number().int().positive().default(1024),
   /** USD per million tokens (default: the list price of the model on its provider's host, src/llm/prices.ts; else 0). */
   price: z.strictObject({ input_per_m: z.number().nonnegative(), output_per_m: z.number().nonnegative() }).optional(),
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),
   concurrency: z.number().int().positive().default(8),
-  timeout_ms: z.number().int().positive().default(120_000),
+  // Node timers hold at most 2^31-1 ms; a larger value would fire at once.
+  timeout_ms: z.number().int().positive().max(2 ** 31 - 1).default(120_000),
   max_retries: z.number().int().nonnegative().default(6),
   /** How structured output is requested; `auto` picks from the endpoint's capabilities. */
   output_mode: z.enum(['auto', 'json_schema', 'json_mode', 'tagged']).default('auto'),

@@ -11,6 +11,16 @@ export const LabelColumns = z.strictObject({
   dimension: z.string().optional(),
 });
 
+/** A stage name: it names files in the run folder, so it can hold no path separator or dot. */
+export const STAGE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const StageName = z.string().regex(STAGE_NAME, 'stage names are lower-case, digits, - and _');
+
+/** A file of a run, relative to the run folder: never absolute, never a `..` step out of it. */
+const RunFile = z
+  .string()
+  .min(1)
+  .refine((p) => !p.includes('\0') && !/^([/\\]|[A-Za-z]:)/.test(p) && !p.split(/[/\\]/).includes('..'), 'must be a path inside the run folder (no absolute path, no "..")');
+
 /** An earlier stage of the same run whose outputs this stage reads. */
 export const StageRef = z.strictObject({ stage: z.string().min(1) });
 
@@ -30,7 +40,7 @@ export type ResponsesRef = z.infer<typeof ResponsesRef>;
 
 const StageBase = z.strictObject({
   /** Unique within the experiment; names the stage's outputs. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'stage names are lower-case, digits, - and _'),
+  name: StageName,
   title: z.string().optional(),
   description: z.string().optional(),
   /** Bootstrap resamples for this stage's intervals (default: the experiment's `bootstrap`). */
@@ -362,7 +372,7 @@ export const ExperimentConfig = z
     title: z.string().optional(),
     description: z.string().optional(),
     /** Seeds every bootstrap and every sampled choice in the run. */
-    seed: z.number().int().default(20260101),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(20260101),
     /** Bootstrap resamples for every interval in the run. */
     bootstrap: z.number().int().min(0).default(1000),
     stages: z.array(Stage).min(1),
@@ -388,7 +398,7 @@ export const StageManifest = z.object({
   /** Hash of the stage's config and its inputs; a resumed run skips a done stage whose key matches. */
   key: z.string(),
   inputs: z.array(FileHash),
-  outputs: z.array(z.string()),
+  outputs: z.array(RunFile),
   counts: z.record(z.string(), z.number()),
   cost_usd: z.number().default(0),
   error: z.string().optional(),
@@ -406,9 +416,17 @@ export const RunManifest = z.object({
   node_version: z.string(),
   started_at: z.string(),
   finished_at: z.string().nullable(),
-  stages: z.record(z.string(), StageManifest),
+  stages: z.record(StageName, StageManifest),
   counts_by_status: z.record(z.string(), z.number()),
   cost_usd: z.object({ judge: z.number(), candidates: z.number() }),
   timings_ms: z.record(z.string(), z.number()),
+}).superRefine((m, ctx) => {
+  // The config is kept as written, but its stage names become file names (`<name>.md`): check them.
+  const stages = (m.config as { stages?: unknown } | null)?.stages;
+  if (!Array.isArray(stages)) return;
+  stages.forEach((s, i) => {
+    const name = (s as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || !STAGE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: ['config', 'stages', i, 'name'], message: 'stage names are lower-case, digits, - and _' });
+  });
 });
 export type RunManifest = z.infer<typeof RunManifest>;

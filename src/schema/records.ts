@@ -104,6 +104,8 @@ const JudgmentBase = z.object({
   image_seen: z.boolean().optional(),
   /** A reasoning model's separate reasoning text (e.g. DeepSeek `reasoning_content`); never parsed. */
   judge_reasoning: z.string().optional(),
+  /** The model the endpoint named in its reply, when it is not the model asked for (comma-separated if several). */
+  served_model: z.string().optional(),
   /** Every call behind the judgment, enough to see why it failed without re-creating it. */
   calls: z.array(CallLog).optional(),
 });

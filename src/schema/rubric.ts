@@ -13,9 +13,13 @@ export const JudgeInput = z.enum([
 ]);
 export type JudgeInput = z.infer<typeof JudgeInput>;
 
+/** Most levels a scale may have: every level needs an anchor, so a larger scale is a mistake (or an attack on memory). */
+export const MAX_SCALE_LEVELS = 101;
+
 export const Scale = z
   .object({ min: z.number().int(), max: z.number().int() })
-  .refine((s) => s.max > s.min, { message: 'scale.max must exceed scale.min' });
+  .refine((s) => s.max > s.min, { message: 'scale.max must exceed scale.min' })
+  .refine((s) => s.max - s.min < MAX_SCALE_LEVELS, { message: `a scale has at most ${MAX_SCALE_LEVELS} levels (max − min ≤ ${MAX_SCALE_LEVELS - 1}), each with an anchor` });
 export type Scale = z.infer<typeof Scale>;
 
 export const Criterion = z.object({
@@ -78,6 +82,7 @@ export const Rubric = z.object({
     if (keys.has(c.key)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'key'], message: `duplicate criterion "${c.key}"` });
     keys.add(c.key);
     const scale = c.scale ?? r.scale;
+    if (scale.max - scale.min >= MAX_SCALE_LEVELS) return; // reported by Scale; never walk a huge range
     // An anchor for every level: the judge is told what each score means, and no level is unnamed.
     for (let v = scale.min; v <= scale.max; v++) {
       if (c.anchors[String(v)] === undefined) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'anchors'], message: `no anchor for level ${v}` });

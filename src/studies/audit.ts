@@ -41,6 +41,7 @@ import { krippendorffAlpha } from '../stats/krippendorff.ts';
 import { simpleOls } from '../stats/regression.ts';
 import { OVERALL } from '../ratings/judgments.ts';
 import { modelFamily } from './model-family.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type JudgeAudit = z.infer<typeof R.JudgeAudit>;
 export type AuditResult = z.infer<typeof R.AuditResult>;
@@ -199,8 +200,8 @@ export function sampleStability(ratings: readonly Rating[]): Omit<StabilityEntry
   if (!sampled.length) return null;
   const k = Math.max(...sampled.flatMap((m) => [...m.values()].map((v) => v.length)));
   const keys = [...new Set(sampled.flatMap((m) => [...m.keys()]))].sort();
-  const alpha: Record<string, number | null> = {};
-  const spread: Record<string, number> = {};
+  const alpha: Record<string, number | null> = nameMap();
+  const spread: Record<string, number> = nameMap();
   for (const key of keys) {
     alpha[key] = krippendorffAlpha(sampled.map((m) => Array.from({ length: k }, (_, s) => m.get(key)?.[s] ?? null)), 'interval');
     const sp = sampled.map((m) => m.get(key)).filter((v): v is number[] => v !== undefined).map((v) => Math.max(...v) - Math.min(...v));
@@ -378,7 +379,7 @@ export function auditJudge(ev: JudgeEvidence, run: { run_id: string; finished_at
   }
   for (const { stage, result, rater, ratings, reference } of ev.pairwiseStages) {
     const mine = ratings.filter((p) => p.rater === rater && p.order === undefined);
-    const by: Record<string, number> = {};
+    const by: Record<string, number> = nameMap();
     for (const p of mine) by[p.status] = (by[p.status] ?? 0) + 1;
     failures.push({ stage, kind: 'pairwise', n: mine.length || null, by_status: by, failure_rate: mine.length ? (mine.length - (by.ok ?? 0)) / mine.length : null });
     if (result.fingerprint.kind !== 'replay') {

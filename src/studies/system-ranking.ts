@@ -1,6 +1,7 @@
 import { ranksDescending } from '../stats/rank.ts';
 import type { HumanLabel, Rating } from '../schema/index.ts';
 import type { RatingMatrix } from '../stats/matrix.ts';
+import { nameMap } from '../io/name-map.ts';
 
 /** Average ranks, 1 = the highest value (pandas `rank(ascending=False)`, ties averaged): stats/rank.ts. */
 export const rankDescending = (xs: number[]): number[] => ranksDescending(xs);
@@ -26,8 +27,8 @@ export function systemRankMatrix(
     e.n++;
     sums.set(k, e);
   }
-  const means: Record<string, Record<string, number>> = {};
-  const ranks: Record<string, Record<string, number>> = {};
+  const means: Record<string, Record<string, number>> = nameMap();
+  const ranks: Record<string, Record<string, number>> = nameMap();
   const matrix: RatingMatrix = models.map(() => raters.map(() => null));
   raters.forEach((r, j) => {
     means[r] = {};

@@ -5,6 +5,7 @@
  */
 import type { Estimate } from '../schema/index.ts';
 import { statisticsFor, type StatSet, type TuningResult, type TuningStatistic } from './tuning.ts';
+import { mdText } from '../report/escape-md.ts';
 
 const num = (x: number | null | undefined, d = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const signed = (x: number | null | undefined, d = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : (x > 0 ? '+' : '') + x.toFixed(d));
@@ -17,7 +18,7 @@ function est(e: Estimate | null | undefined, sign = false): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const esc = mdText;
   return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join(
     '\n',
   );

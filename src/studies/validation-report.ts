@@ -5,6 +5,7 @@
  */
 import type { Estimate } from '../schema/index.ts';
 import type { AgreementCore, AgreementResult, ComparisonResult, JudgeValidation, SystemRanking } from './validation.ts';
+import { mdText } from '../report/escape-md.ts';
 
 const num = (x: number | null | undefined, d = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
@@ -15,7 +16,7 @@ function est(e: Estimate | null | undefined): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const esc = mdText;
   return [
     `| ${head.map(esc).join(' | ')} |`,
     `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,

@@ -6,6 +6,7 @@
 import type { Estimate } from '../schema/index.ts';
 import type { SwapRow } from './swap.ts';
 import type { MajorityReport, ScopeResult, WinrateResult } from './winrate.ts';
+import { mdCode, mdText } from '../report/escape-md.ts';
 
 function f(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
@@ -21,7 +22,7 @@ const count = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixe
 
 function raterTables(scope: ScopeResult, L: string[], level: string, withMatrix: boolean): void {
   for (const [rater, r] of Object.entries(scope.raters)) {
-    L.push(`${level} Rater \`${rater}\``, '');
+    L.push(`${level} Rater ${mdCode(rater)}`, '');
     const bt = r.bt.model === 'davidson' ? `Davidson ties${r.bt.tie_parameter !== null ? ` (ν = ${f(r.bt.tie_parameter)})` : ''}` : r.bt.model === 'half' ? 'ties as half-wins' : 'decisive outcomes only';
     const notes = [`${r.n_comparisons} comparisons on ${r.n_items} items`, `${r.failures} failed`, `Bradley–Terry with ${bt}`];
     if (r.bt.regularized) notes.push(`ridge λ = ${r.bt.ridge} because the win graph has ${r.bt.components} strongly connected parts (a model never won or never lost, or the comparisons are disconnected), so the scores rest partly on the prior`);
@@ -30,13 +31,13 @@ function raterTables(scope: ScopeResult, L: string[], level: string, withMatrix:
     for (const model of r.ranking) {
       const m = r.models[model]!;
       const rk = m.rank_ci.ci_low === null ? '–' : `${f(m.rank_ci.ci_low, 1)}–${f(m.rank_ci.ci_high, 1)}`;
-      L.push(`| ${f(m.rank, 1).replace(/\.0$/, '')} | ${model} | ${count(m.wins)} | ${count(m.losses)} | ${count(m.ties)} | ${count(m.n)} | ${ci(m.win_ratio)} | ${ci(m.bt_score)} | ${rk} |`);
+      L.push(`| ${f(m.rank, 1).replace(/\.0$/, '')} | ${mdText(model)} | ${count(m.wins)} | ${count(m.losses)} | ${count(m.ties)} | ${count(m.n)} | ${ci(m.win_ratio)} | ${ci(m.bt_score)} | ${rk} |`);
     }
     L.push('');
     if (withMatrix && r.ranking.length > 1 && r.ranking.length <= 12) {
       L.push('Win ratio of the row model against the column model:', '');
-      L.push(`| | ${r.ranking.join(' | ')} |`, `|---|${r.ranking.map(() => '---:').join('|')}|`);
-      for (const a of r.ranking) L.push(`| ${a} | ${r.ranking.map((b) => (a === b ? '' : f(r.matrix[a]?.[b]?.win_ratio ?? null))).join(' | ')} |`);
+      L.push(`| | ${r.ranking.map(mdText).join(' | ')} |`, `|---|${r.ranking.map(() => '---:').join('|')}|`);
+      for (const a of r.ranking) L.push(`| ${mdText(a)} | ${r.ranking.map((b) => (a === b ? '' : f(r.matrix[a]?.[b]?.win_ratio ?? null))).join(' | ')} |`);
       L.push('');
     }
   }
@@ -45,7 +46,7 @@ function raterTables(scope: ScopeResult, L: string[], level: string, withMatrix:
 function compareRows(label: string, scope: ScopeResult): string | null {
   const c = scope.compare;
   if (!c) return null;
-  const who = c.max_abs_win_ratio_diff_model ? ` (${c.max_abs_win_ratio_diff_model})` : '';
+  const who = c.max_abs_win_ratio_diff_model ? ` (${mdText(c.max_abs_win_ratio_diff_model)})` : '';
   return `| ${label} | ${c.models.length} | ${ci(c.spearman)} | ${ci(c.kendall_tau_b)} | ${ci(c.max_abs_win_ratio_diff)}${who} | ${ci(c.pair_agreement_with_ties)} (n=${c.n_pairs_with_ties}) | ${ci(c.pair_agreement_without_ties)} (n=${c.n_pairs_without_ties}) |`;
 }
 
@@ -57,12 +58,12 @@ export function renderWinrateMarkdown(result: WinrateResult, title = 'Win ratios
   L.push(`${result.n_ok} comparisons on ${result.n_items} items, ${base}; ${tiesText}.`);
   if (result.failures.total > 0) {
     const parts = Object.entries(result.failures.by_status).map(([s, n]) => `${n} ${s}`);
-    const byRater = Object.entries(result.failures.by_rater).map(([r, n]) => `${r}: ${n}`);
+    const byRater = Object.entries(result.failures.by_rater).map(([r, n]) => `${mdText(r)}: ${n}`);
     L.push(`Failed verdicts, left out (never counted as ties): ${result.failures.total} (${parts.join(', ')}; ${byRater.join(', ')}).`);
   }
   if (extra.majority) {
     const m = extra.majority;
-    L.push(`Rater \`${m.rater}\` is the strict majority of ${m.from.map((r) => `\`${r}\``).join(', ')}: ${m.n_majority} of ${m.n_groups} comparisons have one; ${m.without_majority.length} without a majority are left out.`);
+    L.push(`Rater ${mdCode(m.rater)} is the strict majority of ${m.from.map(mdCode).join(', ')}: ${m.n_majority} of ${m.n_groups} comparisons have one; ${m.without_majority.length} without a majority are left out.`);
   }
   L.push(
     result.resamples > 0
@@ -74,7 +75,7 @@ export function renderWinrateMarkdown(result: WinrateResult, title = 'Win ratios
 
   const cmpHeader = ['| Scope | Models | Spearman ρ | Kendall τ-b | Max abs. win-ratio diff. | Pair agreement with ties | without ties |', '|---|---:|---:|---:|---:|---:|---:|'];
   if (result.compare) {
-    L.push(`### \`${result.compare.rater_a}\` versus \`${result.compare.rater_b}\``, '', ...cmpHeader);
+    L.push(`### ${mdCode(result.compare.rater_a)} versus ${mdCode(result.compare.rater_b)}`, '', ...cmpHeader);
     L.push(compareRows('overall', result)!);
     for (const [d, s] of Object.entries(result.dimensions ?? {})) {
       const row = compareRows(d, s);
@@ -103,7 +104,7 @@ export function renderSwapMarkdown(rows: readonly SwapRow[], title = 'Swap consi
   );
   for (const r of rows) {
     const s = r.stats;
-    L.push(`| ${r.set} | ${r.judge} | ${r.strategy} | ${s.n_items} | ${s.n_failed} | ${ci(s.flip_rate)} | ${ci(s.first_position_rate)} | ${s.flips_to_first} / ${s.flips_to_second} | ${ci(s.accuracy_mean)} | ${ci(s.both_orders_correct)} |`);
+    L.push(`| ${mdText(r.set)} | ${mdText(r.judge)} | ${r.strategy} | ${s.n_items} | ${s.n_failed} | ${ci(s.flip_rate)} | ${ci(s.first_position_rate)} | ${s.flips_to_first} / ${s.flips_to_second} | ${ci(s.accuracy_mean)} | ${ci(s.both_orders_correct)} |`);
   }
   L.push('');
   return L.join('\n');

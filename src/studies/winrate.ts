@@ -35,6 +35,7 @@ import { kendallTauB, spearman } from '../stats/correlation.ts';
 import type { PreferenceRow } from '../io/preferences.ts';
 import type { z } from 'zod';
 import type * as R from '../schema/results/winrate.ts';
+import { nameMap } from '../io/name-map.ts';
 
 export type TiesPolicy = 'half' | 'drop';
 export type BtPolicy = 'half' | 'davidson';
@@ -95,7 +96,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
   const level = opts.level ?? 0.95;
   const ok = prefs.filter((p) => p.status === 'ok' && p.winner !== null);
   const failed = prefs.filter((p) => !(p.status === 'ok' && p.winner !== null));
-  const failures: FailureCounts = { total: failed.length, by_status: {}, by_rater: {} };
+  const failures: FailureCounts = { total: failed.length, by_status: nameMap(), by_rater: nameMap() };
   for (const f of failed) {
     const s = f.status === 'ok' ? 'missing' : f.status;
     failures.by_status[s] = (failures.by_status[s] ?? 0) + 1;
@@ -336,7 +337,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
       const scopeFailures = failed.filter((f) => f.rater === raters[r] && (s === 0 || f.dimension === dims[s - 1])).length;
       if (ms.length === 0 && scopeFailures === 0) continue;
       const fit = ms.length > 0 ? fitBt(cnt, ms) : null;
-      const modelsOut: Record<string, ModelWinrate> = {};
+      const modelsOut: Record<string, ModelWinrate> = nameMap();
       const btPoint = ms.map((_, k) => point[layout.bt[s]![r]![k]!]!);
       const order = ms.map((_, k) => k).sort((x, y) => btPoint[y]! - btPoint[x]! || models[ms[x]!]!.localeCompare(models[ms[y]!]!));
       ms.forEach((m, k) => {
@@ -353,9 +354,9 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
           rank_ci: rankCol ? percentileInterval(rankCol, level) : { ci_low: null, ci_high: null },
         };
       });
-      const matrix: Record<string, Record<string, MatrixCell>> = {};
+      const matrix: Record<string, Record<string, MatrixCell>> = nameMap();
       for (const m of ms) {
-        const row: Record<string, MatrixCell> = {};
+        const row: Record<string, MatrixCell> = nameMap();
         for (const o of ms) {
           if (o === m) continue;
           const [a, b] = m < o ? [m, o] : [o, m];
@@ -388,7 +389,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
       const L = layout.cmp[s]!;
       let maxModel: string | null = null;
       let best = -1;
-      const diff: Record<string, Estimate> = {};
+      const diff: Record<string, Estimate> = nameMap();
       L.models.forEach((m, k) => {
         const d = point[L.diff[k]!]!;
         diff[models[m]!] = est(L.diff[k]!);

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../io/errors.ts';
+import { nameMap } from '../io/name-map.ts';
 import { readItems } from '../io/records.ts';
 import { readRows } from '../io/rows.ts';
 import type { Item } from '../schema/item.ts';
@@ -217,7 +218,8 @@ export function toRow(id: number, stages: string[], source: RowSource, r: Record
   const pairwise = r.model_a !== undefined && r.model_b !== undefined;
   const model = pairwise ? `${str(r.model_a)} vs ${str(r.model_b)}` : str(r.model);
   const judge = r.judge && typeof r.judge === 'object' ? (r.judge as Record<string, unknown>) : null;
-  const values: Record<string, number | string | null> = {};
+  // Keys come from ledgers and label files: a null-prototype map, so no key (`__proto__`) is special.
+  const values: Record<string, number | string | null> = nameMap();
   let shown = '';
   if (r.scores && typeof r.scores === 'object') {
     for (const [k, v] of Object.entries(r.scores as Record<string, unknown>)) values[k] = typeof v === 'number' ? v : str(v);
