@@ -186,7 +186,8 @@ export interface SecondReadResult {
 /** One record after the second reader: the LLM's validated reading, or the rules' record with the failed call beside it. */
 function reread(rec: McqRecord, item: Item, unit: EngineUnit<string>, o: UnitOutcome<string>): McqRecord {
   const calls = [callLog('extract', ledgerMessages(unit.messages), o)];
-  const base = { ...rec, rules_rule: rec.rule, calls, cost_usd: o.cost_usd };
+  // A cached call was paid by an earlier run: this run's record says what this run spent.
+  const base = { ...rec, rules_rule: rec.rule, calls, cost_usd: o.cached ? 0 : o.cost_usd };
   if (o.status === 'ok') {
     const r = readLlmValue(o.value!, item);
     return { ...base, ...r, extracted_by: 'llm', correct: r.status === 'ok' ? isCorrect(r.extracted!, item) : null };
