@@ -266,4 +266,24 @@ describe('judgekit mcq --llm-extractor-model and run --dry-run', () => {
     const after = await planExperiment(join(dir, 'exp.yaml'), { cacheDir: cacheRoot, reportsDir: join(dir, 'reports') });
     expect(after.stages[0]!.estimate).toMatchObject({ calls: 1, cached: 4 });
   });
+
+  it('in a run, the manifest keeps the calls apart; a stage whose second reader failed runs again on resume, asking only the failures', async () => {
+    const { runExperiment } = await import('../../src/pipeline/run.ts');
+    const exp = join(dir, 'exp-run.yaml');
+    writeFileSync(exp, ['id: r', 'bootstrap: 0', 'stages:', '  - name: mcq', '    kind: mcq', '    items: items.jsonl', '    responses: responses.jsonl', '    extractor:', `      endpoint: {base_url: "${server.url}", model: reader-1, max_retries: 0}`, ''].join('\n'));
+    const opts = { reportsDir: join(dir, 'run-reports'), cacheDir: join(dir, 'run-cache'), log: () => {} };
+    const first = await runExperiment(exp, opts);
+    expect(first.manifest.stages.mcq!.counts).toEqual({ ok: 3, invalid_answer: 4, 'extractor:ok': 4, 'extractor:parse_error': 1 });
+    expect(server.chatRequests()).toHaveLength(5);
+    server.reset();
+    const again = await runExperiment(exp, opts);
+    expect(again.ran).toEqual(['mcq']);
+    expect(server.chatRequests().map(film)).toEqual(['seven']);
+    // Without failures the finished stage is skipped.
+    server.handler = () => ({ kind: 'content', content: 'A', usage: USAGE });
+    await runExperiment(exp, opts);
+    server.reset();
+    expect((await runExperiment(exp, opts)).skipped).toEqual(['mcq']);
+    expect(server.chatRequests()).toHaveLength(0);
+  });
 });
