@@ -11,9 +11,11 @@ import type { PriceAssumed } from '../llm/prices.ts';
 import type { EndpointConfig, InputRef, Item, Response } from '../schema/index.ts';
 import { reformulateOffline } from './stages/reformulate.ts';
 import { absentInput } from './optional.ts';
+import { scoreMcq } from '../mcq/score.ts';
 import { loadExperiment, resolveFrom } from './config.ts';
 import { stageDependencies, stageInputs } from './reads.ts';
 import { judgeStageInputs } from './stages/judge.ts';
+import { readResponsesInput, resolveInput } from './stage.ts';
 import { answerStageInputs } from './stages/answer.ts';
 
 /** What a stage would spend. Offline stages spend nothing; null where it cannot be known before an earlier stage has run. */
@@ -104,6 +106,15 @@ async function estimateStage(stage: Stage, ctx: PlanContext & { resamples: numbe
       });
       return fromEngine(est, `${est.pairs} pair(s) × 2 answer orders`);
     }
+    case 'mcq': {
+      if (!stage.extractor) return OFFLINE;
+      if (waits.length) return unknown(`its inputs come from stage "${waits[0]}", which has not run`);
+      // The rules run (they are offline and quick) to know which replies the second reader would get.
+      const items = await readItems(resolveInput(ctx, stage.items, 'items'));
+      const records = scoreMcq(items, await readResponsesInput(ctx, stage.responses, items));
+      const { estimateSecondRead } = await import('../mcq/llm-extract.ts');
+      return fromEngine(estimateSecondRead(records, items, { extractor: stage.extractor, cacheDir: await cache('mcq-extract') }), 'LLM second reader: one call per reply the rules cannot read');
+    }
     case 'reformulate':
       return stage.distractors === 'llm' ? unknown('LLM distractors: one call per open-ended item with a reference, not estimated') : OFFLINE;
     default:
@@ -160,8 +171,8 @@ async function assumedAnswers(stage: Extract<Stage, { kind: 'judge' }>, ctx: Pla
 
 /**
  * `judgkit run --dry-run`: the stages that would run, what each reads, and what the judge,
- * pairwise and answer stages would call and cost. Nothing is written and no study is computed;
- * missing input files are errors, as they would be in the run.
+ * pairwise and answer stages (and an MCQ stage's LLM second reader) would call and cost. Nothing
+ * is written and no study is computed; missing input files are errors, as they would be in the run.
  */
 export async function planExperiment(configPath: string, opts: { only?: string[]; cacheDir?: string; reportsDir?: string; runId?: string } = {}): Promise<RunPlan> {
   const exp = await loadExperiment(configPath);

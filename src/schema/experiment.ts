@@ -58,10 +58,25 @@ const StageBase = z.strictObject({
   optional: z.boolean().default(false),
 });
 
+/**
+ * The optional second reader of MCQ replies: an LLM asked, for each reply the rules could not
+ * read, which option the reply commits to (one letter, `none` or `ambiguous`). Off unless set.
+ */
+export const McqExtractor = z.strictObject({
+  endpoint: EndpointConfig,
+  /** Which of the rules' failures are sent (`empty`, `not_an_option` and `unfinished_thinking` never are). */
+  send: z.array(z.enum(['no_answer', 'ambiguous', 'program'])).min(1).default(['no_answer', 'ambiguous']),
+  /** Follow-up messages quoting the format error before an unreadable extractor reply is a parse_error. */
+  max_repairs: z.number().int().nonnegative().default(0),
+});
+export type McqExtractor = z.infer<typeof McqExtractor>;
+
 export const McqStage = StageBase.extend({
   kind: z.literal('mcq'),
   items: InputRef,
   responses: ResponsesRef,
+  /** The LLM second reader for replies the rules cannot read; absent: rules only. */
+  extractor: McqExtractor.optional(),
 });
 
 export const JudgeStageJudge = z.discriminatedUnion('kind', [
