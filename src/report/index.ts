@@ -11,6 +11,7 @@ import { hashFile } from '../io/hash.ts';
 import { readResponses } from '../io/records.ts';
 import { chartsForStage, type ChartContext } from './charts.ts';
 import { RESULT_SCHEMAS } from '../schema/results/index.ts';
+import { parseResult } from './parse-result.ts';
 import { renderPage, type PageStage } from './html.ts';
 import { renderSvg } from './render-svg.ts';
 import { ledgerSample, VIEW_DEFAULT_PORT } from '../view/sample.ts';
@@ -211,7 +212,7 @@ async function mainTableOf(runDir: string, manifest: RunManifest, stageList: { n
   if (!mcq && !judge) return undefined;
   // From typed results only: a result that does not match its schema gives no column.
   const typed = (kind: 'mcq' | 'judge', x: unknown): unknown => {
-    const r = RESULT_SCHEMAS[kind].safeParse(x);
+    const r = parseResult(RESULT_SCHEMAS[kind], x);
     return r.success ? r.data : null;
   };
   const t = mainTable(mcq ? typed('mcq', await readJson(join(runDir, `${mcq}.json`))) : null, typed('judge', judgeResult));

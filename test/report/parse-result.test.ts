@@ -79,3 +79,15 @@ describe('charts of results with hostile names', () => {
     expect(out.notes[0]).toContain('(models.__proto__.n: ');
   });
 });
+
+describe('the Med-CMR main table with a hostile name', () => {
+  it('keeps a model named __proto__ as a row', async () => {
+    const { mainTable } = await import('../../src/report/medcmr-table.ts');
+    const raw = await text('mcq.json');
+    const victim = Object.keys(JSON.parse(raw).models)[0]!;
+    const mcq = JSON.parse(raw.replaceAll(`"${victim}"`, '"__proto__"'));
+    const t = mainTable(mcq, null)!;
+    expect(t.models).toContain('__proto__');
+    expect(t.mcq['__proto__']!['all']!.value).toBeCloseTo(mcq.models['__proto__'].accuracy * 100, 12);
+  });
+});
