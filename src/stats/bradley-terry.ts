@@ -69,25 +69,33 @@ export const AUTO_RIDGE = 0.01;
  */
 export function winGraphComponents(n: number, pairs: readonly PairCounts[]): number {
   if (n === 0) return 0;
-  const reach: boolean[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => i === j));
+  // Reachability rows as bitsets (32 models a word): the closure is run on every bootstrap
+  // resample of a study, and with 100 models boolean rows cost more than the fit itself.
+  const words = (n + 31) >>> 5;
+  const reach = new Uint32Array(n * words);
+  const has = (i: number, j: number): boolean => (reach[i * words + (j >>> 5)]! & (1 << (j & 31))) !== 0;
+  const set = (i: number, j: number): void => {
+    reach[i * words + (j >>> 5)]! |= 1 << (j & 31);
+  };
+  for (let i = 0; i < n; i++) set(i, i);
   for (const p of pairs) {
-    if (p.wins_i > 0 || p.ties > 0) reach[p.i]![p.j] = true;
-    if (p.wins_j > 0 || p.ties > 0) reach[p.j]![p.i] = true;
+    if (p.wins_i > 0 || p.ties > 0) set(p.i, p.j);
+    if (p.wins_j > 0 || p.ties > 0) set(p.j, p.i);
   }
-  // Warshall's transitive closure: n is the number of models, small.
+  // Warshall's transitive closure: row i takes in row k whenever i reaches k.
   for (let k = 0; k < n; k++) {
-    const rk = reach[k]!;
+    const rk = k * words;
     for (let i = 0; i < n; i++) {
-      const ri = reach[i]!;
-      if (!ri[k]) continue;
-      for (let j = 0; j < n; j++) if (rk[j]) ri[j] = true;
+      if (!has(i, k)) continue;
+      const ri = i * words;
+      for (let w = 0; w < words; w++) reach[ri + w]! |= reach[rk + w]!;
     }
   }
   const comp = new Int32Array(n).fill(-1);
   let c = 0;
   for (let i = 0; i < n; i++) {
     if (comp[i] !== -1) continue;
-    for (let j = i; j < n; j++) if (comp[j] === -1 && reach[i]![j] && reach[j]![i]) comp[j] = c;
+    for (let j = i; j < n; j++) if (comp[j] === -1 && has(i, j) && has(j, i)) comp[j] = c;
     c += 1;
   }
   return c;
@@ -190,10 +198,18 @@ function evaluate(
   return { f, ll, g, H };
 }
 
-/** Solves A x = b for a small dense system (Gaussian elimination with partial pivoting). */
-function solve(A: Float64Array[], b: Float64Array): Float64Array | null {
+/**
+ * Solves (−H) x = b for a small dense system (Gaussian elimination with partial pivoting); H is
+ * left untouched. Rows are held in locals inside the loops: this runs on every Newton step of
+ * every bootstrap resample.
+ */
+function solveNegated(H: readonly Float64Array[], b: Float64Array): Float64Array | null {
   const n = b.length;
-  const M = A.map((row) => Float64Array.from(row));
+  const M = H.map((row) => {
+    const out = new Float64Array(n);
+    for (let j = 0; j < n; j++) out[j] = -row[j]!;
+    return out;
+  });
   const x = Float64Array.from(b);
   for (let c = 0; c < n; c++) {
     let piv = c;
@@ -201,17 +217,22 @@ function solve(A: Float64Array[], b: Float64Array): Float64Array | null {
     if (Math.abs(M[piv]![c]!) < 1e-300) return null;
     [M[c], M[piv]] = [M[piv]!, M[c]!];
     [x[c], x[piv]] = [x[piv]!, x[c]!];
+    const Mc = M[c]!;
+    const pivot = Mc[c]!;
+    const xc = x[c]!;
     for (let r = c + 1; r < n; r++) {
-      const k = M[r]![c]! / M[c]![c]!;
+      const Mr = M[r]!;
+      const k = Mr[c]! / pivot;
       if (k === 0) continue;
-      for (let cc = c; cc < n; cc++) M[r]![cc]! -= k * M[c]![cc]!;
-      x[r]! -= k * x[c]!;
+      for (let cc = c; cc < n; cc++) Mr[cc]! -= k * Mc[cc]!;
+      x[r]! -= k * xc;
     }
   }
   for (let r = n - 1; r >= 0; r--) {
+    const Mr = M[r]!;
     let s = x[r]!;
-    for (let cc = r + 1; cc < n; cc++) s -= M[r]![cc]! * x[cc]!;
-    x[r] = s / M[r]![r]!;
+    for (let cc = r + 1; cc < n; cc++) s -= Mr[cc]! * x[cc]!;
+    x[r] = s / Mr[r]!;
   }
   return x;
 }
@@ -255,13 +276,13 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
       break;
     }
     // Newton direction: −H d = g (−H is positive definite wherever the objective is strictly concave).
-    const negH = cur.H.map((row) => row.map((v) => -v));
-    let step = solve(negH, cur.g);
+    let step = solveNegated(cur.H, cur.g);
     if (!step || step.some((v) => !Number.isFinite(v))) step = Float64Array.from(cur.g); // gradient ascent fallback
     let t = 1;
     let accepted = false;
     for (let k = 0; k < 60; k++) {
-      const trial = Float64Array.from(theta, (v, i) => v + t * step![i]!);
+      const trial = new Float64Array(theta.length);
+      for (let i = 0; i < trial.length; i++) trial[i] = theta[i]! + t * step[i]!;
       const next = evaluate(n, pairs, trial, withNu, ridge, false);
       if (Number.isFinite(next.f) && next.f >= cur.f - 1e-12 * Math.abs(cur.f)) {
         theta.set(trial);
