@@ -6,6 +6,7 @@
  * resample, Hunter's MM algorithm) timed in the same run on the same data.
  *
  *   node bin/run-ts.js bench/winrate.bench.ts [--items N] [--json]
+ *   node bin/run-ts.js bench/winrate.bench.ts [--items N] --generate DIR   # then --child DIR alone (profiling)
  *
  * Each side runs in its own fresh process and is timed after loading its input (judgekit: the
  * 2,000,000 `PreferenceRow` records `readPreferences` returns; NumPy: the verdicts as arrays);
@@ -122,6 +123,8 @@ async function main(): Promise<void> {
   if (at >= 0) return child(args[at + 1]!);
   const ia = args.indexOf('--items');
   const items = ia >= 0 ? Number(args[ia + 1]) : 200_000;
+  const ig = args.indexOf('--generate');
+  if (ig >= 0) return generate(args[ig + 1]!, items); // data only, for profiling one side: --child DIR
   const self = fileURLToPath(import.meta.url);
   const root = join(self, '..', '..');
   const dir = mkdtempSync(join(tmpdir(), 'jk-winrate-bench-'));

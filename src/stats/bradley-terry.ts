@@ -116,10 +116,18 @@ function totals(pairs: readonly PairCounts[]): Totals {
   return { decisive, ties };
 }
 
+interface Derivatives {
+  g: Float64Array;
+  H: Float64Array;
+}
+const EMPTY = new Float64Array(0);
+
 /**
  * Penalised log-likelihood, gradient and Hessian at θ = (β_0..β_{n−1}[, log ν]). The objective is
  * ℓ(θ) − (λ/2)Σβ² − (1/2)(Σβ)²; the last term only removes the flat direction of ℓ (ℓ is invariant
  * to a common shift of β, so the optimum of the penalised objective has Σβ = 0 and the same ℓ).
+ * The derivatives are written into `work` (zeroed first): one fit reuses the same buffers on
+ * every Newton step instead of allocating a dim × dim Hessian each time.
  */
 function evaluate(
   n: number,
@@ -127,11 +135,13 @@ function evaluate(
   theta: Float64Array,
   withNu: boolean,
   ridge: number,
-  needDerivs: boolean,
-): { f: number; ll: number; g: Float64Array; H: Float64Array[] } {
+  work: Derivatives | null,
+): { f: number; ll: number; g: Float64Array; H: Float64Array } {
   const dim = theta.length;
-  const g = new Float64Array(dim);
-  const H: Float64Array[] = needDerivs ? Array.from({ length: dim }, () => new Float64Array(dim)) : [];
+  const needDerivs = work !== null;
+  // Gradient and Hessian (row-major dim × dim); empty without derivatives.
+  const g = work ? work.g.fill(0) : EMPTY;
+  const H = work ? work.H.fill(0) : EMPTY;
   const gamma = withNu ? theta[n]! : -Infinity;
   const nu = withNu ? Math.exp(gamma) : 0;
   let ll = 0;
@@ -165,20 +175,20 @@ function evaluate(
     const hii = (a + s / 4) / D - pi * pi;
     const hjj = (b + s / 4) / D - pj * pj;
     const hij = s / 4 / D - pi * pj;
-    H[p.i]![p.i]! -= N * hii;
-    H[p.j]![p.j]! -= N * hjj;
-    H[p.i]![p.j]! -= N * hij;
-    H[p.j]![p.i]! -= N * hij;
+    H[p.i * dim + p.i]! -= N * hii;
+    H[p.j * dim + p.j]! -= N * hjj;
+    H[p.i * dim + p.j]! -= N * hij;
+    H[p.j * dim + p.i]! -= N * hij;
     if (withNu) {
       const q = s / D;
       g[n]! += t - N * q;
       const hiq = s / 2 / D - pi * q;
       const hjq = s / 2 / D - pj * q;
-      H[p.i]![n]! -= N * hiq;
-      H[n]![p.i]! -= N * hiq;
-      H[p.j]![n]! -= N * hjq;
-      H[n]![p.j]! -= N * hjq;
-      H[n]![n]! -= N * (q - q * q);
+      H[p.i * dim + n]! -= N * hiq;
+      H[n * dim + p.i]! -= N * hiq;
+      H[p.j * dim + n]! -= N * hjq;
+      H[n * dim + p.j]! -= N * hjq;
+      H[n * dim + n]! -= N * (q - q * q);
     }
   }
   let sum = 0;
@@ -191,48 +201,47 @@ function evaluate(
   if (needDerivs) {
     for (let i = 0; i < n; i++) {
       g[i]! -= ridge * theta[i]! + sum;
-      H[i]![i]! -= ridge;
-      for (let j = 0; j < n; j++) H[i]![j]! -= 1;
+      H[i * dim + i]! -= ridge;
+      for (let j = 0; j < n; j++) H[i * dim + j]! -= 1;
     }
   }
   return { f, ll, g, H };
 }
 
 /**
- * Solves (−H) x = b for a small dense system (Gaussian elimination with partial pivoting); H is
- * left untouched. Rows are held in locals inside the loops: this runs on every Newton step of
- * every bootstrap resample.
+ * Solves (−H) x = b for a small dense system, H row-major n × n (Gaussian elimination with
+ * partial pivoting) in the workspace M (n × n); H is left untouched. A row permutation instead of
+ * row copies: this runs on
+ * every Newton step of every bootstrap resample.
  */
-function solveNegated(H: readonly Float64Array[], b: Float64Array): Float64Array | null {
+function solveNegated(H: Float64Array, b: Float64Array, M: Float64Array): Float64Array | null {
   const n = b.length;
-  const M = H.map((row) => {
-    const out = new Float64Array(n);
-    for (let j = 0; j < n; j++) out[j] = -row[j]!;
-    return out;
-  });
+  for (let k = 0; k < n * n; k++) M[k] = -H[k]!;
+  const row = new Int32Array(n); // row[r]·n: offset of the r-th row after the swaps
+  for (let r = 0; r < n; r++) row[r] = r * n;
   const x = Float64Array.from(b);
   for (let c = 0; c < n; c++) {
     let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
-    if (Math.abs(M[piv]![c]!) < 1e-300) return null;
-    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[row[r]! + c]!) > Math.abs(M[row[piv]! + c]!)) piv = r;
+    if (Math.abs(M[row[piv]! + c]!) < 1e-300) return null;
+    [row[c], row[piv]] = [row[piv]!, row[c]!];
     [x[c], x[piv]] = [x[piv]!, x[c]!];
-    const Mc = M[c]!;
-    const pivot = Mc[c]!;
+    const oc = row[c]!;
+    const pivot = M[oc + c]!;
     const xc = x[c]!;
     for (let r = c + 1; r < n; r++) {
-      const Mr = M[r]!;
-      const k = Mr[c]! / pivot;
+      const or = row[r]!;
+      const k = M[or + c]! / pivot;
       if (k === 0) continue;
-      for (let cc = c; cc < n; cc++) Mr[cc]! -= k * Mc[cc]!;
+      for (let cc = c; cc < n; cc++) M[or + cc]! -= k * M[oc + cc]!;
       x[r]! -= k * xc;
     }
   }
   for (let r = n - 1; r >= 0; r--) {
-    const Mr = M[r]!;
+    const or = row[r]!;
     let s = x[r]!;
-    for (let cc = r + 1; cc < n; cc++) s -= Mr[cc]! * x[cc]!;
-    x[r] = s / Mr[r]!;
+    for (let cc = r + 1; cc < n; cc++) s -= M[or + cc]! * x[cc]!;
+    x[r] = s / M[or + r]!;
   }
   return x;
 }
@@ -265,7 +274,10 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
     const share = tot.ties / (tot.ties + tot.decisive);
     theta[n] = Math.log((2 * share) / (1 - share));
   }
-  let cur = evaluate(n, pairs, theta, withNu, ridge, true);
+  const dim = theta.length;
+  const work: Derivatives = { g: new Float64Array(dim), H: new Float64Array(dim * dim) };
+  const elimination = new Float64Array(dim * dim);
+  let cur = evaluate(n, pairs, theta, withNu, ridge, work);
   let converged = false;
   let iterations = 0;
   for (; iterations < maxIter; iterations++) {
@@ -276,14 +288,14 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
       break;
     }
     // Newton direction: −H d = g (−H is positive definite wherever the objective is strictly concave).
-    let step = solveNegated(cur.H, cur.g);
+    let step = solveNegated(cur.H, cur.g, elimination);
     if (!step || step.some((v) => !Number.isFinite(v))) step = Float64Array.from(cur.g); // gradient ascent fallback
     let t = 1;
     let accepted = false;
     for (let k = 0; k < 60; k++) {
       const trial = new Float64Array(theta.length);
       for (let i = 0; i < trial.length; i++) trial[i] = theta[i]! + t * step[i]!;
-      const next = evaluate(n, pairs, trial, withNu, ridge, false);
+      const next = evaluate(n, pairs, trial, withNu, ridge, null);
       if (Number.isFinite(next.f) && next.f >= cur.f - 1e-12 * Math.abs(cur.f)) {
         theta.set(trial);
         accepted = true;
@@ -292,14 +304,14 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
       t /= 2;
     }
     if (!accepted) break;
-    cur = evaluate(n, pairs, theta, withNu, ridge, true);
+    cur = evaluate(n, pairs, theta, withNu, ridge, work);
   }
   // Centre exactly (the penalty already puts the optimum at Σβ = 0; this removes rounding).
   let mean = 0;
   for (let i = 0; i < n; i++) mean += theta[i]!;
   mean /= n;
   const log_strength = Array.from(theta.subarray(0, n), (v) => v - mean);
-  const final = evaluate(n, pairs, Float64Array.from(theta, (v, i) => (i < n ? v - mean : v)), withNu, ridge, false);
+  const final = evaluate(n, pairs, Float64Array.from(theta, (v, i) => (i < n ? v - mean : v)), withNu, ridge, null);
   return {
     ...base,
     log_strength,

@@ -85,35 +85,65 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
   const level = opts.level ?? 0.95;
   // One pass over the rows; the verdicts are then kept as typed arrays (cells of one count
   // table), never as per-row objects: at arena scale (millions of verdicts) copies of the rows
-  // would cost gigabytes, and a resample only needs each item's weight.
+  // would cost gigabytes, and a resample only needs each item's weight. Names get indices in
+  // order of first appearance here and their sorted positions below.
   const failed: PreferenceRow[] = [];
   const failures: FailureCounts = { total: 0, by_status: nameMap(), by_rater: nameMap() };
-  const raterSet = new Set<string>();
-  const modelSet = new Set<string>();
-  const dimSet = new Set<string>();
-  const itemSet = new Set<string>();
+  const raterFirst = new Map<string, number>();
+  const modelFirst = new Map<string, number>();
+  const dimFirst = new Map<string, number>();
+  const itemFirst = new Map<string, number>();
+  const idOf = (names: Map<string, number>, name: string): number => {
+    let k = names.get(name);
+    if (k === undefined) names.set(name, (k = names.size));
+    return k;
+  };
+  const L = prefs.length;
+  const vItem = new Int32Array(L);
+  const vRater = new Int32Array(L);
+  const vA = new Int32Array(L);
+  const vB = new Int32Array(L);
+  const vOutcome = new Uint8Array(L);
+  const vDim = new Int32Array(L);
   let nOk = 0;
+  // Rows usually come grouped by item and rater: the last name seen saves a lookup.
+  let lastItem: string | null = null;
+  let lastItemId = -1;
+  let lastRater: string | null = null;
+  let lastRaterId = -1;
   for (const p of prefs) {
-    raterSet.add(p.rater);
-    modelSet.add(p.model_a);
-    modelSet.add(p.model_b);
-    if (p.dimension !== undefined) dimSet.add(p.dimension);
+    const r = p.rater === lastRater ? lastRaterId : (lastRaterId = idOf(raterFirst, (lastRater = p.rater)));
+    const a = idOf(modelFirst, p.model_a);
+    const b = idOf(modelFirst, p.model_b);
+    const d = p.dimension !== undefined ? idOf(dimFirst, p.dimension) : -1;
     if (p.status === 'ok' && p.winner !== null) {
+      vItem[nOk] = p.item_id === lastItem ? lastItemId : (lastItemId = idOf(itemFirst, (lastItem = p.item_id)));
+      vRater[nOk] = r;
+      vA[nOk] = a;
+      vB[nOk] = b;
+      vOutcome[nOk] = OUTCOME[p.winner];
+      vDim[nOk] = d;
       nOk++;
-      itemSet.add(p.item_id);
       continue;
     }
     failed.push(p);
-    const s = p.status === 'ok' ? 'missing' : p.status;
-    failures.by_status[s] = (failures.by_status[s] ?? 0) + 1;
+    const st = p.status === 'ok' ? 'missing' : p.status;
+    failures.by_status[st] = (failures.by_status[st] ?? 0) + 1;
     failures.by_rater[p.rater] = (failures.by_rater[p.rater] ?? 0) + 1;
   }
   failures.total = failed.length;
 
-  const raters = uniq(raterSet);
-  const models = uniq(modelSet);
-  const dims = uniq(dimSet);
-  const items = uniq(itemSet);
+  /** Sorted names, and each first-appearance index's position among them. */
+  const sortedOf = (names: Map<string, number>): [string[], Int32Array] => {
+    const sorted = uniq(names.keys());
+    const pos = new Int32Array(sorted.length);
+    sorted.forEach((name, k) => (pos[names.get(name)!] = k));
+    return [sorted, pos];
+  };
+  const [raters, raterPos] = sortedOf(raterFirst);
+  const [models, modelPos] = sortedOf(modelFirst);
+  const [dims, dimPos] = sortedOf(dimFirst);
+  const [items, itemPos] = sortedOf(itemFirst);
   if (opts.compare) for (const r of opts.compare) if (!raters.includes(r)) throw new RangeError(`no rater "${r}" in the preferences (raters: ${raters.join(', ')})`);
   if (opts.baseline !== undefined && !models.includes(opts.baseline)) throw new RangeError(`no model "${opts.baseline}" in the preferences`);
 
@@ -123,40 +153,32 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
   const N = items.length;
   const modelIx = new Map(models.map((m, i) => [m, i]));
   const raterIx = new Map(raters.map((r, i) => [r, i]));
-  const itemIx = new Map(items.map((it, i) => [it, i]));
-  const dimIx = new Map(dims.map((d, i) => [d, i]));
   // Count table layout: block (scope s, rater r) of M*M*3 cells (a, b, outcome) for a < b, where
   // scope 0 = overall and d + 1 = dimension d; outcome seen from a: 0 a wins, 1 b wins, 2 tie.
   const MM3 = M * M * 3;
   const blockOf = (s: number, r: number): number => (s * R + r) * MM3;
   // Verdicts grouped by item (counting sort): verdict v of item i sits in itemStart[i]..itemStart[i+1]−1,
   // with its overall cell and its dimension cell (−1 without a dimension).
-  const itemOf = new Int32Array(nOk);
   const itemStart = new Int32Array(N + 1);
-  {
-    let v = 0;
-    for (const p of prefs) if (p.status === 'ok' && p.winner !== null) itemStart[(itemOf[v++] = itemIx.get(p.item_id)!) + 1]!++;
-    for (let i = 0; i < N; i++) itemStart[i + 1]! += itemStart[i]!;
-  }
+  for (let v = 0; v < nOk; v++) itemStart[(vItem[v] = itemPos[vItem[v]!]!) + 1]!++;
+  for (let i = 0; i < N; i++) itemStart[i + 1]! += itemStart[i]!;
   const cellAll = new Int32Array(nOk);
   const cellDim = new Int32Array(nOk);
   {
     const fill = itemStart.slice(0, N);
-    let v = 0;
-    for (const p of prefs) {
-      if (!(p.status === 'ok' && p.winner !== null)) continue;
-      let a = modelIx.get(p.model_a)!;
-      let b = modelIx.get(p.model_b)!;
-      let outcome = OUTCOME[p.winner];
+    for (let v = 0; v < nOk; v++) {
+      let a = modelPos[vA[v]!]!;
+      let b = modelPos[vB[v]!]!;
+      let outcome = vOutcome[v]!;
       if (a > b) {
         [a, b] = [b, a];
         if (outcome !== 2) outcome = outcome === 0 ? 1 : 0;
       }
-      const r = raterIx.get(p.rater)!;
+      const r = raterPos[vRater[v]!]!;
       const within = (a * M + b) * 3 + outcome;
-      const at = fill[itemOf[v++]!]!++;
+      const at = fill[vItem[v]!]!++;
       cellAll[at] = blockOf(0, r) + within;
-      cellDim[at] = p.dimension !== undefined ? blockOf(dimIx.get(p.dimension)! + 1, r) + within : -1;
+      cellDim[at] = vDim[v]! >= 0 ? blockOf(dimPos[vDim[v]!]! + 1, r) + within : -1;
     }
   }
   // Comparisons and distinct items per (scope, rater) block.
@@ -188,11 +210,14 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     for (let i = 0; i < N; i++) {
       const w = mult[i]!;
       if (w === 0) continue;
-      for (let v = itemStart[i]!; v < itemStart[i + 1]!; v++) {
-        table[cellAll[v]!]! += w;
-        const d = cellDim[v]!;
-        if (d >= 0) table[d]! += w;
-      }
+      const end = itemStart[i + 1]!;
+      if (S === 1) for (let v = itemStart[i]!; v < end; v++) table[cellAll[v]!]! += w;
+      else
+        for (let v = itemStart[i]!; v < end; v++) {
+          table[cellAll[v]!]! += w;
+          const d = cellDim[v]!;
+          if (d >= 0) table[d]! += w;
+        }
     }
     return Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => table.subarray(blockOf(s, r), blockOf(s, r) + MM3)));
   };
