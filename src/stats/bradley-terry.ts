@@ -290,21 +290,25 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
     // Newton direction: −H d = g (−H is positive definite wherever the objective is strictly concave).
     let step = solveNegated(cur.H, cur.g, elimination);
     if (!step || step.some((v) => !Number.isFinite(v))) step = Float64Array.from(cur.g); // gradient ascent fallback
+    // Backtracking line search. A trial is evaluated with its derivatives (the step no longer
+    // needs the old ones): the first trial is nearly always accepted, and its evaluation is then
+    // the next iterate's, the same numbers a second evaluation at the accepted point would give.
     let t = 1;
     let accepted = false;
+    const fCur = cur.f;
     for (let k = 0; k < 60; k++) {
       const trial = new Float64Array(theta.length);
       for (let i = 0; i < trial.length; i++) trial[i] = theta[i]! + t * step[i]!;
-      const next = evaluate(n, pairs, trial, withNu, ridge, null);
-      if (Number.isFinite(next.f) && next.f >= cur.f - 1e-12 * Math.abs(cur.f)) {
+      const next = evaluate(n, pairs, trial, withNu, ridge, work);
+      if (Number.isFinite(next.f) && next.f >= fCur - 1e-12 * Math.abs(fCur)) {
         theta.set(trial);
+        cur = next;
         accepted = true;
         break;
       }
       t /= 2;
     }
     if (!accepted) break;
-    cur = evaluate(n, pairs, theta, withNu, ridge, work);
   }
   // Centre exactly (the penalty already puts the optimum at Σβ = 0; this removes rounding).
   let mean = 0;

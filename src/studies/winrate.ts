@@ -27,7 +27,7 @@
  */
 import type { Estimate } from '../schema/index.ts';
 import { percentileInterval } from '../stats/bootstrap.ts';
-import { bootstrapVector, intervalOf } from '../stats/resample.ts';
+import { bootstrapCounts, intervalOf } from '../stats/resample.ts';
 import { ranksDescending } from '../stats/rank.ts';
 import { bradleyTerry, type PairCounts } from '../stats/bradley-terry.ts';
 import { kendallTauB, spearman } from '../stats/correlation.ts';
@@ -405,18 +405,10 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
 
   // One pass of resamples (stats/resample.ts): every statistic sees the same resampled items.
   const point = compute(allOnes);
-  const mult = new Float64Array(N);
-  const { replicates } = bootstrapVector(
-    items.length,
-    point.length,
-    (idx, b) => {
-      if (b < 0) return point;
-      mult.fill(0);
-      for (const i of idx) mult[i]! += 1;
-      return compute(mult);
-    },
-    { resamples: opts.resamples, seed: opts.seed },
-  );
+  const { replicates } = bootstrapCounts(N, point.length, (mult, b) => (b < 0 ? point : compute(mult)), {
+    resamples: opts.resamples,
+    seed: opts.seed,
+  });
   const column = (k: number): Float64Array | null => (replicates[k]!.length ? replicates[k]! : null);
   const est = (k: number): Estimate => estimate(Number.isFinite(point[k]!) ? point[k]! : null, column(k), level);
 
