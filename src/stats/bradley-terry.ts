@@ -210,37 +210,61 @@ function evaluate(
 
 /**
  * Solves (−H) x = b for a small dense system, H row-major n × n (Gaussian elimination with
- * partial pivoting) in the workspace M (n × n); H is left untouched. A row permutation instead of
- * row copies: this runs on
- * every Newton step of every bootstrap resample.
+ * partial pivoting) in the workspace M (n × n); H is left untouched. This runs on every Newton
+ * step of every bootstrap resample: the row update is unrolled by four (each element is still
+ * computed as M[r][j] − k·M[c][j], so the result does not depend on the unrolling).
  */
 function solveNegated(H: Float64Array, b: Float64Array, M: Float64Array): Float64Array | null {
   const n = b.length;
   for (let k = 0; k < n * n; k++) M[k] = -H[k]!;
-  const row = new Int32Array(n); // row[r]·n: offset of the r-th row after the swaps
-  for (let r = 0; r < n; r++) row[r] = r * n;
   const x = Float64Array.from(b);
   for (let c = 0; c < n; c++) {
     let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[row[r]! + c]!) > Math.abs(M[row[piv]! + c]!)) piv = r;
-    if (Math.abs(M[row[piv]! + c]!) < 1e-300) return null;
-    [row[c], row[piv]] = [row[piv]!, row[c]!];
-    [x[c], x[piv]] = [x[piv]!, x[c]!];
-    const oc = row[c]!;
+    let best = Math.abs(M[c * n + c]!);
+    for (let r = c + 1; r < n; r++) {
+      const v = Math.abs(M[r * n + c]!);
+      if (v > best) {
+        best = v;
+        piv = r;
+      }
+    }
+    if (best < 1e-300) return null;
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) {
+        const t = M[c * n + j]!;
+        M[c * n + j] = M[piv * n + j]!;
+        M[piv * n + j] = t;
+      }
+      const t = x[c]!;
+      x[c] = x[piv]!;
+      x[piv] = t;
+    }
+    const oc = c * n;
     const pivot = M[oc + c]!;
     const xc = x[c]!;
     for (let r = c + 1; r < n; r++) {
-      const or = row[r]!;
+      const or = r * n;
       const k = M[or + c]! / pivot;
       if (k === 0) continue;
-      for (let cc = c; cc < n; cc++) M[or + cc]! -= k * M[oc + cc]!;
-      x[r]! -= k * xc;
+      let j = c;
+      for (; j + 3 < n; j += 4) {
+        const a0 = M[or + j]! - k * M[oc + j]!;
+        const a1 = M[or + j + 1]! - k * M[oc + j + 1]!;
+        const a2 = M[or + j + 2]! - k * M[oc + j + 2]!;
+        const a3 = M[or + j + 3]! - k * M[oc + j + 3]!;
+        M[or + j] = a0;
+        M[or + j + 1] = a1;
+        M[or + j + 2] = a2;
+        M[or + j + 3] = a3;
+      }
+      for (; j < n; j++) M[or + j] = M[or + j]! - k * M[oc + j]!;
+      x[r] = x[r]! - k * xc;
     }
   }
   for (let r = n - 1; r >= 0; r--) {
-    const or = row[r]!;
+    const or = r * n;
     let s = x[r]!;
-    for (let cc = r + 1; cc < n; cc++) s -= M[or + cc]! * x[cc]!;
+    for (let j = r + 1; j < n; j++) s -= M[or + j]! * x[j]!;
     x[r] = s / M[or + r]!;
   }
   return x;
