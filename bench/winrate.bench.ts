@@ -32,6 +32,8 @@ interface Side {
   ms: number;
   cpu_ms: number;
   rss_mb: number;
+  /** judgekit: RSS with the input records built, before the study. */
+  input_rss_mb?: number;
   win_ratio: number[];
   bt: number[];
   bt_ci_width_mean: number;
@@ -94,6 +96,7 @@ function child(dir: string): void {
       status: 'ok',
     });
   }
+  const inputRss = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const r = runWinrate(rows, { ties: 'half', seed: SEED, resamples: RESAMPLES });
@@ -104,6 +107,7 @@ function child(dir: string): void {
     ms,
     cpu_ms: (c.user + c.system) / 1000,
     rss_mb: process.resourceUsage().maxRSS / 1024,
+    input_rss_mb: inputRss,
     win_ratio: names.map((m) => judge.models[m]!.win_ratio.value!),
     bt: names.map((m) => judge.models[m]!.bt_score.value!),
     bt_ci_width_mean: names.reduce((s, m) => s + judge.models[m]!.bt_score.ci_high! - judge.models[m]!.bt_score.ci_low!, 0) / MODELS,
@@ -143,6 +147,7 @@ async function main(): Promise<void> {
       judgekit_cpu_ms: jk.cpu_ms,
       numpy_cpu_ms: ref.cpu_ms,
       judgekit_rss_mb: jk.rss_mb,
+      judgekit_input_rss_mb: jk.input_rss_mb,
       numpy_rss_mb: ref.rss_mb,
       max_diff_win_ratio: dWr,
       max_diff_bt: dBt,
@@ -156,6 +161,7 @@ async function main(): Promise<void> {
     console.log('| verdicts | judgekit | numpy | ratio (wall) | CPU jk / numpy | ratio (CPU) | peak RSS MiB (jk / numpy) | point values | mean BT 95% width (jk / numpy) |');
     console.log('|---:|---:|---:|---:|---:|---:|---:|---|---|');
     console.log(`| ${row.verdicts.toLocaleString('en')} | ${(jk.ms / 1000).toFixed(2)} s | ${(ref.ms / 1000).toFixed(2)} s | ${row.ratio.toFixed(2)} | ${(jk.cpu_ms / 1000).toFixed(2)} / ${(ref.cpu_ms / 1000).toFixed(2)} s | ${(jk.cpu_ms / ref.cpu_ms).toFixed(2)} | ${jk.rss_mb.toFixed(0)} / ${ref.rss_mb.toFixed(0)} | ${same} | ${jk.bt_ci_width_mean.toFixed(4)} / ${ref.bt_ci_width_mean.toFixed(4)} |`);
+    console.log(`judgekit's RSS with the ${row.verdicts.toLocaleString('en')} input records built, before the study: ${jk.input_rss_mb!.toFixed(0)} MiB.`);
     console.log(`node ${process.version}; ratio = judgekit / numpy (< 1: judgekit is faster).`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
