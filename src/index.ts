@@ -5,6 +5,7 @@
  */
 export * from './stats/index.ts';
 export { bradleyTerry, btProbabilities, winGraphComponents, type BtFit, type BtOptions, type BtTies, type PairCounts } from './stats/bradley-terry.ts';
+export { classicalMean, ppiMean, ppiLambda, stratifiedPpiMean, roganGladen, roganGladenBootstrap, planLabels } from './stats/ppi.ts';
 export { itemsForWinRatio, itemsForWinRatioDifference, exactBinomialItems, type WinRatioPlan } from './stats/power.ts';
 export * from './io/index.ts';
 export * from './schema/index.ts';
@@ -22,6 +23,14 @@ export { runWinrate, addMajorityRater } from './studies/winrate.ts';
 export { runConsistency } from './studies/consistency.ts';
 export { altTest } from './studies/alt-test.ts';
 export { swapConsistency } from './studies/swap.ts';
+export { runCorrected } from './studies/corrected.ts';
+export { agreementStudy } from './studies/validation.ts';
+// Records and labels as Rating[] (one adapter each), and the reducers.
+export { judgmentRatings } from './ratings/judgments.ts';
+export { labelRatings, ratingsToLabels } from './ratings/labels.ts';
+export { mcqRatings } from './ratings/mcq.ts';
+export { preferenceRatings } from './ratings/preferences.ts';
+export { reduceSamples, strictMajority } from './ratings/reduce.ts';
 export { runExperiment } from './pipeline/run.ts';
 export type { RunOptions, RunResult } from './pipeline/run.ts';
 export { VERSION } from './version.ts';

@@ -13,6 +13,8 @@ import { register as registerTune } from './tune.ts';
 import { register as registerCard } from './card.ts';
 import { register as registerCorrect } from './correct.ts';
 import { register as registerAnnotate } from './annotate.ts';
+import { register as registerView } from './view.ts';
+import { register as registerInit } from './init.ts';
 import { register as registerProbe } from './probe.ts';
 import { register as registerDatasets } from './datasets.ts';
 import { register as registerSimulate } from './simulate.ts';
@@ -34,6 +36,8 @@ export function registerCommands(program: Command): void {
   registerProbe(program);
   registerCorrect(program);
   registerAnnotate(program);
+  registerView(program);
+  registerInit(program);
   registerDatasets(program);
   registerSimulate(program);
 }

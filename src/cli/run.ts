@@ -54,9 +54,9 @@ export function register(program: Command): void {
           signal: ac.signal,
         });
         emit(res.manifest, o.json, () => {
-          const lines = [`Run ${res.manifest.run_id}: ${res.ran.length} stage(s) run, ${res.skipped.length} reused from an earlier run.`];
+          const lines = [`Run ${res.manifest.run_id}: ${res.ran.length} stage(s) run, ${res.skipped.length} reused from an earlier run${res.absent.length ? `, ${res.absent.length} optional stage(s) skipped` : ''}.`];
           for (const [name, st] of Object.entries(res.manifest.stages)) {
-            lines.push(`  ${name.padEnd(28)} ${st.kind.padEnd(12)} ${st.status.padEnd(6)} ${Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+            lines.push(`  ${name.padEnd(28)} ${st.kind.padEnd(12)} ${st.status.padEnd(7)} ${st.status === 'skipped' ? (st.note ?? '') : Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
           }
           lines.push(`Report: ${resolve(res.runDir, 'report.html')} (and report.md); judge cards in ${resolve(res.runDir, 'cards')}`);
           return lines.join('\n');

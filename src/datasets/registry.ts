@@ -29,7 +29,7 @@ export interface PublishedNumber {
 export interface DatasetSpec {
   name: string;
   title: string;
-  /** Folder name of the dataset inside a mirror (as `../shared/data/` is laid out). */
+  /** Folder name of the dataset inside a mirror (a mirror is laid out as the upstream copies are: one folder per dataset). */
   mirror_folder: string;
   origin: { repository: string; commit: string; date: string; raw_base: string };
   license: string;

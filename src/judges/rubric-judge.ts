@@ -376,7 +376,8 @@ export async function estimateJudge(opts: RunJudgeOptions): Promise<JudgeEstimat
  */
 export async function runJudge(opts: RunJudgeOptions): Promise<JudgeRunResult> {
   const judge = JudgeStageJudge.parse(opts.judge);
-  const sumOpts = { seed: opts.seed ?? 20260101, resamples: opts.resamples ?? 1000 };
+  const taskById = new Map([...(opts.items instanceof Map ? opts.items.values() : opts.items)].map((it) => [it.id, it.task]));
+  const sumOpts = { seed: opts.seed ?? 20260101, resamples: opts.resamples ?? 1000, taskOf: (id: string) => taskById.get(id) };
   if (judge.kind === 'replay') {
     const { judgments, fingerprint } = await replayJudgments(judge.verdicts, opts.rubric, { name: judge.name, items: opts.items, responses: opts.responses });
     const spend = emptySpend();

@@ -38,7 +38,7 @@ export function meanEstimate(values: readonly number[], seed: number, resamples:
  * judgment, the estimates are null. `requests`, `tokens` and `cost_usd` add up the judgments that
  * were not served from the cache (runJudge replaces them with the exact spend of the run).
  */
-export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRubric, opts: { seed: number; resamples: number }): JudgeSummary {
+export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRubric, opts: { seed: number; resamples: number; taskOf?: (itemId: string) => string | undefined }): JudgeSummary {
   const by_status: Record<string, number> = nameMap();
   const perModel = new Map<string, Judgment[]>();
   let requests = 0;
@@ -66,12 +66,31 @@ export function summariseJudgments(judgments: readonly Judgment[], lr: LoadedRub
     for (const c of lr.rubric.criteria) {
       criteria[c.key] = meanEstimate(ok.map((j) => j.scores[c.key]).filter((v): v is number => v !== undefined), opts.seed, opts.resamples);
     }
+    // The Med-CMR main table gives the open-ended score per task, each with its interval.
+    const byTask = new Map<string, number[]>();
+    if (opts.taskOf && lr.rubric.aggregation.method !== 'separate') {
+      for (const j of ok) {
+        const t = opts.taskOf(j.item_id);
+        if (t === undefined || j.score === null) continue;
+        let xs = byTask.get(t);
+        if (!xs) byTask.set(t, (xs = []));
+        xs.push(j.score);
+      }
+    }
     models[model] = {
       n: list.length,
       by_status: ms,
       score: lr.rubric.aggregation.method === 'separate' ? { value: null, ci_low: null, ci_high: null } : meanEstimate(scores, opts.seed, opts.resamples),
       criteria,
+      ...(byTask.size ? { by_task: byTaskSummary(byTask, opts) } : {}),
     };
   }
   return { n: judgments.length, by_status, models, requests, tokens, cost_usd: cost };
+}
+
+/** The open-ended score per task, tasks in name order (a name map: a task may be called anything). */
+function byTaskSummary(byTask: Map<string, number[]>, opts: { seed: number; resamples: number }): Record<string, { n: number; score: Estimate }> {
+  const out: Record<string, { n: number; score: Estimate }> = nameMap();
+  for (const [t, xs] of [...byTask].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[t] = { n: xs.length, score: meanEstimate(xs, opts.seed, opts.resamples) };
+  return out;
 }

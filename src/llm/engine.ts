@@ -174,7 +174,7 @@ export class JudgeEngine<V> {
   }
 
   private price(factor = 1): (t: { input: number; output: number }) => number {
-    return (t) => costUsd(t, this.endpoint.config.price, factor);
+    return (t) => costUsd(t, this.endpoint.price, factor);
   }
 
   /**

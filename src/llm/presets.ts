@@ -1,5 +1,6 @@
 import { InputError } from '../io/errors.ts';
 import type { EndpointConfig } from '../schema/endpoint.ts';
+import { priceOf, type PriceAssumed } from './prices.ts';
 
 /** How structured output is asked for, best first. */
 export type OutputMode = 'json_schema' | 'json_mode' | 'tagged';
@@ -63,6 +64,8 @@ export interface ResolvedEndpoint {
   api_key_env: string | undefined;
   capabilities: Capabilities;
   output_mode: OutputMode;
+  /** What a token costs here, and where that figure comes from. */
+  price: PriceAssumed;
 }
 
 /**
@@ -99,6 +102,7 @@ export function resolveEndpoint(config: EndpointConfig): ResolvedEndpoint {
     api_key_env: config.api_key_env ?? preset.api_key_env,
     capabilities: caps,
     output_mode: mode,
+    price: priceOf(config.base_url !== undefined ? guessPreset(config.base_url) : presetName, config.model, config.price),
   };
 }
 

@@ -20,6 +20,8 @@ export interface SummariseOptions {
   resamples: number;
   /** Interval coverage, 0.95 by default. */
   level?: number;
+  /** What the LLM second reader did, when it was on: the result then counts each reader's records apart. */
+  second_reader?: NonNullable<McqResult['second_reader']>;
 }
 
 /**
@@ -153,6 +155,7 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
   const status: Int8Array[] = [];
   const rules: Map<string, number>[] = [];
   const failures: Map<string, number>[] = [];
+  const byReader: Record<'rules' | 'llm', { records: number; correct: number }>[] = [];
   for (const r of records) {
     let i = itemIndex.get(r.item_id);
     if (i === undefined) {
@@ -167,7 +170,11 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
       status.push(new Int8Array(0));
       rules.push(new Map());
       failures.push(new Map());
+      byReader.push({ rules: { records: 0, correct: 0 }, llm: { records: 0, correct: 0 } });
     }
+    const reader = byReader[m]![r.extracted_by ?? 'rules'];
+    reader.records += 1;
+    if (r.correct) reader.correct += 1;
     rules[m]!.set(r.rule, (rules[m]!.get(r.rule) ?? 0) + 1);
     if (r.status !== 'ok') {
       const kind = r.status === 'missing' ? 'missing' : r.rule;
@@ -227,6 +234,8 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
       by_modality: Object.fromEntries(stats[3]![m]!),
       by_rule: byCount(rules[m]!),
       by_failure: byCount(failures[m]!),
+      // Without the second reader every record it read would be the rules' invalid answer: wrong under the convention.
+      ...(opts.second_reader ? { by_extractor: byReader[m]!, accuracy_rules_only: byReader[m]!.rules.correct / overall.n } : {}),
     };
   }
   return {
@@ -237,6 +246,7 @@ export function summariseMcq(records: McqRecord[], opts: SummariseOptions): McqR
     level,
     extractor_version: EXTRACTOR_VERSION,
     convention: ACCURACY_CONVENTION,
+    ...(opts.second_reader ? { second_reader: opts.second_reader } : {}),
   };
 }
 

@@ -85,11 +85,32 @@ export function renderMcqMarkdown(result: McqResult): string {
   out.push(
     '### How the answers were read',
     '',
-    'Records per extraction rule (`ambiguous`, `no_answer`, `empty`, `not_an_option`, `program`, `unfinished_thinking` are invalid; `missing` means no response; `before_follow_up/…` marks an answer read before a follow-up question the model invented).',
+    'Records per extraction rule (`ambiguous`, `no_answer`, `empty`, `not_an_option`, `program`, `unfinished_thinking` are invalid; `missing` means no response; `before_follow_up/…` marks an answer read before a follow-up question the model invented; `llm` is a letter read by the LLM second reader, `llm_none`, `llm_ambiguous`, `llm_unreadable` its failures).',
     '',
     table(['Rule', ...names], ['l', ...names.map(() => 'r' as const)], rules.map((r) => [cell(r), ...models.map((m) => String(m.by_rule[r] ?? 0))])),
     '',
   );
+  const sr = result.second_reader;
+  if (sr) {
+    const statuses = Object.entries(sr.statuses).map(([k, v]) => `${cell(k)}=${v}`).join(', ') || 'none';
+    out.push(
+      '### Second reader (LLM)',
+      '',
+      `Replies the rules could not read were sent to \`${cell(sr.model)}\` (prompt \`${sr.prompt_version}\`): ${sr.sent} sent, calls ${statuses}; ${sr.cached} from the cache, ${sr.requests} request(s), $${sr.cost_usd.toFixed(4)}. ` +
+        'It answers one option letter, `none` or `ambiguous`; anything else, or a letter the item lacks, is `llm_unreadable`. Accuracy with the rules alone counts every LLM-read record as the invalid answer it was.',
+      '',
+      table(
+        ['Model', 'Accuracy %', 'Rules only %', 'Read by rules', 'Read by LLM', 'LLM-read correct'],
+        ['l', 'r', 'r', 'r', 'r', 'r'],
+        names.map((name, i) => {
+          const m = models[i]!;
+          const b = m.by_extractor;
+          return [cell(name), pct(m.accuracy), pct(m.accuracy_rules_only), String(b?.rules.records ?? 0), String(b?.llm.records ?? 0), String(b?.llm.correct ?? 0)];
+        }),
+      ),
+      '',
+    );
+  }
   const kinds = keysOf(models, (m) => m.by_failure ?? {});
   if (kinds.length > 0) {
     out.push(

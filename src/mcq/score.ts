@@ -55,6 +55,7 @@ export function scoreMcq(items: Map<string, Item>, responses: Response[]): McqRe
         rule: x ? x.rule : 'missing',
         answer,
         correct: x && x.status === 'ok' ? isCorrect(x.extracted!, item) : null,
+        extracted_by: 'rules',
       };
       if (item.task !== undefined) rec.task = item.task;
       if (item.organ_system !== undefined) rec.organ_system = item.organ_system;

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { ExperimentConfig, type EndpointConfig, type Stage } from '../schema/index.ts';
 import { resolveEndpoint } from '../llm/presets.ts';
 import { InputError } from '../io/errors.ts';
+import { readConfigFile, validateConfig } from '../io/yaml.ts';
 import { hashValue } from '../io/hash.ts';
 
 export interface LoadedExperiment {
@@ -22,60 +21,9 @@ export const STAGE_INPUT_FIELDS = ['items', 'responses', 'rubric', 'labels', 'pr
  * first problem with the file, the line and the field path.
  */
 export async function loadExperiment(path: string): Promise<LoadedExperiment> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError('experiment config not found', { file: path });
-  }
-  const lineCounter = new LineCounter();
-  const ext = extname(path).toLowerCase();
-  let raw: unknown;
-  let lineOf: (p: (string | number)[]) => number | undefined = () => undefined;
-  if (ext === '.json') {
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new InputError(`malformed JSON (${(err as Error).message})`, { file: path });
-    }
-  } else {
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      throw new InputError(`malformed YAML (${e.message.split('\n')[0]})`, { file: path, line: lineCounter.linePos(e.pos[0]).line });
-    }
-    try {
-      // yaml bounds alias expansion (maxAliasCount): a "billion laughs" document is refused, not expanded.
-      raw = doc.toJS({ maxAliasCount: 100 });
-    } catch (err) {
-      throw new InputError(`YAML refused (${(err as Error).message.split('\n')[0]})`, { file: path });
-    }
-    lineOf = (p) => {
-      // An unknown key has no node of its own in the parsed value: find its key in the parent map.
-      const parent = p.length ? doc.getIn(p.slice(0, -1), true) : doc.contents;
-      if (isMap(parent)) {
-        const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === p[p.length - 1]);
-        if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
-      }
-      for (let k = p.length; k >= 0; k--) {
-        const node = doc.getIn(p.slice(0, k), true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    };
-  }
-  const parsed = ExperimentConfig.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const p = issue.path.map((x) => (typeof x === 'symbol' ? String(x) : x)) as (string | number)[];
-    if (issue.code === 'unrecognized_keys') {
-      // A misspelt key (`treshold`, `bootstrapp`) would otherwise be ignored and its default used.
-      const key = issue.keys[0]!;
-      const at = [...p, key];
-      throw new InputError(`unknown key "${key}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : ''}`, { file: path, line: lineOf(at), field: at.join('.') });
-    }
-    throw new InputError(issue.message, { file: path, line: lineOf(p), field: p.join('.') || undefined });
-  }
+  const file = await readConfigFile(path, 'experiment config');
+  const lineOf = file.lineOf;
+  const parsed = { data: validateConfig(ExperimentConfig, file, path) };
   // A stage that reads another names an earlier stage of the right kind, or the run would fail late.
   const kinds = new Map<string, { index: number; kind: string }>();
   parsed.data.stages.forEach((s, i) => {
@@ -107,8 +55,12 @@ export function stageRefs(stage: Stage): StageReference[] {
   const refs: StageReference[] = [];
   const s = stage as Record<string, unknown>;
   const ref = (field: string, kinds: Stage['kind'][]): void => {
+    const one = (v: unknown, path: (string | number)[]): void => {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { stage?: unknown }).stage === 'string') refs.push({ path: [...path, 'stage'], stage: (v as { stage: string }).stage, kinds });
+    };
     const v = s[field];
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { stage?: unknown }).stage === 'string') refs.push({ path: [field, 'stage'], stage: (v as { stage: string }).stage, kinds });
+    if (Array.isArray(v)) v.forEach((x, k) => one(x, [field, k]));
+    else one(v, [field]);
   };
   ref('items', ['reformulate']);
   ref('responses', ['answer']);

@@ -9,10 +9,26 @@ export const DEFAULT_MAX_FAILURE_RATE = 0.05;
 export const CALLING_KINDS = new Set(['judge', 'pairwise', 'answer']);
 
 /**
+ * An MCQ stage's counts are its records' statuses (an invalid answer is the candidate's failure,
+ * not a failed call); the calls of its optional LLM second reader are counted apart, under this
+ * prefix (`extractor:ok`, `extractor:api_error`, …), and only those are units of the rule.
+ */
+export const EXTRACTOR_COUNT_PREFIX = 'extractor:';
+
+/** The counts of a stage's paid units: all of them, or an MCQ stage's second-reader calls. */
+export function unitCounts(stage: { kind: string }, counts: Readonly<Record<string, number>>): Record<string, number> {
+  if (stage.kind !== 'mcq') return { ...counts };
+  return Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith(EXTRACTOR_COUNT_PREFIX)).map(([k, v]) => [k.slice(EXTRACTOR_COUNT_PREFIX.length), v]));
+}
+
+/**
  * Whether a stage's units are calls to an endpoint. A replayed judge reads recorded verdicts: its
  * recorded failures are data about that judge, which no rerun can change, so they do not count.
+ * An MCQ stage calls one when its second reader made calls (read from its counts, so that the
+ * rule needs no stage config).
  */
-export function callsEndpoint(stage: { kind: string; judge?: unknown }): boolean {
+export function callsEndpoint(stage: { kind: string; judge?: unknown; counts?: Readonly<Record<string, number>> }): boolean {
+  if (stage.kind === 'mcq') return Object.keys(unitCounts(stage, stage.counts ?? {})).length > 0;
   const judge = stage.judge as { kind?: unknown } | undefined;
   return CALLING_KINDS.has(stage.kind) && !(typeof judge === 'object' && judge !== null && judge.kind === 'replay');
 }
@@ -58,7 +74,7 @@ export function describeFailures(rates: readonly FailureRate[], max: number): st
  * over the limit to stderr and sets exit code 3. Returns the stages over the limit.
  */
 export function enforceFailureRate(stages: ReadonlyArray<{ name: string; kind: string; judge?: unknown; counts: Readonly<Record<string, number>> }>, max: number, write: (s: string) => void = (s) => process.stderr.write(s)): FailureRate[] {
-  const rates = stages.filter((s) => callsEndpoint(s)).map((s) => failureRate(s.name, s.counts, max));
+  const rates = stages.filter((s) => callsEndpoint(s)).map((s) => failureRate(s.kind === 'mcq' ? `${s.name} (LLM second reader)` : s.name, unitCounts(s, s.counts), max));
   const over = rates.filter((r) => r.exceeded);
   if (over.length) {
     write(`judgekit: too many failed units (--max-failure-rate ${max}):\n${describeFailures(over, max)}\n`);
@@ -69,7 +85,7 @@ export function enforceFailureRate(stages: ReadonlyArray<{ name: string; kind: s
 
 /** Adds `--max-failure-rate` to a command. */
 export function addFailureRateOption(cmd: Command): Command {
-  return cmd.option('--max-failure-rate <share>', `exit with code ${EXIT_FAILURE_RATE} when more than this share of a judge, pairwise or answer stage's units fail (default ${DEFAULT_MAX_FAILURE_RATE})`);
+  return cmd.option('--max-failure-rate <share>', `exit with code ${EXIT_FAILURE_RATE} when more than this share of a judge, pairwise or answer stage's units (or an MCQ stage's second-reader calls) fail (default ${DEFAULT_MAX_FAILURE_RATE})`);
 }
 
 /** Reads the option's value (a share in [0, 1]). */
@@ -86,5 +102,5 @@ export function maxFailureRate(value: string | undefined): number {
  * rest), so fixing the judge setup and rerunning costs only what failed.
  */
 export function hasFailedUnits(stage: { kind: string; judge?: unknown }, counts: Readonly<Record<string, number>>): boolean {
-  return callsEndpoint(stage) && failureRate('', counts, 1).failed > 0;
+  return callsEndpoint({ ...stage, counts }) && failureRate('', unitCounts(stage, counts), 1).failed > 0;
 }

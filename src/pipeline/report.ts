@@ -49,7 +49,7 @@ export async function renderRunReport(runDir: string, m: RunManifest): Promise<s
   for (const s of cfg.stages) {
     const st = m.stages[s.name];
     if (!st) continue;
-    out.push(`| [${s.name}](#${s.name}) | ${st.kind} | ${st.status} | ${fmtCounts(st.counts)} | ${fmtMs(st.duration_ms)} | ${st.cost_usd.toFixed(4)} |`);
+    out.push(`| [${s.name}](#${s.name}) | ${st.kind} | ${st.status} | ${st.status === 'skipped' ? (st.note ?? '') : fmtCounts(st.counts)} | ${fmtMs(st.duration_ms)} | ${st.cost_usd.toFixed(4)} |`);
   }
   out.push('');
   for (const s of cfg.stages) {

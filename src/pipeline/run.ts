@@ -12,6 +12,7 @@ import { loadExperiment, resolveFrom, type LoadedExperiment } from './config.ts'
 import { writeStageOutcome, type StageContext, type StageOutcome } from './stage.ts';
 import { stageDependencies, stageInputs } from './reads.ts';
 import { checkOnly } from './plan.ts';
+import { absentInput } from './optional.ts';
 import { runStage } from './stages/index.ts';
 import { renderRunReport } from './report.ts';
 import { codeHash } from './code-hash.ts';
@@ -40,6 +41,8 @@ export interface RunResult {
   /** Stages skipped because a finished run of them matched. */
   skipped: string[];
   ran: string[];
+  /** Optional stages not run because an input was absent, with the reason. */
+  absent: { stage: string; note: string }[];
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -149,12 +152,22 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
     return h;
   };
   const skipped: string[] = [];
+  const absentStages: { stage: string; note: string }[] = [];
   const ran: string[] = [];
   const sections: { stage: Stage; markdown: string }[] = [];
   const t0 = Date.now();
 
   for (const stage of config.stages) {
     if (opts.only && !opts.only.includes(stage.name)) continue;
+    const absent = await absentInput(stage, exp.dir, (dep) => (manifest.stages[dep] ?? (opts.only ? previous?.stages[dep] : undefined))?.status);
+    if (absent !== null) {
+      const note = `optional stage skipped: ${absent}`;
+      log(`[${stage.name}] ${note}`);
+      const now = new Date().toISOString();
+      manifest.stages[stage.name] = { kind: stage.kind, status: 'skipped', started_at: now, finished_at: now, duration_ms: 0, key: '', inputs: [], outputs: [], counts: {}, cost_usd: 0, note };
+      absentStages.push({ stage: stage.name, note });
+      continue;
+    }
     const inputs = [];
     for (const f of stageInputs(stage, exp.dir)) {
       if (!(await exists(f))) throw new InputError(`stage "${stage.name}": input file not found: ${f}`, { file: exp.path });
@@ -167,6 +180,7 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
       const st = manifest.stages[dep] ?? (opts.only ? previous?.stages[dep] : undefined);
       if (!st) throw new InputError(`stage "${stage.name}" reads stage "${dep}", which has not run${opts.only ? ' (add it to --stage)' : ''}`, { file: exp.path });
       const counts = Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ') || 'no records';
+      if (st.status === 'skipped') throw new InputError(`stage "${stage.name}" reads stage "${dep}", which was skipped (${st.note ?? 'optional'}); make this stage optional too, or give "${dep}" its inputs`, { file: exp.path });
       if (st.status !== 'done') throw new InputError(`stage "${stage.name}" reads stage "${dep}", which failed (${counts}): ${st.error ?? 'no error recorded'}`, { file: exp.path });
       if (!st.counts.ok) throw new InputError(`stage "${stage.name}" reads stage "${dep}", which produced no ok rating (${counts})`, { file: exp.path });
       upstream[dep] = st.key;
@@ -248,7 +262,7 @@ async function runExperimentLocked(configPath: string, opts: RunOptions, held: L
   // the judge audit is a step of the run (studies/audit.ts over the run's ratings); the cards render it
   await writeJudgeAudit(runDir);
   await writeJudgeCards(runDir);
-  return { runDir, manifest: done, skipped, ran };
+  return { runDir, manifest: done, skipped, ran, absent: absentStages };
 }
 
 function finalise(m: RunManifest, finishedAt: string | null, t0: number): RunManifest {

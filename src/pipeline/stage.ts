@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import type { InputRef, Stage } from '../schema/index.ts';
+import type { InputRef, ResponsesRef, Stage } from '../schema/index.ts';
+import type { Item, Response } from '../schema/index.ts';
+import { readResponses } from '../io/records.ts';
 import { writeFileAtomic, writeJsonAtomic, writeJsonlAtomic } from '../io/atomic.ts';
 import { resolveFrom } from './config.ts';
 
@@ -74,6 +76,13 @@ const REF_SUFFIX = { items: 'items.jsonl', responses: 'responses.jsonl' } as con
 /** A stage input: a file relative to the config, or the matching output of an earlier stage of the run. */
 export function resolveInput(ctx: Pick<StageContext, 'configDir' | 'runDir'>, ref: InputRef, field: keyof typeof REF_SUFFIX): string {
   return typeof ref === 'string' ? resolveFrom(ctx.configDir, ref) : join(ctx.runDir, outName({ name: ref.stage }, REF_SUFFIX[field]));
+}
+
+/** A stage's responses: one file or earlier answer stage, or several read as one set. */
+export async function readResponsesInput(ctx: Pick<StageContext, 'configDir' | 'runDir'>, ref: ResponsesRef, items: Map<string, Item>): Promise<Response[]> {
+  const out: Response[] = [];
+  for (const r of Array.isArray(ref) ? ref : [ref]) out.push(...(await readResponses(resolveInput(ctx, r, 'responses'), items)));
+  return out;
 }
 
 /** A stage's `max_image_mb` as the byte cap the image reader takes (unset: its default). */

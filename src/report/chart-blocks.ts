@@ -114,10 +114,19 @@ export interface HeatCell {
   y: string;
   value: number;
   text: string;
+  /** How many units the value rests on: printed under it, and a cell under `lowN` is marked. */
+  n?: number | null;
 }
 
+/** Below this many units a heatmap cell is marked as resting on few units. */
+export const LOW_N = 30;
+
 /** A labelled heatmap: rows and columns in the given orders, colour by value, the value printed. */
-export function heatmap(cells: HeatCell[], o: { xOrder: string[]; yOrder: string[]; colorTitle: string; format: string; domain?: [number, number]; scheme?: string; xTitle?: string | null; yTitle?: string | null }): TopLevelSpec {
+export function heatmap(cells0: HeatCell[], o: { xOrder: string[]; yOrder: string[]; colorTitle: string; format: string; domain?: [number, number]; scheme?: string; xTitle?: string | null; yTitle?: string | null; lowN?: number }): TopLevelSpec {
+  const lowN = o.lowN ?? LOW_N;
+  const withN = cells0.some((c) => typeof c.n === 'number');
+  // With counts, each cell prints its value over its n; a cell on fewer than lowN units is faded and its n marked.
+  const cells = cells0.map((c) => (typeof c.n === 'number' ? { ...c, low: c.n < lowN, text: [c.text, `n=${c.n}${c.n < lowN ? ' (few)' : ''}`] } : { ...c, low: false }));
   const vals = cells.map((c) => c.value);
   const lo = o.domain?.[0] ?? Math.min(...vals);
   const hi = o.domain?.[1] ?? Math.max(...vals);
@@ -126,7 +135,7 @@ export function heatmap(cells: HeatCell[], o: { xOrder: string[]; yOrder: string
   return top(
     {
       width: cellW * o.xOrder.length,
-      height: Math.max(30, 30 * o.yOrder.length),
+      height: Math.max(30, (withN ? 40 : 30) * o.yOrder.length),
       encoding: {
         x: { field: 'x', type: 'nominal', sort: o.xOrder, title: o.xTitle ?? null, axis: { orient: 'top', labelAngle: o.xOrder.some((x) => x.length > 9) ? -35 : 0, labelAlign: o.xOrder.some((x) => x.length > 9) ? 'left' : 'center', domain: false, ticks: false, labelLimit: 200 } },
         y: { field: 'y', type: 'nominal', sort: o.yOrder, title: o.yTitle ?? null, axis: { domain: false, ticks: false, labelLimit: 240 } },
@@ -135,6 +144,7 @@ export function heatmap(cells: HeatCell[], o: { xOrder: string[]; yOrder: string
         {
           mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2, cornerRadius: 3 },
           encoding: {
+            opacity: { condition: { test: 'datum.low', value: 0.35 }, value: 1 },
             color: {
               field: 'value',
               type: 'quantitative',
@@ -145,10 +155,10 @@ export function heatmap(cells: HeatCell[], o: { xOrder: string[]; yOrder: string
           },
         },
         {
-          mark: { type: 'text', fontSize: 10.5 },
+          mark: { type: 'text', fontSize: 10.5, lineHeight: 12 },
           encoding: {
             text: { field: 'text' },
-            color: { condition: { test: `datum.value > ${mid}`, value: '#ffffff' }, value: INK },
+            color: { condition: { test: `datum.value > ${mid} && !datum.low`, value: '#ffffff' }, value: INK },
           },
         },
       ],

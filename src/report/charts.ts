@@ -13,7 +13,7 @@ import { Status } from '../schema/status.ts';
 import { PairwiseStageResult } from '../schema/results/judge.ts';
 import { TuningResult } from '../schema/results/tuning.ts';
 import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
-import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
+import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, LOW_N, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
 export { est, fmt, type Est } from './chart-blocks.ts';
 import { correctedCharts } from './corrected-chart.ts';
 import { nameMap } from '../io/name-map.ts';
@@ -75,7 +75,9 @@ export function sizeChart(
     if (pts.length < 3) continue;
     const panel = `${dim} · r = ${rv === null ? '–' : rv.toFixed(2)}`;
     panels.push(panel);
-    for (const p of pts) rows.push({ panel, model: p.model, size: p.size, score: p.score });
+    // No fit line through constant data: a line through equal scores (or equal sizes) says nothing.
+    const fit = new Set(pts.map((p) => p.score)).size > 1 && new Set(pts.map((p) => p.size)).size > 1;
+    for (const p of pts) rows.push({ panel, model: p.model, size: p.size, score: p.score, fit });
   }
   if (panels.length === 0) return { chart: null, note: `Model size against ${what} left out: fewer than 3 models with a known size.`, r };
   const x = { field: 'size', type: 'quantitative', title: 'size (B parameters, log)', scale: { type: 'log', nice: false } };
@@ -89,8 +91,10 @@ export function sizeChart(
         width: 170,
         height: 140,
         layer: [
-          { transform: [{ regression: 'score', on: 'size', method: 'log' }], mark: { type: 'line', color: '#c9485b', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x, y } },
-          { mark: { type: 'point', filled: true, size: 40, color: ACCENT, opacity: 0.9 }, encoding: { x, y } },
+          { transform: [{ filter: 'datum.fit' }, { regression: 'score', on: 'size', method: 'log' }], mark: { type: 'line', color: '#c9485b', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x, y } },
+          { mark: { type: 'point', filled: true, size: 40, color: ACCENT, opacity: 0.9 }, encoding: { x, y, tooltip: [{ field: 'model' }, { field: 'size' }, { field: 'score' }] } },
+          // every point named (Med-CMR Figure 3 names its models)
+          { mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 9, color: '#3c4257' }, encoding: { x, y, text: { field: 'model', type: 'nominal' } } },
         ],
       },
       // Each panel keeps its own y range (dimensions differ in level) and its own x axis (wrapped rows).
@@ -102,7 +106,7 @@ export function sizeChart(
     chart: {
       id,
       title: `Model size against ${what}`,
-      caption: `One point per model; y is the ${what}. r is Pearson's correlation of log10(size) with the ${what} over the models of known size (as in Med-CMR Figure 3); the dashed line is the least-squares fit on the log axis.`,
+      caption: `One point per model, named; y is the ${what}. r is Pearson's correlation of log10(size) with the ${what} over the models of known size (as in Med-CMR Figure 3); the dashed line is the least-squares fit on the log axis (left out in a panel whose scores or sizes are all equal).`,
       spec,
     },
     note: null,
@@ -150,7 +154,7 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
         const acc = num(s.accuracy);
         if (acc === null) continue;
         groups.add(g);
-        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1) });
+        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1), n: num(s.n) });
         if (key === 'by_task') sizeScores.push({ dim: g, model: m, score: acc });
       }
     }
@@ -161,13 +165,13 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
     const xOrder = orderGroups(groups, key === 'by_task' ? TASK_ORDER : []);
     if (key === 'by_task') {
       // "All" first, as the paper's table puts the overall score before the dimensions.
-      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1) });
+      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1), n: num(obj(models.find(([m]) => m === r.m)?.[1])?.n) });
       xOrder.unshift('All');
     }
     out.charts.push({
       id: `${stage}-${key.replace('by_', '')}`,
       title,
-      caption: `Accuracy (%) per model and ${label}${key === 'by_task' ? '; "All" is the micro average over every item' : ''}. Models are ordered by overall accuracy.`,
+      caption: `Accuracy (%) per model and ${label}${key === 'by_task' ? '; "All" is the micro average over every item' : ''}, with the number of items under each value; a faded cell marked "(few)" rests on fewer than ${LOW_N} items. Models are ordered by overall accuracy.`,
       spec: heatmap(cells, { xOrder, yOrder: modelOrder.length ? modelOrder : [...new Set(cells.map((c) => c.y))], colorTitle: 'accuracy', format: '.0%', domain: [0, 1] }),
     });
   }
@@ -202,7 +206,7 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
       id: `${stage}-score`,
       title: 'Rubric score per model',
       caption: 'Mean aggregated rubric score over the judgments with status ok; whiskers are 95% bootstrap intervals over items. Failed judgments are counted apart (below), never scored.',
-      spec: barsWithCi(scores.map((s) => ({ label: s.m, value: s.e.value, lo: s.e.lo, hi: s.e.hi, text: fmt(s.e.value) })), { xTitle: 'rubric score', format: '~g' }),
+      spec: barsWithCi(scores.map((s) => ({ label: s.m, value: s.e.value, lo: s.e.lo, hi: s.e.hi, text: fmt(s.e.value) })), { xTitle: 'rubric score', format: '~f' }),
     });
   } else out.notes.push('Rubric score per model left out: no model has an aggregated score (e.g. `separate` aggregation).');
 
@@ -277,7 +281,7 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
       ),
     });
   }
-  const size = sizeChart(`${stage}-size`, 'rubric score', sizeScores, ['score', ...critNames], ctx, '~g');
+  const size = sizeChart(`${stage}-size`, 'rubric score', sizeScores, ['score', ...critNames], ctx, '~f');
   if (size.chart) out.charts.push(size.chart);
   else if (size.note) out.notes.push(size.note);
   return out;
@@ -405,13 +409,22 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
     }
   }
   if (jv.length > 0) {
-    const statOrder = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
-    const groups = ['judge', 'human ceiling'].filter((g) => jv.some((r) => r.group === g));
+    let statOrder = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
+    // A judge-vs-humans panel is read against the humans' own agreement: a statistic the ceiling
+    // lacks (κ and raw agreement at numeric levels) gets no panel rather than a panel without it.
+    const hasCeiling = jv.some((r) => r.group === 'human ceiling');
+    if (hasCeiling) {
+      const without = statOrder.filter((st) => !jv.some((r) => r.stat === st && r.group === 'human ceiling'));
+      if (without.length) out.notes.push(`Judge against humans: no panel for ${without.join(' and ')}, whose human ceiling the result does not hold (the table below gives the judge's values).`);
+      statOrder = statOrder.filter((st) => !without.includes(st));
+    }
+    const kept = jv.filter((r) => statOrder.includes(r.stat));
+    const groups = ['judge', 'human ceiling'].filter((g) => kept.some((r) => r.group === g));
     out.charts.push({
       id: `${stage}-judge-validation`,
-      title: 'Judge against humans, beside the human ceiling',
+      title: hasCeiling ? 'Judge against humans, beside the human ceiling' : 'Judge against humans (the result holds no human ceiling)',
       caption: forestCaption('Orange rows are the ceiling: each human against the consensus of the other humans; the judge against the same consensus is the row below it.'),
-      spec: forest(jv, { statOrder, labelOrder: labels, scopeOrder: jvScopes, groups, colorTitle: 'compared' }),
+      spec: forest(kept, { statOrder, labelOrder: labels, scopeOrder: jvScopes, groups, colorTitle: 'compared' }),
     });
   } else out.notes.push('Judge validation left out: no `judge_validation` block (the stage names no judge rater).');
 
@@ -498,7 +511,7 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
       for (const [m, rec] of byModel) {
         const a = rec[raterA];
         const b = rec[raterB];
-        if (a && b) scatter.push({ scope, model: m, a: a.value, a_lo: a.lo, a_hi: a.hi, b: b.value, b_lo: b.lo, b_hi: b.hi });
+        if (a && b) scatter.push({ scope, panel, model: m, a: a.value, a_lo: a.lo, a_hi: a.hi, b: b.value, b_lo: b.lo, b_hi: b.hi });
       }
     }
   }
@@ -535,21 +548,27 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
     const scopesWith = [...new Set(scatter.map((s) => s.scope as string))];
     const ax = { field: 'a', type: 'quantitative', title: `win ratio under ${raterA}`, scale: { domain: [0, 1], nice: false }, axis: { format: '.1f' } };
     const ay = { field: 'b', type: 'quantitative', title: `win ratio under ${raterB}`, scale: { domain: [0, 1], nice: false }, axis: { format: '.1f' } };
-    const colour = { field: 'scope', type: 'nominal', title: scopesWith.length > 1 ? 'dimension' : null, sort: scopesWith };
+    const scaleOf = (a: { type: string; scale: unknown }): { type: string; scale: unknown } => ({ type: a.type, scale: a.scale });
     out.charts.push({
       id: `${stage}-winratio-scatter`,
-      title: `${raterA} against ${raterB}: win ratios on the y = x line`,
-      caption: 'One point per model and dimension; whiskers are the 95% intervals under each rater. Points on the dashed diagonal mean both raters give the model the same win ratio.',
+      title: `${raterA} against ${raterB}: win ratios on the y = x line${scopesWith.length > 1 ? ', per dimension' : ''}`,
+      caption: 'One named point per model in each panel (a dimension; ρ is the Spearman correlation of the two raters\' model rankings in it, as in Med-CMR Figure 4d); whiskers are the 95% intervals under each rater. Points on the dashed diagonal mean both raters give the model the same win ratio.',
       spec: top(
         {
-          width: 340,
-          height: 340,
-          layer: [
-            { data: { values: [{ a: 0, b: 0 }, { a: 1, b: 1 }] }, mark: { type: 'line', color: '#b9bfcc', strokeDash: [4, 4] }, encoding: { x: ax, y: ay } },
-            { transform: [{ filter: 'isValid(datum.a_lo) && isValid(datum.a_hi)' }], mark: { type: 'rule', opacity: 0.55 }, encoding: { y: ay, x: { field: 'a_lo', type: 'quantitative' }, x2: { field: 'a_hi' }, color: colour } },
-            { transform: [{ filter: 'isValid(datum.b_lo) && isValid(datum.b_hi)' }], mark: { type: 'rule', opacity: 0.55 }, encoding: { x: ax, y: { field: 'b_lo', type: 'quantitative' }, y2: { field: 'b_hi' }, color: colour } },
-            { mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { x: ax, y: ay, color: colour, shape: { field: 'scope', type: 'nominal', sort: scopesWith, legend: null } } },
-          ],
+          facet: { field: 'panel', type: 'nominal', sort: [...new Set(scatter.map((r) => r.panel as string))], title: null, header: { labelFontSize: 12 } },
+          columns: scopesWith.length >= 4 ? 2 : scopesWith.length,
+          spacing: { column: 28, row: 18 },
+          spec: {
+            width: scopesWith.length > 1 ? 230 : 340,
+            height: scopesWith.length > 1 ? 230 : 340,
+            layer: [
+              { mark: { type: 'rule', color: '#b9bfcc', strokeDash: [4, 4] }, encoding: { x: { datum: 0, ...scaleOf(ax) }, y: { datum: 0, ...scaleOf(ay) }, x2: { datum: 1 }, y2: { datum: 1 } } },
+              { transform: [{ filter: 'isValid(datum.a_lo) && isValid(datum.a_hi)' }], mark: { type: 'rule', opacity: 0.5, color: ACCENT }, encoding: { y: ay, x: { field: 'a_lo', type: 'quantitative' }, x2: { field: 'a_hi' } } },
+              { transform: [{ filter: 'isValid(datum.b_lo) && isValid(datum.b_hi)' }], mark: { type: 'rule', opacity: 0.5, color: ACCENT }, encoding: { x: ax, y: { field: 'b_lo', type: 'quantitative' }, y2: { field: 'b_hi' } } },
+              { mark: { type: 'point', filled: true, size: 50, opacity: 1, color: ACCENT }, encoding: { x: ax, y: ay, tooltip: [{ field: 'model' }, { field: 'a', format: '.3f' }, { field: 'b', format: '.3f' }] } },
+              { mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 9, color: '#3c4257' }, encoding: { x: ax, y: ay, text: { field: 'model', type: 'nominal' } } },
+            ],
+          },
         },
         scatter,
       ),

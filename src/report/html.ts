@@ -90,6 +90,8 @@ export interface PageStage {
   markdown: string | null;
   charts: PageChart[];
   notes: string[];
+  /** The first records of the stage's ledger, and how to see them all in `judgekit view`. */
+  sample?: { file: string; total: number; columns: string[]; rows: string[][]; viewUrl: string; viewCommand: string } | undefined;
 }
 
 export interface PageInput {
@@ -99,6 +101,8 @@ export interface PageInput {
   seed?: number | undefined;
   bootstrap?: number | undefined;
   stages: PageStage[];
+  /** The Med-CMR main table (HTML, escaped by its maker), shown before the stages. */
+  mainTable?: string | undefined;
 }
 
 const slug = (s: string): string => `stage-${s.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -178,7 +182,13 @@ pre{background:#f0f2f6;padding:12px;border-radius:8px;overflow-x:auto}pre code{b
 .muted{color:var(--muted)}
 .error{color:var(--warn);font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:30px}
-@media (max-width:900px){.layout{grid-template-columns:1fr;padding:16px}nav.toc{position:static;max-height:none}}
+@media (max-width:900px){.layout{grid-template-columns:minmax(0,1fr);padding:16px}nav.toc{position:static;max-height:none}}
+@media (max-width:600px){.layout{padding:8px}section.stage{padding:16px 14px}header.hero{padding:18px 16px}header.hero h1{font-size:22px}figure.chart{padding:10px}}
+.md table{display:block;max-width:100%;overflow-x:auto}
+.main-table .ci{color:var(--muted);font-size:11.5px}
+main{min-width:0}
+code{overflow-wrap:anywhere}
+.md p,.md li,.stage-meta,header.hero p,figcaption,.notes{overflow-wrap:anywhere}
 @media print{body{background:#fff}.layout{display:block}nav.toc{display:none}section.stage,figure.chart{break-inside:avoid;box-shadow:none}details.tables>summary{display:none}}
 `;
 
@@ -226,6 +236,7 @@ export function renderPage(p: PageInput): string {
 <div class="brand">judgekit report</div>
 <ol>
 <li><a href="#overview">Overview</a></li>
+${p.mainTable ? '<li><a href="#main-table">Main table</a></li>' : ''}
 ${toc}
 <li><a href="#provenance">Provenance</a></li>
 </ol>
@@ -237,6 +248,11 @@ ${p.description ? `<p>${escapeHtml(p.description)}</p>` : ''}
 <p class="meta">Run <code>${escapeHtml(m.run_id)}</code> of experiment <code>${escapeHtml(m.experiment)}</code> · config <code>${escapeHtml(m.config_path)}</code> (hash <code>${escapeHtml(m.config_hash.slice(0, 12))}</code>) · judgekit ${escapeHtml(m.judgekit_version)} on Node ${escapeHtml(m.node_version)}${settings ? ` · ${escapeHtml(settings)}` : ''} · finished ${escapeHtml(m.finished_at ?? '(unfinished)')}</p>
 <div class="tiles">${tiles}</div>
 </header>
+${p.mainTable ? `<section class="stage" id="main-table">
+<div class="stage-head"><h2>Main table</h2></div>
+<p class="stage-meta">Per model: MCQ accuracy and the open-ended score, overall and per task, each with its 95% item-bootstrap interval (as the Med-CMR main table).</p>
+${p.mainTable}
+</section>` : ''}
 ${sections}
 <section class="stage" id="provenance">
 <div class="stage-head"><h2>Provenance</h2></div>
@@ -269,13 +285,20 @@ function renderStage(s: PageStage): string {
   const nTables = (md.match(/<table>/g) ?? []).length;
   const summary = `Tables and details${nTables ? ` (${nTables} table${nTables === 1 ? '' : 's'})` : ''}`;
   const body = s.charts.length ? `<details class="tables"><summary>${summary}</summary><div class="md">${md}</div></details>` : `<div class="md">${md}</div>`;
+  const sample = s.sample
+    ? `<div class="sample"><p class="stage-meta">Every record: <code>${escapeHtml(s.sample.viewCommand)}</code>, then <a href="${escapeHtml(s.sample.viewUrl)}">${escapeHtml(s.sample.viewUrl)}</a>. The first ${s.sample.rows.length} of ${escapeHtml(fmtInt(s.sample.total))} in <code>${escapeHtml(s.sample.file)}</code>:</p>
+<div class="table-wrap"><table><thead><tr>${s.sample.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>
+${s.sample.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table></div></div>`
+    : '';
   return `<section class="stage" id="${escapeHtml(slug(s.name))}">
-<div class="stage-head"><h2>${escapeHtml(s.title)}</h2><span class="badge${s.status === 'done' ? '' : ' failed'}">${escapeHtml(s.kind)}</span></div>
+<div class="stage-head"><h2>${escapeHtml(s.title)}</h2><span class="badge${s.status === 'done' || s.status === 'skipped' ? '' : ' failed'}">${escapeHtml(s.kind)}</span></div>
 <div class="stage-meta">stage <code>${escapeHtml(s.name)}</code> · ${escapeHtml(s.status)} in ${escapeHtml(fmtMs(s.duration_ms))}${s.cost_usd > 0 ? ` · judge cost $${escapeHtml(s.cost_usd.toFixed(4))}` : ''} · ${countsHtml(s.counts)}</div>
-${s.description ? `<p>${escapeHtml(s.description)}</p>` : ''}
+${s.description ? `<div class="md description">${markdownToHtml(s.description)}</div>` : ''}
 ${s.error ? `<p class="error">Failed: ${escapeHtml(s.error)}</p>` : ''}
 ${charts ? `<div class="charts">${charts}</div>` : ''}
 ${notes}
 ${s.status === 'done' ? body : ''}
+${sample}
 </section>`;
 }

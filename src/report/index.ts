@@ -13,6 +13,8 @@ import { chartsForStage, type ChartContext } from './charts.ts';
 import { RESULT_SCHEMAS } from '../schema/results/index.ts';
 import { renderPage, type PageStage } from './html.ts';
 import { renderSvg } from './render-svg.ts';
+import { ledgerSample, VIEW_DEFAULT_PORT } from '../view/sample.ts';
+import { mainTable, mainTableHtml } from './medcmr-table.ts';
 
 export { chartsForStage, type ChartSpec, type StageCharts } from './charts.ts';
 export { renderSvg } from './render-svg.ts';
@@ -153,7 +155,7 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
       error: st.error,
       markdown: st.status === 'done' ? await readText(join(runDir, `${name}.md`)) : null,
       charts: [],
-      notes: [],
+      notes: st.status === 'skipped' ? [st.note ?? 'optional stage skipped'] : [],
     };
     if (st.status === 'done') {
       const jsonName = st.outputs.includes(`${name}.json`) ? `${name}.json` : st.outputs.find((o) => o.endsWith('.json') && !o.endsWith('.jsonl'));
@@ -176,11 +178,14 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
         }
       }
       page.notes.push(...built.notes);
+      const sample = await ledgerSample(runDir, name, st.outputs);
+      if (sample) page.sample = { ...sample, viewCommand: `judgekit view reports/${manifest.run_id}`, viewUrl: `http://127.0.0.1:${VIEW_DEFAULT_PORT}/?stage=${encodeURIComponent(name)}` };
     }
     for (const n of page.notes) notes.push({ stage: name, note: n });
     stages.push(page);
   }
   const html = renderPage({
+    mainTable: await mainTableOf(runDir, manifest, stageList),
     manifest,
     title: rawCfg.title ?? rawCfg.id ?? manifest.experiment,
     description: rawCfg.description?.trim(),
@@ -189,6 +194,34 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
     stages,
   });
   return { html, charts, notes };
+}
+
+/**
+ * The Med-CMR main table of a run: its first finished `mcq` stage and its first finished `judge`
+ * stage under the medcmr rubric, when the run has either.
+ */
+async function mainTableOf(runDir: string, manifest: RunManifest, stageList: { name: string }[]): Promise<string | undefined> {
+  const done = stageList.filter(({ name }) => manifest.stages[name]?.status === 'done');
+  const mcq = done.find(({ name }) => manifest.stages[name]!.kind === 'mcq')?.name;
+  let judge: string | undefined;
+  let judgeResult: unknown = null;
+  for (const { name } of done) {
+    if (manifest.stages[name]!.kind !== 'judge') continue;
+    const r = (await readJson(join(runDir, `${name}.json`))) as { fingerprint?: { rubric_id?: string } } | null;
+    if (r?.fingerprint?.rubric_id === 'medcmr') {
+      judge = name;
+      judgeResult = r;
+      break;
+    }
+  }
+  if (!mcq && !judge) return undefined;
+  // From typed results only: a result that does not match its schema gives no column.
+  const typed = (kind: 'mcq' | 'judge', x: unknown): unknown => {
+    const r = RESULT_SCHEMAS[kind].safeParse(x);
+    return r.success ? r.data : null;
+  };
+  const t = mainTable(mcq ? typed('mcq', await readJson(join(runDir, `${mcq}.json`))) : null, typed('judge', judgeResult));
+  return t ? mainTableHtml(t, { ...(mcq ? { mcq } : {}), ...(judge ? { judge } : {}) }) : undefined;
 }
 
 /** The HTML page of a run folder (see buildHtmlReport). */

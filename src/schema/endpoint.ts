@@ -14,10 +14,8 @@ export const EndpointConfig = z.strictObject({
   /** 0 … 2^32−1: the generators take 32-bit seeds, and a larger one would be silently reduced. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   max_tokens: z.number().int().positive().default(1024),
-  /** USD per million tokens. */
-  price: z
-    .strictObject({ input_per_m: z.number().nonnegative(), output_per_m: z.number().nonnegative() })
-    .default({ input_per_m: 0, output_per_m: 0 }),
+  /** USD per million tokens (default: the list price of the model on its provider's host, src/llm/prices.ts; else 0). */
+  price: z.strictObject({ input_per_m: z.number().nonnegative(), output_per_m: z.number().nonnegative() }).optional(),
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),
   concurrency: z.number().int().positive().default(8),

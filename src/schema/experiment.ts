@@ -34,6 +34,10 @@ export const JudgeStageRef = StageRef.extend({ name: z.string().min(1).optional(
 export const InputRef = z.union([Path, StageRef]);
 export type InputRef = z.infer<typeof InputRef>;
 
+/** Responses: one input, or several (one per answering model) read as one set. */
+export const ResponsesRef = z.union([InputRef, z.array(InputRef).min(1)]);
+export type ResponsesRef = z.infer<typeof ResponsesRef>;
+
 const StageBase = z.strictObject({
   /** Unique within the experiment; names the stage's outputs. */
   name: StageName,
@@ -46,12 +50,33 @@ const StageBase = z.strictObject({
    * `checks` to show beside this stage's estimates in the report.
    */
   truth: z.object({ file: Path, section: z.string().min(1) }).optional(),
+  /**
+   * Run the stage only when every input file it names exists and every stage it reads has run;
+   * otherwise skip it with a note (in the log, the manifest and the report), not an error. For
+   * protocol stages whose inputs a study may not have (human labels, named model pairs).
+   */
+  optional: z.boolean().default(false),
 });
+
+/**
+ * The optional second reader of MCQ replies: an LLM asked, for each reply the rules could not
+ * read, which option the reply commits to (one letter, `none` or `ambiguous`). Off unless set.
+ */
+export const McqExtractor = z.strictObject({
+  endpoint: EndpointConfig,
+  /** Which of the rules' failures are sent (`empty`, `not_an_option` and `unfinished_thinking` never are). */
+  send: z.array(z.enum(['no_answer', 'ambiguous', 'program'])).min(1).default(['no_answer', 'ambiguous']),
+  /** Follow-up messages quoting the format error before an unreadable extractor reply is a parse_error. */
+  max_repairs: z.number().int().nonnegative().default(0),
+});
+export type McqExtractor = z.infer<typeof McqExtractor>;
 
 export const McqStage = StageBase.extend({
   kind: z.literal('mcq'),
   items: InputRef,
-  responses: InputRef,
+  responses: ResponsesRef,
+  /** The LLM second reader for replies the rules cannot read; absent: rules only. */
+  extractor: McqExtractor.optional(),
 });
 
 export const JudgeStageJudge = z.discriminatedUnion('kind', [
@@ -71,7 +96,7 @@ export const JudgeStageJudge = z.discriminatedUnion('kind', [
 export const JudgeStage = StageBase.extend({
   kind: z.literal('judge'),
   items: InputRef,
-  responses: InputRef,
+  responses: ResponsesRef,
   /** Folder the items' image paths are relative to (default: the items file's folder); no image outside it is read. */
   image_root: Path.optional(),
   /** Images larger than this are not sent; their units are invalid_input (default 5). */
@@ -120,6 +145,7 @@ export const WinrateStage = StageBase.extend({
   /**
    * Or pairs from an earlier judge stage's per-criterion scores (as `judgekit winrate --scores`):
    * on each item, every two models compared per criterion and on the aggregated score (`overall`).
+   * With `ratings`: the judge is one more rater beside the humans (dimensions are criterion keys).
    */
   judge_stage: StageRef.extend({ name: z.string().min(1).optional() }).optional(),
   /** Or the same from a judgments file (`judgekit judge` output), as `judgekit winrate --scores`. */
@@ -142,8 +168,9 @@ export const WinrateStage = StageBase.extend({
   /** Keep only these raters (after the majority is formed). */
   raters: z.array(z.string()).optional(),
 }).superRefine((s, ctx) => {
-  const sources = [s.preferences, s.ratings, s.scores, s.judge_stage].filter((x) => x !== undefined).length;
-  if (sources !== 1) ctx.addIssue({ code: 'custom', path: ['preferences'], message: 'a winrate stage takes one of preferences, ratings, scores or judge_stage' });
+  // ratings with judge_stage: the humans' ratings and the judge's scores of the same answers, as two raters (Med-CMR Fig. 4d).
+  const sources = [s.preferences, s.ratings, s.scores, s.ratings !== undefined ? undefined : s.judge_stage].filter((x) => x !== undefined).length;
+  if (sources !== 1) ctx.addIssue({ code: 'custom', path: ['preferences'], message: 'a winrate stage takes one of preferences, ratings (optionally with judge_stage), scores or judge_stage' });
 });
 
 /**
@@ -378,7 +405,8 @@ export const FileHash = z.object({ path: z.string(), sha256: z.string(), bytes: 
 
 export const StageManifest = z.object({
   kind: z.string(),
-  status: z.enum(['done', 'failed']),
+  /** skipped: an optional stage whose inputs were absent (`note` says which). */
+  status: z.enum(['done', 'failed', 'skipped']),
   started_at: z.string(),
   finished_at: z.string(),
   duration_ms: z.number(),
@@ -389,6 +417,7 @@ export const StageManifest = z.object({
   counts: z.record(z.string(), z.number()),
   cost_usd: z.number().default(0),
   error: z.string().optional(),
+  note: z.string().optional(),
 });
 export type StageManifest = z.infer<typeof StageManifest>;
 

@@ -33,6 +33,13 @@ export const McqModelResult = McqGroupStats.extend({
    * results written before it was added still read.
    */
   by_failure: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /**
+   * With the LLM second reader on: the records each reader decided (`rules`, `llm`) and how many
+   * of them are correct, and the accuracy the rules alone give (every LLM-read record counted as
+   * the invalid answer it was before), so the two accuracies can be compared.
+   */
+  by_extractor: z.record(z.enum(['rules', 'llm']), z.object({ records: z.number().int().nonnegative(), correct: z.number().int().nonnegative() })).optional(),
+  accuracy_rules_only: z.number().min(0).max(1).optional(),
 });
 export type McqModelResult = z.infer<typeof McqModelResult>;
 
@@ -45,5 +52,20 @@ export const McqResult = z.object({
   level: z.number().gt(0).lt(1),
   extractor_version: z.string(),
   convention: z.string(),
+  /** The LLM second reader, when it was on: who it was and what it did. */
+  second_reader: z
+    .object({
+      model: z.string(),
+      endpoint: z.string(),
+      prompt_version: z.string(),
+      /** Replies sent (the rules' failures named in `send`), and the calls' outcomes by status. */
+      sent: z.number().int().nonnegative(),
+      statuses: z.record(z.string(), z.number().int().nonnegative()),
+      cached: z.number().int().nonnegative(),
+      requests: z.number().int().nonnegative(),
+      tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
+      cost_usd: z.number().nonnegative(),
+    })
+    .optional(),
 });
 export type McqResult = z.infer<typeof McqResult>;

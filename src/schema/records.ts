@@ -69,6 +69,17 @@ export const McqRecord = z.object({
   task: z.string().optional(),
   organ_system: z.string().optional(),
   modality: z.string().optional(),
+  /**
+   * Who decided the record: the rule cascade, or the optional LLM second reader (`rule` is then
+   * `llm`, `llm_none`, `llm_ambiguous` or `llm_unreadable`). Absent in ledgers written before it.
+   */
+  extracted_by: z.enum(['rules', 'llm']).optional(),
+  /** For a record sent to the second reader: the rules' own failure (e.g. `no_answer`). */
+  rules_rule: z.string().optional(),
+  /** The second reader's call (sent to the LLM only), as the judge ledgers keep theirs. */
+  calls: z.array(CallLog).optional(),
+  /** What the second reader's call cost (0 when cached). */
+  cost_usd: z.number().nonnegative().optional(),
 });
 export type McqRecord = z.infer<typeof McqRecord>;
 

@@ -27,7 +27,7 @@ function loaded(args: string[]): string[] {
 }
 
 describe('the command line loads a command\'s work only when the command runs', () => {
-  for (const args of [['--help'], ['agree', '--help'], ['judge', '--help']]) {
+  for (const args of [['--help'], ['agree', '--help'], ['judge', '--help'], ['view', '--help'], ['init', '--help']]) {
     it(`judgekit ${args.join(' ')}`, () => {
       const mods = loaded(args);
       expect(mods.some((u) => u.includes('/dist/cli/main.js'))).toBe(true);

@@ -300,6 +300,16 @@ export class OpenAIServer {
     this.requests.length = 0;
   }
 
+  /** Back to the state it started in: no requests recorded, nothing queued, the options' handler, latency and batch behaviour. */
+  fresh(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.handler = this.opts.handler;
+    this.latency_ms = this.opts.latency_ms ?? 0;
+    this.batch_polls = this.opts.batch_polls ?? 1;
+    this.batch_status = this.opts.batch_status ?? 'completed';
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -535,3 +545,4 @@ if (process.argv[1] && /openai-server\.ts$/.test(process.argv[1])) {
   const server = await OpenAIServer.start({ port: arg('port') ? Number(arg('port')) : 0, latency_ms: arg('latency') ? Number(arg('latency')) : 0 });
   process.stdout.write(`listening ${server.url}\n`);
 }
+

@@ -1,27 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { candidateOf, OpenAIServer } from '../helpers/openai-server.ts';
+import { describe, expect, it } from 'vitest';
+import { candidateOf } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 import { spawnJudgekit, traceableJudgeFixture, type CliRun } from '../helpers/cli.ts';
 
 const ROOT = resolve('.');
 const FIX = join(ROOT, 'test/fixtures/judge');
 const SECRET = 'sk-test-SECRET123-do-not-leak-4f9a';
-let server: OpenAIServer;
 
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
-  server.handler = undefined;
-  server.latency_ms = 0;
-});
+const server = useOpenAIServer();
 
 /** `judgekit judge ARGS` from the project root. */
 const cli = (args: string[], env: Record<string, string> = {}): CliRun => spawnJudgekit(['judge', ...args], { cwd: ROOT, env });

@@ -1,24 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePairwiseVerdict, runPairwiseJudge } from '../../src/judges/pairwise.ts';
 import type { Item } from '../../src/schema/item.ts';
 import type { Response } from '../../src/schema/response.ts';
 import { runWinrate } from '../../src/studies/winrate.ts';
-import { OpenAIServer, type RecordedRequest } from '../helpers/openai-server.ts';
+import { type RecordedRequest } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
-});
+const server = useOpenAIServer();
 
 const items: Item[] = [1, 2, 3].map((i) => ({ id: `q${i}`, format: 'open', question: `Question ${i}?`, reference: `Reference ${i}` }) as Item);
 const responses: Response[] = items.flatMap((it) => [

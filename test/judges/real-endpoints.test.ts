@@ -6,26 +6,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRubric, runJudge } from '../../src/judges/index.ts';
 import type { Item } from '../../src/schema/item.ts';
 import type { Response } from '../../src/schema/response.ts';
-import { candidateOf, LOOSE_STYLES, nothingListening, OpenAIServer, type LooseStyle } from '../helpers/openai-server.ts';
+import { candidateOf, LOOSE_STYLES, nothingListening, type LooseStyle, OpenAIServer } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 import { spawnJudgekit, traceableJudgeFixture } from '../helpers/cli.ts';
 
-let server: OpenAIServer;
 const fast = { base_ms: 1, max_ms: 5, max_retry_after_ms: 50 };
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
-  server.handler = undefined;
-});
+const server = useOpenAIServer();
 
 const items: Item[] = Array.from({ length: 12 }, (_, i) => ({ id: `q${i}`, format: 'open', question: `Question ${i}?`, reference: `Ref ${i}`, visual_description: `Description ${i}` }) as Item);
 const responses: Response[] = items.map((it) => ({ item_id: it.id, model: 'm', output: `Reasoning: r.\nAnswer: ${it.id}` }) as Response);

@@ -1,36 +1,26 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { readItems, readResponses } from '../../src/io/records.ts';
 import { estimateJudge, loadRubric, runJudge, type JudgeConfig, type LoadedRubric, type RunJudgeOptions } from '../../src/judges/index.ts';
 import { Judgment, type Item, type Response } from '../../src/schema/index.ts';
-import { candidateOf, OpenAIServer, promptText, type Behaviour } from '../helpers/openai-server.ts';
+import { candidateOf, promptText, type Behaviour } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
 const FIX = resolve('test/fixtures/judge');
-let server: OpenAIServer;
 let items: Map<string, Item>;
 let responses: Response[];
 let medcmr: LoadedRubric;
 let medreason: LoadedRubric;
 
+const server = useOpenAIServer();
 beforeAll(async () => {
-  server = await OpenAIServer.start();
   items = await readItems(join(FIX, 'items.jsonl'));
   responses = await readResponses(join(FIX, 'responses.jsonl'), items);
   medcmr = await loadRubric('rubrics/medcmr-v1.yaml');
   medreason = await loadRubric('rubrics/medreason-v1.yaml');
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
-  server.handler = undefined;
-  server.batch_status = 'completed';
-  server.batch_polls = 1;
 });
 
 const fast = { base_ms: 2, max_ms: 10, max_retry_after_ms: 100 };

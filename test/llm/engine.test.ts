@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ChatClient, JudgeEngine, resolveEndpoint, type EngineUnit, type ParseResult } from '../../src/llm/index.ts';
 import { EndpointConfig } from '../../src/schema/endpoint.ts';
-import { OpenAIServer } from '../helpers/openai-server.ts';
+
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
 // The engine knows nothing about rubrics: a unit is messages plus a parser. This one reads {"n": int}.
 function parseN(text: string): ParseResult<number> {
@@ -19,17 +20,9 @@ function unit(key: string): EngineUnit<number> {
 }
 
 const fastBackoff = { base_ms: 5, max_ms: 20, max_retry_after_ms: 2000 };
-let server: OpenAIServer;
 
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useOpenAIServer();
 beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
   server.handler = () => ({ kind: 'content', content: '{"n": 7}' });
 });
 

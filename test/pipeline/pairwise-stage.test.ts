@@ -5,21 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/pipeline/run.ts';
 import { readPreferences } from '../../src/io/preferences.ts';
-import { OpenAIServer, promptText, type RecordedRequest } from '../helpers/openai-server.ts';
+import { promptText, type RecordedRequest } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const server = useOpenAIServer();
 
 const quality = (s: string): number => (s.startsWith('GOOD') ? 2 : s.startsWith('MID') ? 1 : 0);
 const answersOf = (r: RecordedRequest): [string, string] => {

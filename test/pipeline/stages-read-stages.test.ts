@@ -172,10 +172,19 @@ describe('judgekit run --dry-run and strict options', () => {
     expect(ask!.estimate).toMatchObject({ calls: 40, cached: 0, output_tokens: 40 * 100 });
     expect(pairs!.estimate).toMatchObject({ calls: 240, cached: 0, output_tokens: 240 * 100 });
     for (const e of [ask!.estimate, pairs!.estimate]) expect(e.cost_usd).toBeCloseTo((e.input_tokens! * 1 + e.output_tokens! * 2) / 1e6, 12);
-    // its responses come from the answer stage, which has not run: not estimated, and said so
-    expect(judged!.estimate).toMatchObject({ calls: null, cost_usd: null });
-    expect(judged!.estimate.note).toMatch(/stage "ask"/);
-    expect(plan.total.calls).toBe(280);
+    // its responses come from the answer stage, which has not run: one answer per item it asks is
+    // assumed, as long as that stage's endpoint expects (100 tokens), and the note says so
+    expect(judged!.estimate).toMatchObject({ calls: 40, cached: 0, output_tokens: 40 * 100 });
+    expect(judged!.estimate.cost_usd).toBeCloseTo((judged!.estimate.input_tokens! * 1 + judged!.estimate.output_tokens! * 2) / 1e6, 12);
+    // each assumed answer adds ~100 tokens to its judge call's prompt
+    expect(judged!.estimate.input_tokens! / 40).toBeGreaterThan(100);
+    expect(judged!.estimate.note).toBe('40 answers of m assumed, ~100 tokens each (stage "ask" has not run)');
+    expect(plan.total.calls).toBe(320);
+    expect(plan.by_model.map((m) => [m.role, m.model, m.calls, m.price.source])).toEqual([
+      ['answer', 'm', 40, 'config'],
+      ['pairwise', 'm', 240, 'config'],
+      ['judge', 'm', 40, 'config'],
+    ]);
     expect(await readdir(dir)).toEqual(['exp.yaml']);
   });
 

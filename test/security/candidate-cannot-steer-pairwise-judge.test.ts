@@ -8,25 +8,15 @@
  * The verdict is the whole message as JSON (or the object that ends it), or the template's declared
  * rule; never JSON quoted inside prose, never thinking.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRubric, parseVerdict, runJudge } from '../../src/judges/index.ts';
 import { loadPairwiseTemplate, parsePairwiseVerdict, parseTemplateVerdict, runPairwiseJudge } from '../../src/judges/pairwise.ts';
 import type { Item } from '../../src/schema/item.ts';
 import type { Response } from '../../src/schema/response.ts';
-import { OpenAIServer, type RecordedRequest } from '../helpers/openai-server.ts';
+import { type RecordedRequest } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
-  server.handler = undefined;
-});
+const server = useOpenAIServer();
 
 const fast = { base_ms: 1, max_ms: 2, max_retry_after_ms: 10 };
 const endpoint = () => ({ base_url: server.url, model: 'judge', output_mode: 'json_mode' as const, max_retries: 0 });

@@ -10,12 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readImage, sniffImage } from '../../src/io/image.ts';
 import { loadRubric, runJudge, type JudgeConfig } from '../../src/judges/index.ts';
 import { Item, Response } from '../../src/schema/index.ts';
 import { collectAnswers } from '../../src/studies/answer.ts';
-import { OpenAIServer } from '../helpers/openai-server.ts';
+
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const SECRET = 'OPENAI_API_KEY=sk-this-is-the-secret-that-must-never-leave-1234567890';
@@ -95,18 +96,7 @@ describe('readImage: the confined image reader', () => {
   });
 });
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
-  server.handler = undefined;
-});
+const server = useOpenAIServer();
 
 const fast = { base_ms: 1, max_ms: 5, max_retry_after_ms: 50 };
 const b64 = (s: string) => Buffer.from(s).toString('base64');

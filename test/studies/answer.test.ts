@@ -1,15 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readResponses } from '../../src/io/records.ts';
 import { writeJsonlAtomic } from '../../src/io/atomic.ts';
 import { scoreMcq } from '../../src/mcq/score.ts';
 import { Item } from '../../src/schema/index.ts';
 import { collectAnswers, estimateAnswers, mcqPrompt, openPrompt } from '../../src/studies/answer.ts';
-import { OpenAIServer, promptText } from '../helpers/openai-server.ts';
+import { promptText } from '../helpers/openai-server.ts';
+import { useOpenAIServer } from '../helpers/use-openai-server.ts';
 
-let server: OpenAIServer;
 const dir = mkdtempSync(join(tmpdir(), 'jk-answer-'));
 // a 1×1 PNG
 writeFileSync(join(dir, 'img1.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
@@ -21,15 +21,8 @@ const items = [
 const fast = { base_ms: 1, max_ms: 5, max_retry_after_ms: 50 };
 const endpoint = (over: Record<string, unknown> = {}) => ({ base_url: server.url, model: 'cand-7b', max_retries: 0, timeout_ms: 2000, supports_images: true, ...over });
 
-beforeAll(async () => {
-  server = await OpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useOpenAIServer();
 beforeEach(() => {
-  server.reset();
-  server.queue.length = 0;
   server.handler = (req) => {
     const text = promptText(req);
     return { kind: 'content', content: text.includes('Options:') ? (text.includes('Liver') ? 'A' : 'B') : 'Reasoning: a pleural line.\nAnswer: Pneumothorax', usage: { prompt_tokens: 100, completion_tokens: 10 } };

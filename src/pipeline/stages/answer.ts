@@ -9,9 +9,9 @@ import { resolveFrom } from '../config.ts';
 import { imageCapBytes, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
 
 /** The items a stage asks and how: shared by the stage and its dry-run estimate. */
-export async function answerStageInputs(stage: z.infer<typeof AnswerStage>, ctx: Pick<StageContext, 'configDir' | 'runDir'>, cacheDir: string | null): Promise<{ items: Item[]; opts: AnswerOptions }> {
+export async function answerStageInputs(stage: z.infer<typeof AnswerStage>, ctx: Pick<StageContext, 'configDir' | 'runDir'>, cacheDir: string | null, assumedItems?: Map<string, Item>): Promise<{ items: Item[]; opts: AnswerOptions }> {
   const file = resolveInput(ctx, stage.items, 'items');
-  const items = [...(await readItems(file)).values()].filter((it) => stage.only === undefined || it.format === stage.only);
+  const items = [...(assumedItems ?? (await readItems(file))).values()].filter((it) => stage.only === undefined || it.format === stage.only);
   const imageRoot = stage.image_root !== undefined ? resolveFrom(ctx.configDir, stage.image_root) : dirname(file);
   return { items, opts: { endpoint: stage.endpoint, imageRoot, cacheDir, ...imageCapBytes(stage.max_image_mb), ...(stage.model_name !== undefined ? { name: stage.model_name } : {}) } };
 }

@@ -1,17 +1,24 @@
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { JudgeStage } from '../../schema/experiment.ts';
-import { readItems, readResponses } from '../../io/records.ts';
+import { readItems } from '../../io/records.ts';
+import type { Item, Response } from '../../schema/index.ts';
 import { loadRubric, renderJudgeMarkdown, runJudge, type LoadedRubric, type RunJudgeOptions } from '../../judges/index.ts';
 import { progressReporter } from '../../judges/progress.ts';
 import { resolveFrom } from '../config.ts';
-import { imageCapBytes, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
+import { imageCapBytes, readResponsesInput, resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
 
 /** What a judge stage judges, read from its files: shared by the stage and its dry-run estimate. */
-export async function judgeStageInputs(stage: z.infer<typeof JudgeStage>, ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>, cacheDir: string | null): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
+export async function judgeStageInputs(
+  stage: z.infer<typeof JudgeStage>,
+  ctx: Pick<StageContext, 'configDir' | 'runDir' | 'seed' | 'resamples'>,
+  cacheDir: string | null,
+  /** Items and answers instead of the stage's inputs (the dry run's plan of stages not yet run). */
+  assumed: { items?: Map<string, Item>; responses?: Response[] } = {},
+): Promise<RunJudgeOptions & { rubric: LoadedRubric }> {
   const itemsPath = resolveInput(ctx, stage.items, 'items');
-  const items = await readItems(itemsPath);
-  const all = await readResponses(resolveInput(ctx, stage.responses, 'responses'), items);
+  const items = assumed.items ?? (await readItems(itemsPath));
+  const all = assumed.responses ?? (await readResponsesInput(ctx, stage.responses, items));
   const responses = stage.limit !== undefined ? all.slice(0, stage.limit) : all;
   const rubric = await loadRubric(resolveFrom(ctx.configDir, stage.rubric));
   const judge = stage.judge.kind === 'replay' ? { ...stage.judge, verdicts: resolveFrom(ctx.configDir, stage.judge.verdicts) } : stage.judge;

@@ -6,7 +6,16 @@ import { readItems } from '../../io/records.ts';
 import { rotateItems } from '../../mcq/circular.ts';
 import { mcqToOpen, openToMcq, type ReformulationResult } from '../../studies/reformulate.ts';
 import { openToMcqLlm } from '../../studies/reformulate-llm.ts';
+import type { Item } from '../../schema/index.ts';
 import { resolveInput, type StageContext, type StageOutcome } from '../stage.ts';
+
+/** The reformulation of a stage that calls no model (all but LLM distractors), or null: also what the dry run plans with. */
+export function reformulateOffline(stage: z.infer<typeof ReformulateStage>, items: Map<string, Item>, seed: number): ReformulationResult | null {
+  if (stage.to === 'open') return mcqToOpen(items.values());
+  if (stage.to === 'mcq') return stage.distractors === 'llm' ? null : openToMcq(items.values(), { seed, options: stage.options, shortfall: stage.shortfall });
+  const r = rotateItems(items.values());
+  return { ...r, summary: { generated: r.items.length, skipped: r.skipped.length } };
+}
 
 /**
  * The other form of each item, linked by pair_id (`items.jsonl`, what later stages read as
@@ -18,15 +27,12 @@ export async function runReformulateStage(stage: z.infer<typeof ReformulateStage
   const items = await readItems(file);
   let res: ReformulationResult;
   let cost = 0;
-  if (stage.to === 'open') res = mcqToOpen(items.values());
-  else if (stage.to === 'mcq' && stage.distractors === 'llm') {
+  const offline = reformulateOffline(stage, items, ctx.seed);
+  if (offline) res = offline;
+  else {
     const r = await openToMcqLlm(items.values(), { endpoint: stage.endpoint!, seed: ctx.seed, options: stage.options, cacheDir: o.cacheDir !== undefined ? o.cacheDir : join(ctx.cacheDir, 'reformulate'), signal: ctx.signal });
     res = { ...r, summary: { ...r.summary, requests: r.spend.requests, cost_usd: r.spend.cost_usd } };
     cost = r.spend.cost_usd;
-  } else if (stage.to === 'mcq') res = openToMcq(items.values(), { seed: ctx.seed, options: stage.options, shortfall: stage.shortfall });
-  else {
-    const r = rotateItems(items.values());
-    res = { ...r, summary: { generated: r.items.length, skipped: r.skipped.length } };
   }
   if (res.items.length === 0) throw new InputError(`no item could be reformulated to "${stage.to}" (${res.skipped.length} skipped)`, { file });
   const lines = [`### Reformulation to ${stage.to}`, '', `${res.items.length} item(s) written, ${res.skipped.length} skipped.`];

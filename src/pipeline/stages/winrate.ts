@@ -47,6 +47,12 @@ export async function runWinrateStage(stage: Stage, ctx: StageContext): Promise<
     }
     prefs = made.prefs;
     provenance = { from_ratings: { margin: stage.margin, mean_of: stage.mean_of ?? null, missing_mean: made.missing_mean } };
+    if (stage.judge_stage !== undefined) {
+      // The judge's scores of the same answers as one more rater, compared per criterion as the humans are.
+      const judged = pairsFromJudgments(stage, await upstreamJudgments(ctx, stage.name, stage.judge_stage.stage), {});
+      prefs = [...prefs, ...keepDimensions(stage, judged.prefs.filter((p) => p.dimension !== 'overall' || labels.some((l) => l.dimension === 'overall')), undefined)];
+      provenance = { ...provenance, from_scores: judged.from_scores };
+    }
   } else if (stage.scores !== undefined || stage.judge_stage !== undefined) {
     if (stage.scores !== undefined) file = resolveFrom(ctx.configDir, stage.scores);
     const judgments = file !== undefined ? await readJudgments(file) : await upstreamJudgments(ctx, stage.name, stage.judge_stage!.stage);
@@ -58,7 +64,7 @@ export async function runWinrateStage(stage: Stage, ctx: StageContext): Promise<
     prefs = await readPreferences(file);
   }
   const where = file !== undefined ? { file } : {};
-  const source = file !== undefined ? 'the file' : `stage "${stage.judge_stage!.stage}"`;
+  const source = file !== undefined ? (stage.ratings !== undefined && stage.judge_stage !== undefined ? `the file and stage "${stage.judge_stage.stage}"` : 'the file') : `stage "${stage.judge_stage!.stage}"`;
   const known = new Set(prefs.map((p) => p.rater));
   let majority: MajorityReport | undefined;
   if (stage.majority) {

@@ -14,6 +14,8 @@ export const ModelSummary = z.object({
   score: Estimate,
   /** Mean raw score per criterion over the ok judgments. */
   criteria: z.record(z.string(), Estimate),
+  /** Per task of the judged items (when they have one): ok judgments and the mean aggregated score (the Med-CMR main table). */
+  by_task: z.record(z.string(), z.object({ n: z.number().int(), score: Estimate })).optional(),
 });
 
 /** The judge result contract (`judgekit judge --json`, the pipeline's judge stage). */

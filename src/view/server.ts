@@ -1,0 +1,157 @@
+/**
+ * The run viewer's server: read-only, GET only. It listens on 127.0.0.1 unless told otherwise,
+ * answers only requests addressed to the host it listens on (no DNS rebinding), sends the page with
+ * a strict Content-Security-Policy, and filters and pages on the server, so a run of 100,000
+ * judgments sends the browser one page at a time. Images are read through the confined image
+ * reader, relative to the stage's image root, never from a path given in a request.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readImage } from '../io/image.ts';
+import { compareRuns, disagreements, drill, facets, FILTERS, imageRootOf, itemOf, queryRows, type Filter } from './query.ts';
+import type { RunIndex } from './run-index.ts';
+import { VIEW_CSS, VIEW_HTML, VIEW_JS } from './page.ts';
+
+export interface ViewServerOptions {
+  run: RunIndex;
+  compare?: RunIndex;
+  host: string;
+  port: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_LIMIT = 500;
+
+export class ViewServer {
+  private server: Server | undefined;
+  private allowedHosts = new Set<string>();
+  // Computed once: both walk every row, and the page asks for them on every load.
+  private facetCache: ReturnType<typeof facets> | undefined;
+  private disagreementCache: ReturnType<typeof disagreements> | undefined;
+  private compareCache: ReturnType<typeof compareRuns> | undefined;
+
+  constructor(private readonly o: ViewServerOptions) {}
+
+  async listen(): Promise<{ port: number; url: string }> {
+    this.server = createServer((req, res) => {
+      try {
+        this.handle(req, res);
+      } catch (err) {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (!(err instanceof HttpError)) process.stderr.write(`judgekit view: ${(err as Error).stack ?? String(err)}\n`);
+        send(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.o.port, this.o.host, () => resolve());
+    });
+    const port = (this.server.address() as { port: number }).port;
+    const shown = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
+    this.allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+    return { port, url: `http://${shown}:${port}/` };
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const host = req.headers.host ?? '';
+    if (this.o.host !== '0.0.0.0' && this.o.host !== '::' && !this.allowedHosts.has(host)) throw new HttpError(421, 'misdirected request');
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'the viewer is read-only');
+    const url = new URL(req.url ?? '/', 'http://x');
+    const q = url.searchParams;
+    const run = this.o.run;
+    switch (url.pathname) {
+      case '/':
+        return sendText(res, VIEW_HTML, 'text/html; charset=utf-8');
+      case '/app.js':
+        return sendText(res, VIEW_JS, 'text/javascript; charset=utf-8');
+      case '/app.css':
+        return sendText(res, VIEW_CSS, 'text/css; charset=utf-8');
+      case '/favicon.ico':
+        res.writeHead(204, SECURITY_HEADERS);
+        res.end();
+        return;
+      case '/api/run':
+        return send(res, 200, {
+          run_id: run.manifest.run_id,
+          experiment: run.manifest.experiment,
+          finished_at: run.manifest.finished_at,
+          rows: run.rows.length,
+          stages: Object.entries(run.manifest.stages).map(([name, s]) => ({ name, kind: s.kind, status: s.status, counts: s.counts })),
+          notes: run.notes,
+          compare: this.o.compare ? { run_id: this.o.compare.manifest.run_id, experiment: this.o.compare.manifest.experiment } : null,
+        });
+      case '/api/facets':
+        return send(res, 200, (this.facetCache ??= facets(run)));
+      case '/api/rows': {
+        const f: Filter = {};
+        for (const k of FILTERS) {
+          const v = q.get(k);
+          if (v) f[k] = v;
+        }
+        return send(res, 200, queryRows(run, f, intParam(q.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER), intParam(q.get('limit'), 50, 1, MAX_LIMIT)));
+      }
+      case '/api/row': {
+        const d = drill(run, intParam(q.get('id'), -1, 0, Number.MAX_SAFE_INTEGER));
+        if (!d) throw new HttpError(404, 'no such row');
+        return send(res, 200, d);
+      }
+      case '/api/image': {
+        const r = run.rows[intParam(q.get('id'), -1, 0, Number.MAX_SAFE_INTEGER)];
+        const item = r ? itemOf(run, r) : undefined;
+        const root = r ? imageRootOf(run, r) : undefined;
+        if (!r || !item || typeof item.image !== 'string' || !root) throw new HttpError(404, 'this row has no image');
+        const img = readImage(root, item.image);
+        if (!img.ok) throw new HttpError(404, 'the image cannot be shown');
+        res.writeHead(200, { 'content-type': img.mime, ...SECURITY_HEADERS });
+        res.end(img.bytes);
+        return;
+      }
+      case '/api/disagreements':
+        return send(res, 200, (this.disagreementCache ??= disagreements(run)));
+      case '/api/compare':
+        if (!this.o.compare) throw new HttpError(404, 'start the viewer with --compare OTHER_RUN_DIR');
+        return send(res, 200, (this.compareCache ??= compareRuns(this.o.compare, run)));
+      default:
+        throw new HttpError(404, 'not found');
+    }
+  }
+}
+
+function intParam(v: string | null, dflt: number, min: number, max: number): number {
+  if (v === null || v === '') return dflt;
+  if (!/^\d+$/.test(v)) throw new HttpError(400, 'a number parameter takes digits only');
+  const n = Number(v);
+  if (n < min || n > max) throw new HttpError(400, `a number parameter is out of range (${min}–${max})`);
+  return n;
+}
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, text: string, type: string): void {
+  res.writeHead(200, { 'content-type': type, ...SECURITY_HEADERS });
+  res.end(text);
+}
