@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HumanLabel, Item, Response } from '../schema/index.ts';
 import { InputError, zodToInputError } from './errors.ts';
 import { isMedCmrRecord, medCmrToItem } from './medcmr.ts';
-import { formatOf, readRows, type Row } from './rows.ts';
+import { formatOf, readRowBatches, readRows, type Row } from './rows.ts';
 
 const OPTION_LETTERS = 'ABCDEFGHIJ'.split('');
 
@@ -67,21 +67,43 @@ export async function readResponses(file: string, items?: Map<string, Item>): Pr
   const out: Response[] = [];
   const seen = new Map<string, Set<string>>(); // model → item ids answered
   const csv = ['csv', 'tsv'].includes(formatOf(file));
-  for await (const row of readRows(file)) {
-    const raw = csv ? normaliseCsvResponse(row, file) : row.value;
-    const r = parseWith(Response, raw, file, row.line);
-    if (items && !items.has(r.item_id)) {
-      throw new InputError(`no item with id "${r.item_id}"`, { file, line: row.line, field: 'item_id' });
+  let lastModel: string | null = null;
+  let answered = new Set<string>();
+  for await (const batch of readRowBatches(file)) {
+    for (const row of batch) {
+      const raw = csv ? normaliseCsvResponse(row, file) : row.value;
+      const r = plainResponse(raw) ?? parseWith(Response, raw, file, row.line);
+      if (items && !items.has(r.item_id)) {
+        throw new InputError(`no item with id "${r.item_id}"`, { file, line: row.line, field: 'item_id' });
+      }
+      if (r.model !== lastModel) {
+        lastModel = r.model;
+        let set = seen.get(r.model);
+        if (!set) seen.set(r.model, (set = new Set()));
+        answered = set;
+      }
+      if (answered.has(r.item_id)) {
+        throw new InputError(`duplicate response of model "${r.model}" to item "${r.item_id}"`, { file, line: row.line, field: 'item_id' });
+      }
+      answered.add(r.item_id);
+      out.push(r);
     }
-    let answered = seen.get(r.model);
-    if (!answered) seen.set(r.model, (answered = new Set()));
-    if (answered.has(r.item_id)) {
-      throw new InputError(`duplicate response of model "${r.model}" to item "${r.item_id}"`, { file, line: row.line, field: 'item_id' });
-    }
-    answered.add(r.item_id);
-    out.push(r);
   }
   return out;
+}
+
+/**
+ * The common record shape, checked by hand: non-empty string `item_id` and `model`, string
+ * `output`, no `meta`. Returns what `Response.parse` returns for it (unknown keys dropped), or
+ * null for anything else, which then goes through the schema (and its error messages).
+ * `test/io/responses-fast-path.test.ts` holds this to the schema.
+ */
+export function plainResponse(v: Record<string, unknown>): Response | null {
+  const { item_id, model, output } = v;
+  if (typeof item_id !== 'string' || item_id.length === 0) return null;
+  if (typeof model !== 'string' || model.length === 0) return null;
+  if (typeof output !== 'string' || 'meta' in v) return null;
+  return { item_id, model, output };
 }
 
 function normaliseCsvResponse(row: Row, file: string): Record<string, unknown> {

@@ -65,7 +65,12 @@ export function bootstrapBitCounts(masks: Uint32Array, width: number, resamples:
   const tail = new Int32Array(P + 1); // draws left over after the blocks of 16
   const blocks = n >>> 4;
   const rest = n & 15;
+  // One resample's draws at a time, by `fillInt`: the numbers of n calls of `rng.int(n)` in the
+  // same order, with the generator's state in locals instead of a method call per draw.
+  const draw = new Uint32Array(n);
   for (let b = 0; b < resamples; b++) {
+    rng.fillInt(draw, n);
+    let d = 0;
     high.fill(0);
     tail.fill(0);
     let ones = 0;
@@ -75,18 +80,18 @@ export function bootstrapBitCounts(masks: Uint32Array, width: number, resamples:
     for (let k = 0; k < blocks; k++) {
       let u: number, twosA: number, twosB: number, foursA: number, foursB: number, eightsA: number, eightsB: number, a: number, c: number;
       // CSA(h, l ← l, a, c): u = l ^ a; h = (l & a) | (u & c); l = u ^ c
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
       u = twos ^ twosA; foursA = (twos & twosA) | (u & twosB); twos = u ^ twosB;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
       u = twos ^ twosA; foursB = (twos & twosA) | (u & twosB); twos = u ^ twosB;
       u = fours ^ foursA; eightsA = (fours & foursA) | (u & foursB); fours = u ^ foursB;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
       u = twos ^ twosA; foursA = (twos & twosA) | (u & twosB); twos = u ^ twosB;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
-      a = masks[rng.int(n)]!; c = masks[rng.int(n)]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosA = (ones & a) | (u & c); ones = u ^ c;
+      a = masks[draw[d++]!]!; c = masks[draw[d++]!]!; u = ones ^ a; twosB = (ones & a) | (u & c); ones = u ^ c;
       u = twos ^ twosA; foursB = (twos & twosA) | (u & twosB); twos = u ^ twosB;
       u = fours ^ foursA; eightsB = (fours & foursA) | (u & foursB); fours = u ^ foursB;
       u = eights ^ eightsA;
@@ -99,7 +104,7 @@ export function bootstrapBitCounts(masks: Uint32Array, width: number, resamples:
       }
     }
     for (let k = 0; k < rest; k++) {
-      let carry = masks[rng.int(n)]! | 0;
+      let carry = masks[draw[d++]!]! | 0;
       for (let p = 0; carry !== 0; p++) {
         const t = tail[p]! & carry;
         tail[p] ^= carry;

@@ -69,25 +69,33 @@ export const AUTO_RIDGE = 0.01;
  */
 export function winGraphComponents(n: number, pairs: readonly PairCounts[]): number {
   if (n === 0) return 0;
-  const reach: boolean[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => i === j));
+  // Reachability rows as bitsets (32 models a word): the closure is run on every bootstrap
+  // resample of a study, and with 100 models boolean rows cost more than the fit itself.
+  const words = (n + 31) >>> 5;
+  const reach = new Uint32Array(n * words);
+  const has = (i: number, j: number): boolean => (reach[i * words + (j >>> 5)]! & (1 << (j & 31))) !== 0;
+  const set = (i: number, j: number): void => {
+    reach[i * words + (j >>> 5)]! |= 1 << (j & 31);
+  };
+  for (let i = 0; i < n; i++) set(i, i);
   for (const p of pairs) {
-    if (p.wins_i > 0 || p.ties > 0) reach[p.i]![p.j] = true;
-    if (p.wins_j > 0 || p.ties > 0) reach[p.j]![p.i] = true;
+    if (p.wins_i > 0 || p.ties > 0) set(p.i, p.j);
+    if (p.wins_j > 0 || p.ties > 0) set(p.j, p.i);
   }
-  // Warshall's transitive closure: n is the number of models, small.
+  // Warshall's transitive closure: row i takes in row k whenever i reaches k.
   for (let k = 0; k < n; k++) {
-    const rk = reach[k]!;
+    const rk = k * words;
     for (let i = 0; i < n; i++) {
-      const ri = reach[i]!;
-      if (!ri[k]) continue;
-      for (let j = 0; j < n; j++) if (rk[j]) ri[j] = true;
+      if (!has(i, k)) continue;
+      const ri = i * words;
+      for (let w = 0; w < words; w++) reach[ri + w]! |= reach[rk + w]!;
     }
   }
   const comp = new Int32Array(n).fill(-1);
   let c = 0;
   for (let i = 0; i < n; i++) {
     if (comp[i] !== -1) continue;
-    for (let j = i; j < n; j++) if (comp[j] === -1 && reach[i]![j] && reach[j]![i]) comp[j] = c;
+    for (let j = i; j < n; j++) if (comp[j] === -1 && has(i, j) && has(j, i)) comp[j] = c;
     c += 1;
   }
   return c;
@@ -108,10 +116,18 @@ function totals(pairs: readonly PairCounts[]): Totals {
   return { decisive, ties };
 }
 
+interface Derivatives {
+  g: Float64Array;
+  H: Float64Array;
+}
+const EMPTY = new Float64Array(0);
+
 /**
  * Penalised log-likelihood, gradient and Hessian at θ = (β_0..β_{n−1}[, log ν]). The objective is
  * ℓ(θ) − (λ/2)Σβ² − (1/2)(Σβ)²; the last term only removes the flat direction of ℓ (ℓ is invariant
  * to a common shift of β, so the optimum of the penalised objective has Σβ = 0 and the same ℓ).
+ * The derivatives are written into `work` (zeroed first): one fit reuses the same buffers on
+ * every Newton step instead of allocating a dim × dim Hessian each time.
  */
 function evaluate(
   n: number,
@@ -119,11 +135,13 @@ function evaluate(
   theta: Float64Array,
   withNu: boolean,
   ridge: number,
-  needDerivs: boolean,
-): { f: number; ll: number; g: Float64Array; H: Float64Array[] } {
+  work: Derivatives | null,
+): { f: number; ll: number; g: Float64Array; H: Float64Array } {
   const dim = theta.length;
-  const g = new Float64Array(dim);
-  const H: Float64Array[] = needDerivs ? Array.from({ length: dim }, () => new Float64Array(dim)) : [];
+  const needDerivs = work !== null;
+  // Gradient and Hessian (row-major dim × dim); empty without derivatives.
+  const g = work ? work.g.fill(0) : EMPTY;
+  const H = work ? work.H.fill(0) : EMPTY;
   const gamma = withNu ? theta[n]! : -Infinity;
   const nu = withNu ? Math.exp(gamma) : 0;
   let ll = 0;
@@ -157,20 +175,20 @@ function evaluate(
     const hii = (a + s / 4) / D - pi * pi;
     const hjj = (b + s / 4) / D - pj * pj;
     const hij = s / 4 / D - pi * pj;
-    H[p.i]![p.i]! -= N * hii;
-    H[p.j]![p.j]! -= N * hjj;
-    H[p.i]![p.j]! -= N * hij;
-    H[p.j]![p.i]! -= N * hij;
+    H[p.i * dim + p.i]! -= N * hii;
+    H[p.j * dim + p.j]! -= N * hjj;
+    H[p.i * dim + p.j]! -= N * hij;
+    H[p.j * dim + p.i]! -= N * hij;
     if (withNu) {
       const q = s / D;
       g[n]! += t - N * q;
       const hiq = s / 2 / D - pi * q;
       const hjq = s / 2 / D - pj * q;
-      H[p.i]![n]! -= N * hiq;
-      H[n]![p.i]! -= N * hiq;
-      H[p.j]![n]! -= N * hjq;
-      H[n]![p.j]! -= N * hjq;
-      H[n]![n]! -= N * (q - q * q);
+      H[p.i * dim + n]! -= N * hiq;
+      H[n * dim + p.i]! -= N * hiq;
+      H[p.j * dim + n]! -= N * hjq;
+      H[n * dim + p.j]! -= N * hjq;
+      H[n * dim + n]! -= N * (q - q * q);
     }
   }
   let sum = 0;
@@ -183,35 +201,71 @@ function evaluate(
   if (needDerivs) {
     for (let i = 0; i < n; i++) {
       g[i]! -= ridge * theta[i]! + sum;
-      H[i]![i]! -= ridge;
-      for (let j = 0; j < n; j++) H[i]![j]! -= 1;
+      H[i * dim + i]! -= ridge;
+      for (let j = 0; j < n; j++) H[i * dim + j]! -= 1;
     }
   }
   return { f, ll, g, H };
 }
 
-/** Solves A x = b for a small dense system (Gaussian elimination with partial pivoting). */
-function solve(A: Float64Array[], b: Float64Array): Float64Array | null {
+/**
+ * Solves (−H) x = b for a small dense system, H row-major n × n (Gaussian elimination with
+ * partial pivoting) in the workspace M (n × n); H is left untouched. This runs on every Newton
+ * step of every bootstrap resample: the row update is unrolled by four (each element is still
+ * computed as M[r][j] − k·M[c][j], so the result does not depend on the unrolling).
+ */
+function solveNegated(H: Float64Array, b: Float64Array, M: Float64Array): Float64Array | null {
   const n = b.length;
-  const M = A.map((row) => Float64Array.from(row));
+  for (let k = 0; k < n * n; k++) M[k] = -H[k]!;
   const x = Float64Array.from(b);
   for (let c = 0; c < n; c++) {
     let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
-    if (Math.abs(M[piv]![c]!) < 1e-300) return null;
-    [M[c], M[piv]] = [M[piv]!, M[c]!];
-    [x[c], x[piv]] = [x[piv]!, x[c]!];
+    let best = Math.abs(M[c * n + c]!);
     for (let r = c + 1; r < n; r++) {
-      const k = M[r]![c]! / M[c]![c]!;
+      const v = Math.abs(M[r * n + c]!);
+      if (v > best) {
+        best = v;
+        piv = r;
+      }
+    }
+    if (best < 1e-300) return null;
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) {
+        const t = M[c * n + j]!;
+        M[c * n + j] = M[piv * n + j]!;
+        M[piv * n + j] = t;
+      }
+      const t = x[c]!;
+      x[c] = x[piv]!;
+      x[piv] = t;
+    }
+    const oc = c * n;
+    const pivot = M[oc + c]!;
+    const xc = x[c]!;
+    for (let r = c + 1; r < n; r++) {
+      const or = r * n;
+      const k = M[or + c]! / pivot;
       if (k === 0) continue;
-      for (let cc = c; cc < n; cc++) M[r]![cc]! -= k * M[c]![cc]!;
-      x[r]! -= k * x[c]!;
+      let j = c;
+      for (; j + 3 < n; j += 4) {
+        const a0 = M[or + j]! - k * M[oc + j]!;
+        const a1 = M[or + j + 1]! - k * M[oc + j + 1]!;
+        const a2 = M[or + j + 2]! - k * M[oc + j + 2]!;
+        const a3 = M[or + j + 3]! - k * M[oc + j + 3]!;
+        M[or + j] = a0;
+        M[or + j + 1] = a1;
+        M[or + j + 2] = a2;
+        M[or + j + 3] = a3;
+      }
+      for (; j < n; j++) M[or + j] = M[or + j]! - k * M[oc + j]!;
+      x[r] = x[r]! - k * xc;
     }
   }
   for (let r = n - 1; r >= 0; r--) {
+    const or = r * n;
     let s = x[r]!;
-    for (let cc = r + 1; cc < n; cc++) s -= M[r]![cc]! * x[cc]!;
-    x[r] = s / M[r]![r]!;
+    for (let j = r + 1; j < n; j++) s -= M[or + j]! * x[j]!;
+    x[r] = s / M[or + r]!;
   }
   return x;
 }
@@ -244,7 +298,10 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
     const share = tot.ties / (tot.ties + tot.decisive);
     theta[n] = Math.log((2 * share) / (1 - share));
   }
-  let cur = evaluate(n, pairs, theta, withNu, ridge, true);
+  const dim = theta.length;
+  const work: Derivatives = { g: new Float64Array(dim), H: new Float64Array(dim * dim) };
+  const elimination = new Float64Array(dim * dim);
+  let cur = evaluate(n, pairs, theta, withNu, ridge, work);
   let converged = false;
   let iterations = 0;
   for (; iterations < maxIter; iterations++) {
@@ -255,30 +312,34 @@ export function bradleyTerry(n: number, pairs: readonly PairCounts[], opts: BtOp
       break;
     }
     // Newton direction: −H d = g (−H is positive definite wherever the objective is strictly concave).
-    const negH = cur.H.map((row) => row.map((v) => -v));
-    let step = solve(negH, cur.g);
+    let step = solveNegated(cur.H, cur.g, elimination);
     if (!step || step.some((v) => !Number.isFinite(v))) step = Float64Array.from(cur.g); // gradient ascent fallback
+    // Backtracking line search. A trial is evaluated with its derivatives (the step no longer
+    // needs the old ones): the first trial is nearly always accepted, and its evaluation is then
+    // the next iterate's, the same numbers a second evaluation at the accepted point would give.
     let t = 1;
     let accepted = false;
+    const fCur = cur.f;
     for (let k = 0; k < 60; k++) {
-      const trial = Float64Array.from(theta, (v, i) => v + t * step![i]!);
-      const next = evaluate(n, pairs, trial, withNu, ridge, false);
-      if (Number.isFinite(next.f) && next.f >= cur.f - 1e-12 * Math.abs(cur.f)) {
+      const trial = new Float64Array(theta.length);
+      for (let i = 0; i < trial.length; i++) trial[i] = theta[i]! + t * step[i]!;
+      const next = evaluate(n, pairs, trial, withNu, ridge, work);
+      if (Number.isFinite(next.f) && next.f >= fCur - 1e-12 * Math.abs(fCur)) {
         theta.set(trial);
+        cur = next;
         accepted = true;
         break;
       }
       t /= 2;
     }
     if (!accepted) break;
-    cur = evaluate(n, pairs, theta, withNu, ridge, true);
   }
   // Centre exactly (the penalty already puts the optimum at Σβ = 0; this removes rounding).
   let mean = 0;
   for (let i = 0; i < n; i++) mean += theta[i]!;
   mean /= n;
   const log_strength = Array.from(theta.subarray(0, n), (v) => v - mean);
-  const final = evaluate(n, pairs, Float64Array.from(theta, (v, i) => (i < n ? v - mean : v)), withNu, ridge, false);
+  const final = evaluate(n, pairs, Float64Array.from(theta, (v, i) => (i < n ? v - mean : v)), withNu, ridge, null);
   return {
     ...base,
     log_strength,

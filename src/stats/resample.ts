@@ -31,6 +31,38 @@ export function bootstrapVector(
   return { point, replicates };
 }
 
+/**
+ * `bootstrapVector` for statistics that depend on a resample only through how often it drew each
+ * item (weighted sums): `statistics` gets those counts (all ones for the point value, then one
+ * vector per resample, reused between calls) instead of the drawn indices. The draws are exactly
+ * those of `bootstrapVector` and `bootstrapItems` for the same seed (`Rng.countDraws`), without
+ * writing the indices down first.
+ */
+export function bootstrapCounts(
+  n: number,
+  k: number,
+  statistics: (counts: Float64Array, resample: number) => ArrayLike<number>,
+  opts: { resamples: number; seed: number },
+): { point: Float64Array; replicates: Float64Array[] } {
+  const point = new Float64Array(k).fill(NaN);
+  const B = n > 0 && opts.resamples > 0 ? opts.resamples : 0;
+  const replicates = Array.from({ length: k }, () => new Float64Array(B));
+  if (n === 0) return { point, replicates };
+  const counts = new Float64Array(n).fill(1);
+  point.set(statistics(counts, -1));
+  if (B === 0) return { point, replicates };
+  const identity = new Uint32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  const rng = new Rng(opts.seed);
+  for (let b = 0; b < B; b++) {
+    counts.fill(0);
+    rng.countDraws(identity, counts);
+    const v = statistics(counts, b);
+    for (let j = 0; j < k; j++) replicates[j]![b] = v[j]!;
+  }
+  return { point, replicates };
+}
+
 /** The units of a sample of clusters (items), in sample order: each drawn cluster contributes all its units. */
 export function clusterUnits(clusters: readonly Int32Array[], sample: ArrayLike<number>): Int32Array {
   let n = 0;

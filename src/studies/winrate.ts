@@ -27,10 +27,9 @@
  */
 import type { Estimate } from '../schema/index.ts';
 import { percentileInterval } from '../stats/bootstrap.ts';
-import { bootstrapVector, intervalOf } from '../stats/resample.ts';
+import { bootstrapCounts, intervalOf } from '../stats/resample.ts';
 import { ranksDescending } from '../stats/rank.ts';
 import { bradleyTerry, type PairCounts } from '../stats/bradley-terry.ts';
-import { mtBenchAgreement, type PairwiseVote } from '../stats/classification.ts';
 import { kendallTauB, spearman } from '../stats/correlation.ts';
 import type { PreferenceRow } from '../io/preferences.ts';
 import type { z } from 'zod';
@@ -67,16 +66,6 @@ export type WinrateResult = z.infer<typeof R.WinrateResult>;
 
 // ---------------------------------------------------------------------------------------------
 
-interface Comparison {
-  scopes: number[]; // 0 = overall, d + 1 = dimension d
-  rater: number;
-  /** Model indices with a < b, and the outcome seen from a: 0 a wins, 1 b wins, 2 tie. */
-  a: number;
-  b: number;
-  outcome: 0 | 1 | 2;
-  key: string; // item, pair and dimension, for pair-level agreement
-}
-
 type Counts = Float64Array; // [M*M*3]: (a, b, outcome) for a < b
 
 const OUTCOME: Record<'A' | 'B' | 'tie', 0 | 1 | 2> = { A: 0, B: 1, tie: 2 };
@@ -94,62 +83,143 @@ const estimate = (value: number | null, reps: Float64Array | null, level: number
  */
 export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions): WinrateResult {
   const level = opts.level ?? 0.95;
-  const ok = prefs.filter((p) => p.status === 'ok' && p.winner !== null);
-  const failed = prefs.filter((p) => !(p.status === 'ok' && p.winner !== null));
-  const failures: FailureCounts = { total: failed.length, by_status: nameMap(), by_rater: nameMap() };
-  for (const f of failed) {
-    const s = f.status === 'ok' ? 'missing' : f.status;
-    failures.by_status[s] = (failures.by_status[s] ?? 0) + 1;
-    failures.by_rater[f.rater] = (failures.by_rater[f.rater] ?? 0) + 1;
+  // One pass over the rows; the verdicts are then kept as typed arrays (cells of one count
+  // table), never as per-row objects: at arena scale (millions of verdicts) copies of the rows
+  // would cost gigabytes, and a resample only needs each item's weight. Names get indices in
+  // order of first appearance here and their sorted positions below.
+  const failed: PreferenceRow[] = [];
+  const failures: FailureCounts = { total: 0, by_status: nameMap(), by_rater: nameMap() };
+  const raterFirst = new Map<string, number>();
+  const modelFirst = new Map<string, number>();
+  const dimFirst = new Map<string, number>();
+  const itemFirst = new Map<string, number>();
+  const idOf = (names: Map<string, number>, name: string): number => {
+    let k = names.get(name);
+    if (k === undefined) names.set(name, (k = names.size));
+    return k;
+  };
+  const L = prefs.length;
+  const vItem = new Int32Array(L);
+  const vRater = new Int32Array(L);
+  const vA = new Int32Array(L);
+  const vB = new Int32Array(L);
+  const vOutcome = new Uint8Array(L);
+  const vDim = new Int32Array(L);
+  let nOk = 0;
+  // Rows usually come grouped by item and rater: the last name seen saves a lookup.
+  let lastItem: string | null = null;
+  let lastItemId = -1;
+  let lastRater: string | null = null;
+  let lastRaterId = -1;
+  for (const p of prefs) {
+    const r = p.rater === lastRater ? lastRaterId : (lastRaterId = idOf(raterFirst, (lastRater = p.rater)));
+    const a = idOf(modelFirst, p.model_a);
+    const b = idOf(modelFirst, p.model_b);
+    const d = p.dimension !== undefined ? idOf(dimFirst, p.dimension) : -1;
+    if (p.status === 'ok' && p.winner !== null) {
+      vItem[nOk] = p.item_id === lastItem ? lastItemId : (lastItemId = idOf(itemFirst, (lastItem = p.item_id)));
+      vRater[nOk] = r;
+      vA[nOk] = a;
+      vB[nOk] = b;
+      vOutcome[nOk] = OUTCOME[p.winner];
+      vDim[nOk] = d;
+      nOk++;
+      continue;
+    }
+    failed.push(p);
+    const st = p.status === 'ok' ? 'missing' : p.status;
+    failures.by_status[st] = (failures.by_status[st] ?? 0) + 1;
+    failures.by_rater[p.rater] = (failures.by_rater[p.rater] ?? 0) + 1;
   }
+  failures.total = failed.length;
 
-  const raters = uniq(prefs.map((p) => p.rater));
-  const models = uniq(prefs.flatMap((p) => [p.model_a, p.model_b]));
-  const dims = uniq(prefs.flatMap((p) => (p.dimension !== undefined ? [p.dimension] : [])));
-  const items = uniq(ok.map((p) => p.item_id));
+  /** Sorted names, and each first-appearance index's position among them. */
+  const sortedOf = (names: Map<string, number>): [string[], Int32Array] => {
+    const sorted = uniq(names.keys());
+    const pos = new Int32Array(sorted.length);
+    sorted.forEach((name, k) => (pos[names.get(name)!] = k));
+    return [sorted, pos];
+  };
+  const [raters, raterPos] = sortedOf(raterFirst);
+  const [models, modelPos] = sortedOf(modelFirst);
+  const [dims, dimPos] = sortedOf(dimFirst);
+  const [items, itemPos] = sortedOf(itemFirst);
   if (opts.compare) for (const r of opts.compare) if (!raters.includes(r)) throw new RangeError(`no rater "${r}" in the preferences (raters: ${raters.join(', ')})`);
   if (opts.baseline !== undefined && !models.includes(opts.baseline)) throw new RangeError(`no model "${opts.baseline}" in the preferences`);
 
   const M = models.length;
   const R = raters.length;
   const S = 1 + dims.length;
+  const N = items.length;
   const modelIx = new Map(models.map((m, i) => [m, i]));
   const raterIx = new Map(raters.map((r, i) => [r, i]));
-  const itemIx = new Map(items.map((it, i) => [it, i]));
-  const dimIx = new Map(dims.map((d, i) => [d, i]));
-  const perItem: Comparison[][] = items.map(() => []);
-  for (const p of ok) {
-    let a = modelIx.get(p.model_a)!;
-    let b = modelIx.get(p.model_b)!;
-    let outcome = OUTCOME[p.winner!];
-    if (a > b) {
-      [a, b] = [b, a];
-      if (outcome !== 2) outcome = outcome === 0 ? 1 : 0;
+  // Count table layout: block (scope s, rater r) of M*M*3 cells (a, b, outcome) for a < b, where
+  // scope 0 = overall and d + 1 = dimension d; outcome seen from a: 0 a wins, 1 b wins, 2 tie.
+  const MM3 = M * M * 3;
+  const blockOf = (s: number, r: number): number => (s * R + r) * MM3;
+  // Verdicts grouped by item (counting sort): verdict v of item i sits in itemStart[i]..itemStart[i+1]−1,
+  // with its overall cell and its dimension cell (−1 without a dimension).
+  const itemStart = new Int32Array(N + 1);
+  for (let v = 0; v < nOk; v++) itemStart[(vItem[v] = itemPos[vItem[v]!]!) + 1]!++;
+  for (let i = 0; i < N; i++) itemStart[i + 1]! += itemStart[i]!;
+  const cellAll = new Int32Array(nOk);
+  const cellDim = new Int32Array(nOk);
+  {
+    const fill = itemStart.slice(0, N);
+    for (let v = 0; v < nOk; v++) {
+      let a = modelPos[vA[v]!]!;
+      let b = modelPos[vB[v]!]!;
+      let outcome = vOutcome[v]!;
+      if (a > b) {
+        [a, b] = [b, a];
+        if (outcome !== 2) outcome = outcome === 0 ? 1 : 0;
+      }
+      const r = raterPos[vRater[v]!]!;
+      const within = (a * M + b) * 3 + outcome;
+      const at = fill[vItem[v]!]!++;
+      cellAll[at] = blockOf(0, r) + within;
+      cellDim[at] = vDim[v]! >= 0 ? blockOf(dimPos[vDim[v]!]! + 1, r) + within : -1;
     }
-    const scopes = [0];
-    if (p.dimension !== undefined) scopes.push(dimIx.get(p.dimension)! + 1);
-    perItem[itemIx.get(p.item_id)!]!.push({
-      scopes,
-      rater: raterIx.get(p.rater)!,
-      a,
-      b,
-      outcome,
-      key: `${p.item_id}\u0000${a}\u0000${b}\u0000${p.dimension ?? ''}`,
-    });
+  }
+  // Comparisons and distinct items per (scope, rater) block.
+  const nComp = new Float64Array(S * R);
+  const nItemsOf = new Float64Array(S * R);
+  {
+    const lastItem = new Int32Array(S * R).fill(-1);
+    const tally = (block: number, i: number): void => {
+      nComp[block]!++;
+      if (lastItem[block] !== i) {
+        lastItem[block] = i;
+        nItemsOf[block]!++;
+      }
+    };
+    for (let i = 0; i < N; i++)
+      for (let v = itemStart[i]!; v < itemStart[i + 1]!; v++) {
+        tally(Math.floor(cellAll[v]! / MM3), i);
+        if (cellDim[v]! >= 0) tally(Math.floor(cellDim[v]! / MM3), i);
+      }
   }
 
   const btPolicy: 'half' | 'davidson' | 'decisive_only' = opts.bt ?? (opts.ties === 'half' ? 'half' : 'decisive_only');
   const baseIx = opts.baseline !== undefined ? modelIx.get(opts.baseline)! : -1;
   const cmp = opts.compare ? ([raterIx.get(opts.compare[0])!, raterIx.get(opts.compare[1])!] as const) : null;
 
-  const countsOf = (mult: ArrayLike<number>): Counts[][] => {
-    const counts: Counts[][] = Array.from({ length: S }, () => Array.from({ length: R }, () => new Float64Array(M * M * 3)));
-    for (let i = 0; i < perItem.length; i++) {
+  /** The count table weighted by item multiplicities, as one view per (scope, rater). */
+  const countsOf = (mult: ArrayLike<number>, table: Float64Array): Counts[][] => {
+    table.fill(0);
+    for (let i = 0; i < N; i++) {
       const w = mult[i]!;
       if (w === 0) continue;
-      for (const c of perItem[i]!) for (const s of c.scopes) counts[s]![c.rater]![(c.a * M + c.b) * 3 + c.outcome]! += w;
+      const end = itemStart[i + 1]!;
+      if (S === 1) for (let v = itemStart[i]!; v < end; v++) table[cellAll[v]!]! += w;
+      else
+        for (let v = itemStart[i]!; v < end; v++) {
+          table[cellAll[v]!]! += w;
+          const d = cellDim[v]!;
+          if (d >= 0) table[d]! += w;
+        }
     }
-    return counts;
+    return Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => table.subarray(blockOf(s, r), blockOf(s, r) + MM3)));
   };
 
   /** Wins, losses, ties of model m (against the baseline if set, else everyone). */
@@ -200,8 +270,9 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
   };
 
   // The models reported per (scope, rater) are those of the full data.
-  const allOnes = new Float64Array(items.length).fill(1);
-  const pointCounts = countsOf(allOnes);
+  const allOnes = new Float64Array(N).fill(1);
+  const pointCounts = countsOf(allOnes, new Float64Array(S * R * MM3));
+  const table = new Float64Array(S * R * MM3);
   const reported: number[][][] = pointCounts.map((byRater) => byRater.map((cnt) => presentModels(cnt)));
 
   /** Every bootstrapped statistic of one resample, in a fixed layout. */
@@ -230,24 +301,63 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     }
   }
 
-  // Matched verdict pairs of the two compared raters, per item, per scope: votes oriented a<b.
-  const matched: { scope: number[]; va: PairwiseVote; vb: PairwiseVote }[][] = items.map(() => []);
+  // Matched verdicts of the two compared raters (same item, pair and dimension), orientation
+  // aligned: item, dimension scope (0 without one), whether they agree, whether neither is a tie.
+  const mItem: number[] = [];
+  const mDimScope: number[] = [];
+  const mSame: number[] = [];
+  const mNoTie: number[] = [];
   if (cmp) {
-    const votes: PairwiseVote[] = ['A', 'B', 'tie'];
-    for (let i = 0; i < perItem.length; i++) {
-      const byKey = new Map<string, Comparison>();
-      for (const c of perItem[i]!) if (c.rater === cmp[0]) byKey.set(c.key, c);
-      for (const c of perItem[i]!) {
-        if (c.rater !== cmp[1]) continue;
-        const other = byKey.get(c.key);
-        if (other) matched[i]!.push({ scope: c.scopes, va: votes[other.outcome]!, vb: votes[c.outcome]! });
+    // Key of a verdict within its item: pair cell (a, b) and dimension scope.
+    const keyOf = (v: number): number => Math.floor((cellAll[v]! % MM3) / 3) * S + (cellDim[v]! >= 0 ? Math.floor(cellDim[v]! / MM3 / R) : 0);
+    const raterOf = (v: number): number => Math.floor(cellAll[v]! / MM3);
+    for (let i = 0; i < N; i++) {
+      const byKey = new Map<number, number>();
+      for (let v = itemStart[i]!; v < itemStart[i + 1]!; v++) if (raterOf(v) === cmp[0]) byKey.set(keyOf(v), cellAll[v]! % 3);
+      for (let v = itemStart[i]!; v < itemStart[i + 1]!; v++) {
+        if (raterOf(v) !== cmp[1]) continue;
+        const oa = byKey.get(keyOf(v));
+        if (oa === undefined) continue;
+        const ob = cellAll[v]! % 3;
+        mItem.push(i);
+        mDimScope.push(cellDim[v]! >= 0 ? Math.floor(cellDim[v]! / MM3 / R) : 0);
+        mSame.push(oa === ob ? 1 : 0);
+        mNoTie.push(oa !== 2 && ob !== 2 ? 1 : 0);
       }
     }
   }
+  /**
+   * MT-Bench pair agreement per scope under item multiplicities: the counts `mtBenchAgreement`
+   * would make of the resample's vote lists (each matched pair repeated as often as its item).
+   */
+  const agreementOf = (mult: ArrayLike<number>) => {
+    const n = new Float64Array(S);
+    const agree = new Float64Array(S);
+    const nNoTie = new Float64Array(S);
+    const agreeNoTie = new Float64Array(S);
+    for (let k = 0; k < mItem.length; k++) {
+      const w = mult[mItem[k]!]!;
+      if (w === 0) continue;
+      const d = mDimScope[k]!;
+      for (const s of d > 0 ? [0, d] : [0]) {
+        n[s]! += w;
+        agree[s]! += w * mSame[k]!;
+        nNoTie[s]! += w * mNoTie[k]!;
+        agreeNoTie[s]! += w * mSame[k]! * mNoTie[k]!;
+      }
+    }
+    return Array.from({ length: S }, (_, s) => ({
+      with_ties: n[s] === 0 ? null : agree[s]! / n[s]!,
+      without_ties: nNoTie[s] === 0 ? null : agreeNoTie[s]! / nNoTie[s]!,
+      n_with_ties: n[s]!,
+      n_without_ties: nNoTie[s]!,
+    }));
+  };
 
   const compute = (mult: ArrayLike<number>): Float64Array => {
     const out = new Float64Array(nSlots).fill(NaN);
-    const counts = countsOf(mult);
+    const counts = countsOf(mult, table);
+    const agreement = cmp ? agreementOf(mult) : [];
     const wrCache: number[][][] = [];
     for (let s = 0; s < S; s++) {
       wrCache.push([]);
@@ -285,18 +395,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
           if (Number.isFinite(d) && !(Math.abs(d) <= maxd)) maxd = Math.abs(d);
         });
         out[L.maxd] = maxd;
-        const va: PairwiseVote[] = [];
-        const vb: PairwiseVote[] = [];
-        for (let i = 0; i < matched.length; i++) {
-          const w = mult[i]!;
-          for (let k = 0; k < w; k++)
-            for (const m of matched[i]!) {
-              if (!m.scope.includes(s)) continue;
-              va.push(m.va);
-              vb.push(m.vb);
-            }
-        }
-        const ag = mtBenchAgreement(va, vb);
+        const ag = agreement[s]!;
         out[L.agreeAll] = ag.with_ties ?? NaN;
         out[L.agreeNoTie] = ag.without_ties ?? NaN;
       }
@@ -306,18 +405,10 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
 
   // One pass of resamples (stats/resample.ts): every statistic sees the same resampled items.
   const point = compute(allOnes);
-  const mult = new Float64Array(items.length);
-  const { replicates } = bootstrapVector(
-    items.length,
-    point.length,
-    (idx, b) => {
-      if (b < 0) return point;
-      mult.fill(0);
-      for (const i of idx) mult[i]! += 1;
-      return compute(mult);
-    },
-    { resamples: opts.resamples, seed: opts.seed },
-  );
+  const { replicates } = bootstrapCounts(N, point.length, (mult, b) => (b < 0 ? point : compute(mult)), {
+    resamples: opts.resamples,
+    seed: opts.seed,
+  });
   const column = (k: number): Float64Array | null => (replicates[k]!.length ? replicates[k]! : null);
   const est = (k: number): Estimate => estimate(Number.isFinite(point[k]!) ? point[k]! : null, column(k), level);
 
@@ -326,14 +417,6 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     for (let r = 0; r < R; r++) {
       const ms = reported[s]![r]!;
       const cnt = pointCounts[s]![r]!;
-      const scopeItems = new Set<number>();
-      let nComp = 0;
-      for (let i = 0; i < perItem.length; i++)
-        for (const c of perItem[i]!)
-          if (c.rater === r && c.scopes.includes(s)) {
-            scopeItems.add(i);
-            nComp++;
-          }
       const scopeFailures = failed.filter((f) => f.rater === raters[r] && (s === 0 || f.dimension === dims[s - 1])).length;
       if (ms.length === 0 && scopeFailures === 0) continue;
       const fit = ms.length > 0 ? fitBt(cnt, ms) : null;
@@ -369,8 +452,8 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
         matrix[models[m]!] = row;
       }
       out.raters[raters[r]!] = {
-        n_items: scopeItems.size,
-        n_comparisons: nComp,
+        n_items: nItemsOf[s * R + r]!,
+        n_comparisons: nComp[s * R + r]!,
         failures: scopeFailures,
         models: modelsOut,
         matrix,
@@ -398,10 +481,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
           maxModel = models[m]!;
         }
       });
-      const va: PairwiseVote[] = [];
-      const vb: PairwiseVote[] = [];
-      for (const list of matched) for (const m of list) if (m.scope.includes(s)) (va.push(m.va), vb.push(m.vb));
-      const ag = mtBenchAgreement(va, vb);
+      const ag = pointAgreement[s]!;
       out.compare = {
         rater_a: raters[cmp[0]]!,
         rater_b: raters[cmp[1]]!,
@@ -420,6 +500,7 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     return out;
   };
 
+  const pointAgreement = agreementOf(allOnes);
   const overall = scopeResult(0);
   const result: WinrateResult = {
     ties: opts.ties,
@@ -429,8 +510,8 @@ export function runWinrate(prefs: readonly PreferenceRow[], opts: WinrateOptions
     resamples: opts.resamples,
     level,
     n_rows: prefs.length,
-    n_ok: ok.length,
-    n_items: items.length,
+    n_ok: nOk,
+    n_items: N,
     failures,
     ...overall,
   };
