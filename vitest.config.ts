@@ -13,5 +13,8 @@ export default defineConfig({
     // more than most tests.
     pool: 'threads',
     isolate: false,
+    // vitest's default is one worker fewer than the cores: on CI's 2 cores that is 1, and half the
+    // machine idles while spawned CLIs and local servers wait. Two workers use both cores.
+    maxWorkers: 2,
   },
 });
