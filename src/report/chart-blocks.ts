@@ -4,30 +4,21 @@
  * plots). No stage knowledge here; charts.ts and the per-kind builders compose them.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { Estimate } from '../schema/results/common.ts';
 
-export type Obj = Record<string, unknown>;
 export type Spec = Record<string, unknown>;
 
-export const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
-export const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-export const obj = (x: unknown): Obj | null => (isObj(x) ? x : null);
-export const entries = (x: unknown): [string, Obj][] => (isObj(x) ? Object.entries(x).filter((e): e is [string, Obj] => isObj(e[1])) : []);
-
-/** An estimate as read from JSON: `{value, ci_low, ci_high}`, or a bare number (no interval). */
+/** An estimate to draw: a value, and its interval when both bounds are known. */
 export interface Est {
   value: number;
   lo: number | null;
   hi: number | null;
 }
 
-export function est(x: unknown): Est | null {
-  const n = num(x);
-  if (n !== null) return { value: n, lo: null, hi: null };
-  if (!isObj(x)) return null;
-  const value = num(x.value);
-  if (value === null) return null;
-  const lo = num(x.ci_low);
-  const hi = num(x.ci_high);
+/** The drawable part of a result's estimate: none without a value, no interval without both bounds. */
+export function est(x: Estimate | null | undefined): Est | null {
+  if (!x || x.value === null) return null;
+  const { value, ci_low: lo, ci_high: hi } = x;
   return lo !== null && hi !== null ? { value, lo, hi } : { value, lo: null, hi: null };
 }
 

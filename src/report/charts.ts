@@ -3,19 +3,23 @@
  * wrote it: nothing is re-estimated here. The only number derived at render time is Pearson's r
  * of model size against score (Med-CMR Figure 3), which needs sizes that no stage result holds.
  *
- * Every builder reads its block defensively: a block that is absent or has another shape gives no
- * chart and a note saying which chart was left out and why, never a thrown error or an empty chart.
+ * chartsForStage parses the result once with its kind's schema (schema/results/); a result that does
+ * not match gives a note naming the stage and the first issue, and no chart. Every builder takes the
+ * typed result; an optional block that is absent or empty gives no chart and a note saying which
+ * chart was left out and why, never a thrown error or an empty chart.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { z } from 'zod';
 import { pearson } from '../stats/correlation.ts';
 import { Status } from '../schema/status.ts';
-import { PairwiseStageResult } from '../schema/results/judge.ts';
-import { TuningResult } from '../schema/results/tuning.ts';
+import { McqResult } from '../schema/mcq.ts';
+import { AgreementResult, ConsistencyResult, CorrectedResult, Estimate, JudgeStageResult, PairwiseStageResult, SwapResult, TuningResult, WinrateStageResult, type AgreementCore, type ScopeResult, type WinrateResult } from '../schema/results/index.ts';
 import { pairwiseSwapCharts, tuningCharts } from './charts-judges.ts';
-import { isObj, num, obj, entries, est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, LOW_N, forest, forestCaption, type Obj, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
+import { est, TASK_ORDER, orderGroups, W, rowHeight, INK, MUTED, ACCENT, PAIR_COLORS, top, fmt, barsWithCi, heatmap, LOW_N, forest, forestCaption, type Spec, type Est, type HeatCell, type ForestRow } from './chart-blocks.ts';
 export { est, fmt, type Est } from './chart-blocks.ts';
+import { CircularChartInput, circularCharts } from './charts-circular.ts';
 import { correctedCharts } from './corrected-chart.ts';
+import { parseResult } from './parse-result.ts';
 import { nameMap } from '../io/name-map.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
@@ -117,16 +121,15 @@ export function sizeChart(
 // ---------------------------------------------------------------------------------------------
 // MCQ (issue 2): models.<m>.{accuracy, ci_low, ci_high, by_task, by_organ_system, by_modality}
 
-function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
+function mcqCharts(stage: string, result: z.infer<typeof McqResult>, ctx: ChartContext): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const models = entries(result.models);
+  const models = Object.entries(result.models);
   if (models.length === 0) {
-    out.notes.push('No `models` block in the MCQ result: no MCQ charts.');
+    out.notes.push('No model in the MCQ result: no MCQ charts.');
     return out;
   }
   const overall = models
-    .map(([m, r]) => ({ m, acc: num(r.accuracy), lo: num(r.ci_low), hi: num(r.ci_high) }))
-    .filter((r): r is { m: string; acc: number; lo: number | null; hi: number | null } => r.acc !== null)
+    .map(([m, r]) => ({ m, acc: r.accuracy, lo: r.ci_low, hi: r.ci_high, n: r.n }))
     .sort((a, b) => b.acc - a.acc || (a.m < b.m ? -1 : 1));
   const modelOrder = overall.map((r) => r.m);
   if (overall.length > 0) {
@@ -140,21 +143,20 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
       ),
     });
   }
-  const families: [string, string, string][] = [
+  const families = [
     ['by_task', 'task', 'MCQ accuracy per task (the main table as a figure)'],
     ['by_organ_system', 'organ system', 'MCQ accuracy per organ system'],
     ['by_modality', 'modality', 'MCQ accuracy per modality'],
-  ];
+  ] as const;
   const sizeScores: { dim: string; model: string; score: number }[] = overall.map((r) => ({ dim: 'All', model: r.m, score: r.acc }));
   for (const [key, label, title] of families) {
     const cells: HeatCell[] = [];
     const groups = new Set<string>();
     for (const [m, r] of models) {
-      for (const [g, s] of entries(r[key])) {
-        const acc = num(s.accuracy);
-        if (acc === null) continue;
+      for (const [g, s] of Object.entries(r[key])) {
+        const acc = s.accuracy;
         groups.add(g);
-        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1), n: num(s.n) });
+        cells.push({ x: g, y: m, value: acc, text: (acc * 100).toFixed(1), n: s.n });
         if (key === 'by_task') sizeScores.push({ dim: g, model: m, score: acc });
       }
     }
@@ -165,7 +167,7 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
     const xOrder = orderGroups(groups, key === 'by_task' ? TASK_ORDER : []);
     if (key === 'by_task') {
       // "All" first, as the paper's table puts the overall score before the dimensions.
-      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1), n: num(obj(models.find(([m]) => m === r.m)?.[1])?.n) });
+      for (const r of overall) cells.push({ x: 'All', y: r.m, value: r.acc, text: (r.acc * 100).toFixed(1), n: r.n });
       xOrder.unshift('All');
     }
     out.charts.push({
@@ -189,11 +191,11 @@ function mcqCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
 const STATUS_ORDER: string[] = [...Status.options];
 const STATUS_COLORS = ['#2a9d8f', '#e07b39', '#c9485b', '#8e6bbf', '#b8962e', '#7a8699', '#5b8c5a', '#a0522d', '#4b6584'];
 
-function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts {
+function judgeCharts(stage: string, result: z.infer<typeof JudgeStageResult>, ctx: ChartContext): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const models = entries(result.models);
+  const models = Object.entries(result.models);
   if (models.length === 0) {
-    out.notes.push('No `models` block in the judge result: no judge charts.');
+    out.notes.push('No model in the judge result: no judge charts.');
     return out;
   }
   const scores = models
@@ -214,7 +216,7 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
   const critNames = new Set<string>();
   const sizeScores: { dim: string; model: string; score: number }[] = scores.map((s) => ({ dim: 'score', model: s.m, score: s.e.value }));
   for (const [m, r] of models) {
-    for (const [c, v] of Object.entries(obj(r.criteria) ?? {})) {
+    for (const [c, v] of Object.entries(r.criteria)) {
       const e = est(v);
       if (!e) continue;
       critNames.add(c);
@@ -251,9 +253,8 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
   const status: Spec[] = [];
   const seen = new Set<string>();
   for (const [m, r] of models) {
-    for (const [s, n] of Object.entries(obj(r.by_status) ?? {})) {
-      const c = num(n);
-      if (c === null || c === 0) continue;
+    for (const [s, c] of Object.entries(r.by_status)) {
+      if (c === 0) continue;
       seen.add(s);
       status.push({ label: m, status: s, count: c });
     }
@@ -290,31 +291,25 @@ function judgeCharts(stage: string, result: Obj, ctx: ChartContext): StageCharts
 // ---------------------------------------------------------------------------------------------
 // Agreement (issue 4): {krippendorff_alpha, fleiss_kappa, gwet_ac1, icc, percent_agreement, pairs[], judge_validation?, dimensions?}
 
-const AGREEMENT_STATS: [string, string][] = [
-  ['krippendorff_alpha', 'Krippendorff α'],
-  ['fleiss_kappa', 'Fleiss κ'],
-  ['gwet_ac1', 'Gwet AC1'],
-  ['icc.icc2_1', 'ICC(2,1)'],
-  ['percent_agreement', 'Raw agreement'],
+type Agreement = z.infer<typeof AgreementCore>;
+const AGREEMENT_STATS: [(s: Agreement) => Estimate | undefined, string][] = [
+  [(s) => s.krippendorff_alpha, 'Krippendorff α'],
+  [(s) => s.fleiss_kappa, 'Fleiss κ'],
+  [(s) => s.gwet_ac1, 'Gwet AC1'],
+  [(s) => s.icc?.icc2_1, 'ICC(2,1)'],
+  [(s) => s.percent_agreement, 'Raw agreement'],
 ];
 
-function pick(o: Obj, path: string): unknown {
-  let cur: unknown = o;
-  for (const k of path.split('.')) cur = isObj(cur) ? cur[k] : undefined;
-  return cur;
-}
+/** A comparison with a reference: a ComparisonResult, or a mean over humans (an estimate per statistic). */
+type Comparison = Partial<Record<'cohen_kappa' | 'percent_agreement' | 'spearman' | 'accuracy', Estimate | null>>;
 
-function scopesOf(result: Obj): [string, Obj][] {
-  return [['overall', result], ...entries(result.dimensions)];
-}
-
-function agreementCharts(stage: string, result: Obj): StageCharts {
+function agreementCharts(stage: string, result: z.infer<typeof AgreementResult>): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const scopes = scopesOf(result);
+  const scopes: [string, Agreement][] = [['overall', result], ...Object.entries(result.dimensions ?? {})];
   const rows: ForestRow[] = [];
   for (const [scope, s] of scopes) {
-    for (const [key, stat] of AGREEMENT_STATS) {
-      const e = est(pick(s, key));
+    for (const [get, stat] of AGREEMENT_STATS) {
+      const e = est(get(s));
       if (e) rows.push({ scope, stat, label: scope, group: 'all raters', value: e.value, lo: e.lo, hi: e.hi, text: fmt(e.value) });
     }
   }
@@ -329,19 +324,16 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
   } else out.notes.push('Agreement statistics left out: no α, κ or AC1 estimates in the result.');
 
   // Pairwise Cohen's κ between raters (overall), as a matrix.
-  const pairs = Array.isArray(result.pairs) ? result.pairs.filter(isObj) : [];
   const cells: HeatCell[] = [];
   const raters = new Set<string>();
-  for (const p of pairs) {
-    const a = typeof p.a === 'string' ? p.a : null;
-    const b = typeof p.b === 'string' ? p.b : null;
-    const k = est(p.cohen_kappa);
+  for (const { a, b, cohen_kappa } of result.pairs) {
+    const k = est(cohen_kappa);
     if (!a || !b || !k) continue;
     raters.add(a).add(b);
     cells.push({ x: b, y: a, value: k.value, text: fmt(k.value) }, { x: a, y: b, value: k.value, text: fmt(k.value) });
   }
   if (raters.size >= 3) {
-    const order = Array.isArray(result.raters) ? (result.raters as unknown[]).filter((r): r is string => typeof r === 'string' && raters.has(r)) : [...raters].sort();
+    const order = result.raters.filter((r) => raters.has(r));
     out.charts.push({
       id: `${stage}-pairs`,
       title: "Cohen's κ between each pair of raters",
@@ -356,22 +348,20 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
   const addLabel = (l: string): void => {
     if (!labels.includes(l)) labels.push(l);
   };
-  const cand: [string, string][] = [
+  const cand = [
     ['cohen_kappa', 'Cohen κ'],
     ['percent_agreement', 'Raw agreement'],
     ['spearman', 'Spearman ρ'],
-  ];
+  ] as const;
   const confusion: Spec[] = [];
   const confScopes: string[] = [];
   const jvScopes: string[] = [];
   for (const [scope, s] of scopes) {
-    const v = obj(s.judge_validation);
+    const v = s.judge_validation;
     if (!v) continue;
     jvScopes.push(scope);
-    const judge = typeof v.judge === 'string' ? v.judge : 'judge';
-    const push = (label: string, group: string, cmp: unknown): void => {
-      const c = obj(cmp);
-      if (!c) return;
+    const judge = v.judge;
+    const push = (label: string, group: string, c: Comparison): void => {
       for (const [key, stat] of cand) {
         // Against a categorical reference raw agreement is accuracy; the ceiling means carry only the latter.
         const e = est(c[key]) ?? (key === 'percent_agreement' ? est(c.accuracy) : null);
@@ -380,27 +370,19 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
         jv.push({ scope, stat, label, group, value: e.value, lo: e.lo, hi: e.hi, text: fmt(e.value) });
       }
     };
-    for (const h of Array.isArray(v.vs_humans) ? v.vs_humans.filter(isObj) : []) push(`${judge} vs ${String(h.human)}`, 'judge', h);
-    const cons = obj(v.vs_consensus);
-    push(`${judge} vs human ${cons?.consensus === 'mean' ? 'mean' : 'majority'}`, 'judge', cons);
-    const ceiling = obj(v.ceiling);
-    const meanHuman = obj(ceiling?.mean_human_vs_rest);
-    const meanJudge = obj(ceiling?.mean_judge_vs_rest);
-    if (meanHuman || meanJudge) {
-      push('human vs rest (mean)', 'human ceiling', meanHuman);
-      push(`${judge} vs rest (mean)`, 'judge', meanJudge);
-    }
-    const conf = obj(cons?.confusion);
-    const cl = Array.isArray(conf?.labels) ? (conf!.labels as unknown[]).map(String) : null;
-    const cm = Array.isArray(conf?.matrix) ? (conf!.matrix as unknown[]) : null;
+    for (const h of v.vs_humans) push(`${judge} vs ${h.human}`, 'judge', h);
+    const cons = v.vs_consensus;
+    push(`${judge} vs human ${cons.consensus === 'mean' ? 'mean' : 'majority'}`, 'judge', cons);
+    push('human vs rest (mean)', 'human ceiling', v.ceiling.mean_human_vs_rest);
+    push(`${judge} vs rest (mean)`, 'judge', v.ceiling.mean_judge_vs_rest);
+    const cl = cons.confusion?.labels.map(String);
+    const cm = cons.confusion?.matrix;
     if (cl && cm && cm.length === cl.length) {
       let any = false;
       cm.forEach((row, i) => {
-        if (!Array.isArray(row)) return;
-        const total = row.reduce((a: number, c) => a + (num(c) ?? 0), 0);
-        row.forEach((c, j) => {
-          const n = num(c);
-          if (n === null || j >= cl.length) return;
+        const total = row.reduce((a, c) => a + c, 0);
+        row.forEach((n, j) => {
+          if (j >= cl.length) return;
           any = true;
           confusion.push({ scope, truth: cl[i]!, pred: cl[j]!, count: n, share: total > 0 ? n / total : 0 });
         });
@@ -409,7 +391,7 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
     }
   }
   if (jv.length > 0) {
-    let statOrder = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
+    let statOrder: string[] = cand.map(([, s]) => s).filter((s) => jv.some((r) => r.stat === s));
     // A judge-vs-humans panel is read against the humans' own agreement: a statistic the ceiling
     // lacks (κ and raw agreement at numeric levels) gets no panel rather than a panel without it.
     const hasCeiling = jv.some((r) => r.group === 'human ceiling');
@@ -462,22 +444,24 @@ function agreementCharts(stage: string, result: Obj): StageCharts {
 // ---------------------------------------------------------------------------------------------
 // Win ratios (issue 5): raters.<r>.models.<m>.{win_ratio, bt_score}, dimensions.<d>.…, compare.{…}
 
-function winrateCharts(stage: string, result: Obj): StageCharts {
+type Scope = z.infer<typeof ScopeResult>;
+
+function winrateCharts(stage: string, result: z.infer<typeof WinrateResult>): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const dims = entries(result.dimensions);
-  const scopes: [string, Obj][] = dims.length > 0 ? dims : [['overall', result]];
-  const compare = obj(result.compare) ?? dims.map(([, d]) => obj(d.compare)).find((c) => c !== null) ?? null;
-  const raterA = typeof compare?.rater_a === 'string' ? compare.rater_a : null;
-  const raterB = typeof compare?.rater_b === 'string' ? compare.rater_b : null;
+  const dims = Object.entries(result.dimensions ?? {});
+  const scopes: [string, Scope][] = dims.length > 0 ? dims : [['overall', result]];
+  const compare = result.compare ?? dims.map(([, d]) => d.compare).find((c) => c !== undefined) ?? null;
+  const raterA = compare?.rater_a ?? null;
+  const raterB = compare?.rater_b ?? null;
 
   // Model order: by the first rater's overall win ratio.
-  const overallRaters = entries(result.raters);
+  const overallRaters = Object.entries(result.raters);
   if (overallRaters.length === 0 && dims.length === 0) {
-    out.notes.push('No `raters` block in the win-ratio result: no win-ratio charts.');
+    out.notes.push('No rater in the win-ratio result: no win-ratio charts.');
     return out;
   }
   const first = overallRaters.find(([r]) => r === raterA) ?? overallRaters[0];
-  const modelOrder = entries(first?.[1].models)
+  const modelOrder = Object.entries(first?.[1].models ?? {})
     .map(([m, v]) => ({ m, w: est(v.win_ratio)?.value ?? -1 }))
     .sort((a, b) => b.w - a.w || (a.m < b.m ? -1 : 1))
     .map((x) => x.m);
@@ -487,14 +471,13 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
   const raterOrder: string[] = [];
   const scatter: Spec[] = [];
   for (const [scope, s] of scopes) {
-    const cmp = obj(s.compare);
-    const rho = est(cmp?.spearman);
+    const rho = est(s.compare?.spearman);
     const panel = raterA && rho ? `${scope} · ρ = ${rho.value.toFixed(2)}` : scope;
     let any = false;
     const byModel = new Map<string, Record<string, Est>>();
-    for (const [rater, r] of entries(s.raters)) {
+    for (const [rater, r] of Object.entries(s.raters)) {
       if (raterA && raterB && rater !== raterA && rater !== raterB) continue;
-      for (const [m, v] of entries(r.models)) {
+      for (const [m, v] of Object.entries(r.models)) {
         const e = est(v.win_ratio);
         if (!e) continue;
         any = true;
@@ -576,17 +559,17 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
   }
 
   // The comparison statistics per dimension, as a forest.
-  const cmpStats: [string, string][] = [
+  const cmpStats = [
     ['spearman', 'Spearman ρ'],
     ['kendall_tau_b', 'Kendall τ-b'],
     ['max_abs_win_ratio_diff', 'max |Δ win ratio|'],
     ['pair_agreement_with_ties', 'pair agreement (ties)'],
     ['pair_agreement_without_ties', 'pair agreement (no ties)'],
-  ];
-  const cmpScopes: [string, Obj][] = [['overall', result], ...dims];
+  ] as const;
+  const cmpScopes: [string, Scope][] = [['overall', result], ...dims];
   const frows: ForestRow[] = [];
   for (const [scope, s] of cmpScopes) {
-    const c = obj(s.compare);
+    const c = s.compare;
     if (!c) continue;
     for (const [key, stat] of cmpStats) {
       const e = est(c[key]);
@@ -608,18 +591,18 @@ function winrateCharts(stage: string, result: Obj): StageCharts {
 // ---------------------------------------------------------------------------------------------
 // Consistency (issue 6): models.<m>.{n, both, mcq_only, open_only, neither, kappa, mcnemar_midp}, paired, circular
 
-function consistencyCharts(stage: string, result: Obj): StageCharts {
+function consistencyCharts(stage: string, result: z.infer<typeof ConsistencyResult>): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const models = entries(result.models).filter(([, m]) => ['both', 'mcq_only', 'open_only', 'neither'].every((k) => num(m[k]) !== null));
+  const models = Object.entries(result.models);
   if (models.length > 0) {
     const rows: Spec[] = [];
     const panels: string[] = [];
     for (const [name, m] of models) {
-      const n = num(m.n) ?? (num(m.both)! + num(m.mcq_only)! + num(m.open_only)! + num(m.neither)!);
-      const panel = `${name} · κ ${fmt(num(m.kappa))} · mid-p ${fmt(num(m.mcnemar_midp), 'p')}`;
+      const n = m.n;
+      const panel = `${name} · κ ${fmt(m.kappa)} · mid-p ${fmt(m.mcnemar_midp, 'p')}`;
       panels.push(panel);
-      const cell = (mcq: string, open: string, key: string): void => {
-        const c = num(m[key])!;
+      const cell = (mcq: string, open: string, key: 'both' | 'mcq_only' | 'open_only' | 'neither'): void => {
+        const c = m[key];
         rows.push({ panel, mcq, open, count: c, share: n > 0 ? c / n : 0 });
       };
       cell('MCQ right', 'open right', 'both');
@@ -652,23 +635,21 @@ function consistencyCharts(stage: string, result: Obj): StageCharts {
         rows,
       ),
     });
-  } else out.notes.push('Consistency tables left out: no model has the four cells (both, mcq_only, open_only, neither).');
+  } else out.notes.push('Consistency tables left out: no model in the result.');
 
   // Base against fine-tune (Med-CMR Figure 4b): the two means per form, joined, with the sign-test p.
-  const paired = entries(result.paired);
   const dumb: Spec[] = [];
   const order: string[] = [];
-  for (const [key, p] of paired) {
-    const base = typeof p.base === 'string' ? p.base : key.split(':')[0]!;
-    const tuned = typeof p.tuned === 'string' ? p.tuned : key.split(':')[1] ?? key;
+  for (const p of Object.values(result.paired ?? {})) {
+    const { base, tuned } = p;
     for (const [form, label] of [['mcq', 'MCQ'], ['open', 'open']] as const) {
-      const t = obj(p[form]);
-      const b = num(t?.base_mean);
-      const u = num(t?.tuned_mean);
+      const t = p[form];
+      const b = t.base_mean;
+      const u = t.tuned_mean;
       if (b === null || u === null) continue;
       const row = `${label}: ${base} → ${tuned}`;
       order.push(row);
-      const pText = `sign p ${fmt(num(t!.sign_test_p), 'p')} · Wilcoxon p ${fmt(num(t!.wilcoxon_p), 'p')}`;
+      const pText = `sign p ${fmt(t.sign_test_p, 'p')} · Wilcoxon p ${fmt(t.wilcoxon_p, 'p')}`;
       dumb.push({ row, who: 'base', value: b, lo: Math.min(b, u), hi: Math.max(b, u), p: pText, end: Math.max(b, u) }, { row, who: 'fine-tune', value: u, lo: Math.min(b, u), hi: Math.max(b, u), p: pText, end: Math.max(b, u) });
     }
   }
@@ -692,84 +673,26 @@ function consistencyCharts(stage: string, result: Obj): StageCharts {
       ),
     });
   }
-  out.charts.push(...circularCharts(stage, obj(result.circular) ?? result, out.notes));
   return out;
-}
-
-/** CircularEval (issue 6): models.<m>.{letter_prior, per_rotation, circular_accuracy, mean_accuracy}. */
-function circularCharts(stage: string, result: Obj, notes: string[]): ChartSpec[] {
-  const models = entries(result.models).filter(([, m]) => isObj(m.letter_prior));
-  if (models.length === 0) return [];
-  const charts: ChartSpec[] = [];
-  const cells: HeatCell[] = [];
-  const letters = new Set<string>();
-  for (const [name, m] of models) {
-    for (const [letter, v] of Object.entries(m.letter_prior as Obj)) {
-      const p = num(v);
-      if (p === null) continue;
-      letters.add(letter);
-      cells.push({ x: letter, y: name, value: p, text: `${(p * 100).toFixed(1)}` });
-    }
-  }
-  if (cells.length > 0) {
-    const xOrder = [...letters].sort();
-    charts.push({
-      id: `${stage}-circular-prior`,
-      title: 'CircularEval: share of answers per option letter (position bias)',
-      caption: `Share (%) of each model's valid answers that name each letter over all rotations; with ${xOrder.length} options an unbiased model sits near ${(100 / xOrder.length).toFixed(1)}% everywhere.`,
-      spec: heatmap(cells, { xOrder, yOrder: models.map(([m]) => m), colorTitle: 'share', format: '.0%', domain: [0, Math.max(2 / xOrder.length, ...cells.map((c) => c.value))], scheme: 'oranges' }),
-    });
-  }
-  const acc: Spec[] = [];
-  for (const [name, m] of models) {
-    for (const [key, label] of [['mean_accuracy', 'mean over rotations'], ['circular_accuracy', 'right under every rotation'], ['vote_accuracy', 'majority vote']] as const) {
-      const v = num(m[key]);
-      if (v !== null) acc.push({ label: name, measure: label, value: v });
-    }
-  }
-  if (acc.length > 0) {
-    const measures = ['mean over rotations', 'right under every rotation', 'majority vote'].filter((m) => acc.some((a) => a.measure === m));
-    charts.push({
-      id: `${stage}-circular-accuracy`,
-      title: 'CircularEval accuracy',
-      caption: 'Accuracy over all rotated answers, the share of items right under every rotation (CircularEval), and the majority vote over rotations.',
-      spec: top(
-        {
-          width: W - 100,
-          height: { step: 9 * measures.length + 8 },
-          mark: { type: 'bar', height: { band: 0.9 }, cornerRadiusEnd: 2 },
-          encoding: {
-            y: { field: 'label', type: 'nominal', title: null },
-            yOffset: { field: 'measure', type: 'nominal', sort: measures },
-            x: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1], nice: false }, axis: { format: '.0%' } },
-            color: { field: 'measure', type: 'nominal', sort: measures, title: null },
-          },
-        },
-        acc,
-      ),
-    });
-  } else notes.push('CircularEval accuracy left out: no accuracies in the circular block.');
-  return charts;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Swap consistency (pairwise judges in both orders): rows[].{set, judge, strategy, stats.{accuracy_mean, positional_agreement}}
 
-function swapCharts(stage: string, result: Obj): StageCharts {
+function swapCharts(stage: string, result: z.infer<typeof SwapResult>): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const rows = Array.isArray(result.rows) ? result.rows.filter(isObj) : [];
-  const measures: [string, string, string][] = [
+  const measures = [
     ['accuracy_mean', 'Judge accuracy against gold, mean of both answer orders', 'accuracy'],
     ['positional_agreement', 'Positional agreement: the same verdict in both answer orders', 'agreement'],
-  ];
+  ] as const;
   for (const [key, title, legend] of measures) {
     const cells: HeatCell[] = [];
     const ys: string[] = [];
     const xs: string[] = [];
-    for (const r of rows) {
-      const e = est(obj(r.stats)?.[key]);
-      if (!e || typeof r.set !== 'string') continue;
-      const y = [r.judge, r.strategy].filter((v) => typeof v === 'string').join(' · ') || 'judge';
+    for (const r of result.rows) {
+      const e = est(r.stats[key]);
+      if (!e) continue;
+      const y = [r.judge, r.strategy].join(' · ');
       if (!ys.includes(y)) ys.push(y);
       if (!xs.includes(r.set)) xs.push(r.set);
       cells.push({ x: r.set, y, value: e.value, text: (e.value * 100).toFixed(1) });
@@ -790,52 +713,52 @@ function swapCharts(stage: string, result: Obj): StageCharts {
 
 function schemaNote(stage: string, kind: string, err: z.ZodError): StageCharts {
   const i = err.issues[0];
-  return { charts: [], notes: [`Charts of stage "${stage}" left out: its result does not match the ${kind} result schema (${i ? `${i.path.join('.') || 'result'}: ${i.message}` : 'invalid'}).`] };
+  return { charts: [], notes: [`Charts of stage "${stage}" left out: its result does not match the ${kind} result schema (${i ? `${i.path.map(String).join('.') || 'result'}: ${i.message}` : 'invalid'}).`] };
 }
 
+/** A builder over a kind's typed result, and the schema that result is parsed with. */
+interface Drawer<S extends z.ZodType> {
+  schema: S;
+  draw(stage: string, result: z.infer<S>, ctx: ChartContext): StageCharts;
+}
+const drawer = <S extends z.ZodType>(schema: S, draw: Drawer<S>['draw']): Drawer<S> => ({ schema, draw });
+
+const DRAWERS: Record<string, Drawer<z.ZodType>> = {
+  mcq: drawer(McqResult, mcqCharts),
+  judge: drawer(JudgeStageResult, judgeCharts),
+  agreement: drawer(AgreementResult, (stage, r) => agreementCharts(stage, r)),
+  winrate: drawer(WinrateStageResult, (stage, r) => winrateCharts(stage, r)),
+  consistency: drawer(ConsistencyResult, (stage, r) => consistencyCharts(stage, r)),
+  swap: drawer(SwapResult, (stage, r) => swapCharts(stage, r)),
+  // the judge's win ratios are drawn as a win-rate stage's; its swap consistency has its own chart
+  pairwise: drawer(PairwiseStageResult, (stage, r) => {
+    const wr = winrateCharts(stage, r);
+    const sw = pairwiseSwapCharts(stage, r);
+    return { charts: [...wr.charts, ...sw.charts], notes: [...wr.notes, ...sw.notes] };
+  }),
+  tuning: drawer(TuningResult, (stage, r) => tuningCharts(stage, r)),
+  corrected: drawer(CorrectedResult, (stage, r) => correctedCharts(stage, r)),
+  circular: drawer(CircularChartInput, (stage, r) => {
+    const notes: string[] = [];
+    return { charts: circularCharts(stage, r, notes), notes };
+  }),
+};
+
 /**
- * The charts of one stage, from its JSON result. Unknown kinds, and results that are not JSON
- * objects, give no chart and a note. A builder that throws on an unexpected shape is caught and
- * reported as a note, so one odd block cannot take the page down.
+ * The charts of one stage, from its JSON result: parsed once with its kind's schema, then drawn
+ * from the typed result. Unknown kinds, results that are not JSON objects and results that do not
+ * match their schema give no chart and a note. A builder that throws is caught and reported as a
+ * note, so one odd result cannot take the page down.
  */
 export function chartsForStage(kind: string, stage: string, result: unknown, ctx: ChartContext = {}): StageCharts {
-  if (!isObj(result)) return { charts: [], notes: [`No JSON result for stage "${stage}": no charts.`] };
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) return { charts: [], notes: [`No JSON result for stage "${stage}": no charts.`] };
+  const d = Object.hasOwn(DRAWERS, kind) ? DRAWERS[kind] : undefined;
+  if (!d) return { charts: [], notes: [`No charts for stage kind "${kind}".`] };
+  const parsed = parseResult(d.schema, result);
+  if (!parsed.success) return schemaNote(stage, kind, parsed.error);
   try {
-    switch (kind) {
-      case 'mcq':
-        return mcqCharts(stage, result, ctx);
-      case 'judge':
-        return judgeCharts(stage, result, ctx);
-      case 'agreement':
-        return agreementCharts(stage, result);
-      case 'winrate':
-        return winrateCharts(stage, result);
-      case 'consistency':
-        return consistencyCharts(stage, result);
-      case 'swap':
-        return swapCharts(stage, result);
-      case 'pairwise': {
-        // the judge's win ratios are drawn as a win-rate stage's; its swap consistency has its own chart
-        const parsed = PairwiseStageResult.safeParse(result);
-        if (!parsed.success) return schemaNote(stage, kind, parsed.error);
-        const wr = winrateCharts(stage, result);
-        const sw = pairwiseSwapCharts(stage, parsed.data);
-        return { charts: [...wr.charts, ...sw.charts], notes: [...wr.notes, ...sw.notes] };
-      }
-      case 'tuning': {
-        const parsed = TuningResult.safeParse(result);
-        return parsed.success ? tuningCharts(stage, parsed.data) : schemaNote(stage, kind, parsed.error);
-      }
-      case 'corrected':
-        return correctedCharts(stage, result);
-      case 'circular': {
-        const notes: string[] = [];
-        return { charts: circularCharts(stage, result, notes), notes };
-      }
-      default:
-        return { charts: [], notes: [`No charts for stage kind "${kind}".`] };
-    }
+    return d.draw(stage, parsed.data, ctx);
   } catch (err) {
-    return { charts: [], notes: [`Charts of stage "${stage}" left out: its result has an unexpected shape (${(err as Error).message}).`] };
+    return { charts: [], notes: [`Charts of stage "${stage}" left out: drawing them failed (${(err as Error).message}).`] };
   }
 }

@@ -1,45 +1,41 @@
 /**
  * The corrected-score chart: per model, the judge's naive mean, the humans-only mean and the
- * corrected estimates side by side with their intervals, read from the stage's JSON as written.
+ * corrected estimates side by side with their intervals, read from the typed result as written.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { CorrectedResult } from '../schema/results/corrected.ts';
 import type { ChartSpec, StageCharts } from './charts.ts';
-import { isObj, num, type Obj } from './chart-blocks.ts';
 
-const METHODS: [string, string, string][] = [
+const METHODS = [
   ['judge_naive', 'judge (naive)', '#c0504d'],
   ['human_only', 'humans only', '#8a90a2'],
   ['ppi', 'PPI', '#9bb7ec'],
   ['ppi_plus_plus', 'PPI++', '#3b6fd8'],
   ['stratified_ppi', 'stratified PPI', '#2a9d8f'],
   ['human_all', 'humans, all units', '#1f2433'],
-];
+] as const;
 
-export function correctedCharts(stage: string, result: Obj): StageCharts {
+export function correctedCharts(stage: string, result: CorrectedResult): StageCharts {
   const out: StageCharts = { charts: [], notes: [] };
-  const models = isObj(result.models) ? Object.entries(result.models).filter((e): e is [string, Obj] => isObj(e[1])) : [];
-  const rows: Obj[] = [];
+  const models = Object.entries(result.models);
+  const rows: { model: string; method: string; value: number; lo: number; hi: number }[] = [];
   for (const [model, m] of models) {
     for (const [key, label] of METHODS) {
       const e = m[key];
-      if (!isObj(e)) continue;
-      const value = num(e.value);
-      const lo = num(e.ci_low);
-      const hi = num(e.ci_high);
-      if (value !== null) rows.push({ model, method: label, value, lo, hi });
+      if (e) rows.push({ model, method: label, value: e.value, lo: e.ci_low, hi: e.ci_high });
     }
   }
   if (!rows.length) {
     out.notes.push('Corrected scores chart left out: no estimates in the result.');
     return out;
   }
-  const order = (isObj(result.rankings) && Array.isArray(result.rankings.ppi_plus_plus) ? (result.rankings.ppi_plus_plus as string[]) : []).concat(models.map(([m]) => m));
+  const order = (result.rankings.ppi_plus_plus ?? []).concat(models.map(([m]) => m));
   const methods = METHODS.filter(([, l]) => rows.some((r) => r.method === l));
   const y = { field: 'model', type: 'nominal', sort: [...new Set(order)], title: null, axis: { labelLimit: 200 } };
   const yOffset = { field: 'method', type: 'nominal', sort: methods.map(([, l]) => l) };
   const color = { field: 'method', type: 'nominal', title: null, scale: { domain: methods.map(([, l]) => l), range: methods.map(([, , c]) => c) } };
   const x = { field: 'value', type: 'quantitative', title: result.target === 'win_ratio' ? 'win ratio' : 'score on the humans\u2019 scale', scale: { zero: false } };
-  const level = num(result.alpha) !== null ? `${Math.round((1 - (result.alpha as number)) * 1000) / 10}%` : '95%';
+  const level = `${Math.round((1 - result.alpha) * 1000) / 10}%`;
   const chart: ChartSpec = {
     id: `${stage}-corrected`,
     title: 'Naive judge score, humans only and judge-corrected scores per model',

@@ -11,6 +11,7 @@ import { hashFile } from '../io/hash.ts';
 import { readResponses } from '../io/records.ts';
 import { chartsForStage, type ChartContext } from './charts.ts';
 import { RESULT_SCHEMAS } from '../schema/results/index.ts';
+import { parseResult } from './parse-result.ts';
 import { renderPage, type PageStage } from './html.ts';
 import { renderSvg } from './render-svg.ts';
 import { ledgerSample, VIEW_DEFAULT_PORT } from '../view/sample.ts';
@@ -188,13 +189,7 @@ export async function buildHtmlReport(runDir: string): Promise<HtmlReport> {
       const jsonName = st.outputs.includes(`${name}.json`) ? `${name}.json` : st.outputs.find((o) => o.endsWith('.json') && !o.endsWith('.jsonl'));
       const result = jsonName ? await readJson(join(runDir, jsonName)) : null;
       const ctx: ChartContext = st.kind === 'mcq' || st.kind === 'judge' ? await modelSizes(runDir, manifest, def, result) : {};
-      // results are typed: one that does not match its kind's schema (schema/results/) is said so on the page
-      const schema = (RESULT_SCHEMAS as Record<string, { safeParse(x: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }>)[st.kind];
-      const check = schema && result !== null ? schema.safeParse(result) : null;
-      if (check && !check.success) {
-        const i = check.error?.issues[0];
-        page.notes.push(`The result of "${name}" does not match the ${st.kind} result schema (${i ? `${i.path.map(String).join('.') || 'result'}: ${i.message}` : 'invalid'}); its charts are drawn from what it holds.`);
-      }
+      // parsed with its kind's schema (schema/results/): a result that does not match gets a note, no chart
       const built = chartsForStage(st.kind, name, result, ctx);
       for (const c of built.charts) {
         try {
@@ -244,7 +239,7 @@ async function mainTableOf(runDir: string, manifest: RunManifest, stageList: { n
   if (!mcq && !judge) return undefined;
   // From typed results only: a result that does not match its schema gives no column.
   const typed = (kind: 'mcq' | 'judge', x: unknown): unknown => {
-    const r = RESULT_SCHEMAS[kind].safeParse(x);
+    const r = parseResult(RESULT_SCHEMAS[kind], x);
     return r.success ? r.data : null;
   };
   const t = mainTable(mcq ? typed('mcq', await readJson(join(runDir, `${mcq}.json`))) : null, typed('judge', judgeResult));

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { escapeHtml } from './html.ts';
 import { nameMap } from '../io/name-map.ts';
+import { parseResult } from './parse-result.ts';
 
 const Interval = z.object({ value: z.number().nullable(), ci_low: z.number().nullable(), ci_high: z.number().nullable() });
 const McqCell = z.object({ n: z.number(), accuracy: z.number().nullable(), ci_low: z.number().nullable(), ci_high: z.number().nullable() });
@@ -27,8 +28,8 @@ export interface MainTable {
 }
 
 export function mainTable(mcqResult: unknown, judgeResult: unknown): MainTable | null {
-  const m = McqForTable.safeParse(mcqResult);
-  const j = JudgeForTable.safeParse(judgeResult);
+  const m = parseResult(McqForTable, mcqResult);
+  const j = parseResult(JudgeForTable, judgeResult);
   if (!m.success && !j.success) return null;
   const mcq: MainTable['mcq'] = nameMap();
   const open: MainTable['open'] = nameMap();

@@ -164,31 +164,50 @@ describe('model sizes', () => {
   }, 30_000);
 });
 
-describe('defensive chart builders', () => {
-  it('skip a chart with a note when its block is absent, and never throw on odd shapes', () => {
+describe('typed chart builders', () => {
+  it('parse each result with its kind\'s schema: a mismatch is a note naming the stage and the first issue, no chart, never a throw', async () => {
     expect(chartsForStage('winrate', 'w', null)).toEqual({ charts: [], notes: ['No JSON result for stage "w": no charts.'] });
-    expect(chartsForStage('judge', 'j', { models: 5 }).notes[0]).toMatch(/No `models` block/);
-    expect(chartsForStage('mcq', 'm', { models: { a: { accuracy: 'x' } } }).charts).toEqual([]);
     expect(chartsForStage('brand-new', 'b', {}).notes[0]).toMatch(/No charts for stage kind "brand-new"/);
-    const agr = chartsForStage('agreement', 'a', { krippendorff_alpha: { value: 0.5, ci_low: 0.4, ci_high: 0.6 } });
-    expect(agr.charts.map((c) => c.id)).toEqual(['a-agreement']);
-    expect(agr.notes.join(' ')).toMatch(/Judge validation left out/);
-    const wr = chartsForStage('winrate', 'w', { raters: { h: { models: { x: { win_ratio: { value: 0.6, ci_low: null, ci_high: null } }, y: { win_ratio: 0.4 } } } } });
-    expect(wr.charts.map((c) => c.id)).toEqual(['w-winratio']);
-    expect(wr.notes.join(' ')).toMatch(/no `compare` block/);
-    const mcq = chartsForStage('mcq', 'm', { models: { a: { accuracy: 0.5, ci_low: 0.4, ci_high: 0.6, by_task: {} } } });
-    expect(mcq.notes.join(' ')).toMatch(/per task left out/);
-    expect(mcq.notes.join(' ')).toMatch(/Model size against MCQ accuracy.*left out: no response carries meta.size/);
+    const judge = await json(join(RUN, 'judge.json'));
+    const bad = chartsForStage('judge', 'j', { ...judge, models: 5 });
+    expect(bad.charts).toEqual([]);
+    expect(bad.notes).toEqual([expect.stringMatching(/^Charts of stage "j" left out: its result does not match the judge result schema \(models: /)]);
+    const mcq = await json(join(RUN, 'mcq.json'));
+    const m0 = Object.keys(mcq.models)[0]!;
+    const odd = chartsForStage('mcq', 'm', { ...mcq, models: { ...mcq.models, [m0]: { ...mcq.models[m0], accuracy: 'x' } } });
+    expect(odd.charts).toEqual([]);
+    expect(odd.notes[0]).toContain(`(models.${m0}.accuracy: `);
+    // a fragment is not a result: no chart drawn from what it happens to hold
+    expect(chartsForStage('winrate', 'w', { raters: { h: { models: { x: { win_ratio: { value: 0.6, ci_low: null, ci_high: null } } } } } }).charts).toEqual([]);
   });
 
-  it('charts CircularEval priors and accuracies when a result carries them', () => {
+  it('skip a chart with a note when an optional block of a valid result is absent or empty', async () => {
+    const agr = await json(join(RUN, 'agreement.json'));
+    const { judge_validation: _jv, dimensions: _d, ...plain } = agr;
+    const a = chartsForStage('agreement', 'a', { ...plain, pairs: [] });
+    expect(a.charts.map((c) => c.id)).toEqual(['a-agreement']);
+    expect(a.notes.join(' ')).toMatch(/Judge validation left out/);
+    const wr = await json(join(RUN, 'winrate.json'));
+    const { compare: _c, dimensions: _wd, ...alone } = wr;
+    const w = chartsForStage('winrate', 'w', alone);
+    expect(w.charts.map((c) => c.id)).toEqual(['w-winratio']);
+    expect(w.notes.join(' ')).toMatch(/no `compare` block/);
+    const mcq = await json(join(RUN, 'mcq.json'));
+    const models = Object.fromEntries(Object.entries<any>(mcq.models).map(([k, v]) => [k, { ...v, by_task: {} }]));
+    const m = chartsForStage('mcq', 'm', { ...mcq, models });
+    expect(m.charts.map((c) => c.id)).not.toContain('m-task');
+    expect(m.notes.join(' ')).toMatch(/per task left out/);
+    expect(m.notes.join(' ')).toMatch(/Model size against MCQ accuracy.*left out: no response carries meta.size/);
+  });
+
+  it('charts CircularEval priors and accuracies of a circular result', () => {
     const circ = {
       models: {
         m1: { letter_prior: { A: 0.4, B: 0.2, C: 0.2, D: 0.2 }, mean_accuracy: 0.6, circular_accuracy: 0.4, vote_accuracy: 0.55 },
         m2: { letter_prior: { A: 0.25, B: 0.25, C: 0.25, D: 0.25 }, mean_accuracy: 0.7, circular_accuracy: 0.6, vote_accuracy: null },
       },
     };
-    const out = chartsForStage('consistency', 'c', { models: {}, circular: circ });
+    const out = chartsForStage('circular', 'c', circ);
     expect(out.charts.map((c) => c.id)).toEqual(['c-circular-prior', 'c-circular-accuracy']);
     expect(dataOf(out.charts[0]!.spec).find((d) => d.y === 'm1' && d.x === 'A').value).toBe(0.4);
   });
