@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, basename } from 'node:path';
-import { ExperimentConfig, RunManifest, type Stage } from '../schema/index.ts';
+import { ExperimentConfig, RunManifest, type ResponsesRef, type Stage } from '../schema/index.ts';
 import { InputError, zodToInputError } from '../io/errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { hashFile } from '../io/hash.ts';
@@ -79,10 +79,20 @@ export function parseModelSize(v: unknown): number | null {
   return b > 0 ? b : null;
 }
 
+/** Adds the `meta.size` of each model's responses in `file` to `sizes` (the first one per model wins). */
+async function addSizes(file: string, sizes: Map<string, number>): Promise<void> {
+  for (const r of await readResponses(file)) {
+    const s = parseModelSize(r.meta?.size);
+    if (s !== null && !sizes.has(r.model)) sizes.set(r.model, s);
+  }
+}
+
 /**
  * Model sizes for the size-against-score chart: from `models.<m>.meta.size` in the stage result
- * when a stage recorded it; otherwise from the responses file the stage read, but only when that
- * file still has the SHA-256 the manifest recorded (so the sizes belong to this run).
+ * when a stage recorded it; otherwise from the responses the stage read. A `{stage: A}` ref reads
+ * `<A>.responses.jsonl` of this run folder (an output the manifest lists, so it is the run's own);
+ * a responses file is used only when it still has the SHA-256 the manifest recorded (so the sizes
+ * belong to this run).
  */
 async function modelSizes(runDir: string, manifest: RunManifest, stage: Stage | undefined, result: unknown): Promise<Pick<ChartContext, 'sizes' | 'sizesNote'>> {
   const sizes = new Map<string, number>();
@@ -94,12 +104,32 @@ async function modelSizes(runDir: string, manifest: RunManifest, stage: Stage | 
     }
   }
   if (sizes.size > 0) return { sizes };
-  const respPath = stage && 'responses' in stage && typeof stage.responses === 'string' ? stage.responses : undefined;
-  if (!respPath) return { sizes: null, sizesNote: 'the stage reads no responses file' };
-  const inputs = manifest.stages[stage!.name]?.inputs ?? [];
+  const ref = stage && 'responses' in stage ? (stage.responses as ResponsesRef) : undefined;
+  const refs = ref === undefined ? [] : Array.isArray(ref) ? ref : [ref];
+  if (refs.length === 0) return { sizes: null, sizesNote: 'the stage reads no responses file' };
+  for (const r of refs) {
+    if (typeof r !== 'string') {
+      const out = `${r.stage}.responses.jsonl`;
+      if (!manifest.stages[r.stage]?.outputs.includes(out)) return { sizes: null, sizesNote: `${out} is not among the outputs of stage "${r.stage}"` };
+      try {
+        await addSizes(join(runDir, out), sizes);
+      } catch {
+        return { sizes: null, sizesNote: `${out} could not be read` };
+      }
+      continue;
+    }
+    const note = await sizesFromInput(runDir, manifest, stage!.name, r, sizes);
+    if (note !== null) return { sizes: null, sizesNote: note };
+  }
+  return sizes.size > 0 ? { sizes } : { sizes: null, sizesNote: 'no response carries meta.size' };
+}
+
+/** Sizes from a responses file among the stage's recorded inputs; a note when it cannot be trusted or read. */
+async function sizesFromInput(runDir: string, manifest: RunManifest, stageName: string, respPath: string, sizes: Map<string, number>): Promise<string | null> {
+  const inputs = manifest.stages[stageName]?.inputs ?? [];
   const expected = normalize(join(dirname(manifest.config_path), respPath));
   const input = inputs.find((i) => normalize(i.path) === expected) ?? inputs.find((i) => basename(i.path) === basename(respPath));
-  if (!input) return { sizes: null, sizesNote: 'the responses file is not among the recorded inputs' };
+  if (!input) return 'the responses file is not among the recorded inputs';
   // Manifest paths are relative to the folder judgekit ran in: the current one, or the one above reports/.
   const candidates = [resolve(input.path), resolve(runDir, '..', '..', input.path)];
   for (const file of candidates) {
@@ -109,18 +139,15 @@ async function modelSizes(runDir: string, manifest: RunManifest, stage: Stage | 
     } catch {
       continue;
     }
-    if (h.sha256 !== input.sha256) return { sizes: null, sizesNote: `${input.path} changed since the run (its SHA-256 differs from the manifest's)` };
+    if (h.sha256 !== input.sha256) return `${input.path} changed since the run (its SHA-256 differs from the manifest's)`;
     try {
-      for (const r of await readResponses(file)) {
-        const s = parseModelSize(r.meta?.size);
-        if (s !== null && !sizes.has(r.model)) sizes.set(r.model, s);
-      }
+      await addSizes(file, sizes);
     } catch {
-      return { sizes: null, sizesNote: `${input.path} could not be read` };
+      return `${input.path} could not be read`;
     }
-    return sizes.size > 0 ? { sizes } : { sizes: null, sizesNote: 'no response carries meta.size' };
+    return null;
   }
-  return { sizes: null, sizesNote: `the responses file ${input.path} is not found from here` };
+  return `the responses file ${input.path} is not found from here`;
 }
 
 /** Builds report.html of a run folder, with the list of charts it holds and of those left out. */

@@ -259,6 +259,18 @@ export const AnswerStage = StageBase.extend({
   endpoint: EndpointConfig,
   /** Model name written into the responses (default: the endpoint's model). */
   model_name: z.string().min(1).optional(),
+  /**
+   * What is known of the candidate, copied into every response's `meta`: `size` (billions of
+   * parameters, a number or a string like "7B", "235B-A22B") draws it in the size-against-score
+   * chart (Med-CMR Figure 3); `family` and `medical` name it for the reader.
+   */
+  meta: z
+    .strictObject({
+      size: z.union([z.number().positive(), z.string().regex(/^\s*\d+(\.\d+)?\s*[BbMmTt]/, 'a size like "7B", "750M" or "235B-A22B"')]).optional(),
+      family: z.string().min(1).optional(),
+      medical: z.boolean().optional(),
+    })
+    .optional(),
   /** Ask only the MCQ or only the open-ended items. */
   only: z.enum(['mcq', 'open']).optional(),
   /** Folder the items' image paths are relative to (default: the items file's folder); no image outside it is read. */

@@ -75,6 +75,8 @@ export interface AnswerOptions {
   endpoint: EndpointConfig | Record<string, unknown>;
   /** Model name written into the responses (default: the endpoint's model). */
   name?: string;
+  /** What is known of the candidate (size, family, medical), copied into every response's `meta`; no part of the call. */
+  meta?: Record<string, unknown>;
   /** Item image paths are relative to this directory (default: the working directory); no image is read outside it. */
   imageRoot?: string;
   /** Images above this size are not sent; their items are `invalid_input` (default 5 MiB). */
@@ -237,7 +239,7 @@ export async function collectAnswers(items: Iterable<Item>, opts: AnswerOptions)
       item_id: item.id,
       model: p.name,
       output: rec.output ?? '',
-      meta: { status: rec.status, prompt: ANSWER_PROMPT_VERSION, image_sent: rec.image_sent, ...(rec.error ? { error: rec.error } : {}) },
+      meta: { ...opts.meta, status: rec.status, prompt: ANSWER_PROMPT_VERSION, image_sent: rec.image_sent, ...(rec.error ? { error: rec.error } : {}) },
     });
   });
   const counts: Record<string, number> = {};

@@ -15,6 +15,7 @@ import { runExperiment } from '../../src/pipeline/run.ts';
 import { LIST_PRICES } from '../../src/llm/prices.ts';
 
 const NO_KEYS = { DEEPSEEK_API_KEY: '', OPENAI_API_KEY: '' };
+const MODELS = ['qwen2.5-vl-7b', 'lingshu-7b', 'lingshu-32b'];
 let dir = '';
 let server: OpenAIServer;
 
@@ -54,60 +55,82 @@ describe('judgekit init medcmr, then the protocol', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
-    // 6 MCQs + 6 open-ended questions + 6 reformulated, per model; the judge: 6 + 6 answers per model.
+    // 6 MCQs + 6 open-ended questions + 6 reformulated for the base and medical models, 6 + 6 for the
+    // larger one; the judge: 6 open-ended answers of each of three models + 6 reformulated of two.
     const by = Object.fromEntries(plan.by_model.map((m: { role: string; model: string }) => [`${m.role} ${m.model}`, m]));
-    expect(Object.keys(by).sort()).toEqual(['answer lingshu-7b', 'answer qwen2.5-vl-7b', 'judge deepseek-chat']);
+    expect(Object.keys(by).sort()).toEqual(['answer lingshu-32b', 'answer lingshu-7b', 'answer qwen2.5-vl-7b', 'judge deepseek-chat']);
     expect(by['answer qwen2.5-vl-7b'].calls).toBe(18);
-    expect(by['judge deepseek-chat'].calls).toBe(24);
+    expect(by['answer lingshu-32b'].calls).toBe(12);
+    expect(by['judge deepseek-chat'].calls).toBe(30);
     // 300 output tokens assumed per answer, 400 per verdict (the endpoints' expected_output_tokens)
     expect(by['answer lingshu-7b'].output_tokens).toBe(18 * 300);
-    expect(by['judge deepseek-chat'].output_tokens).toBe(24 * 400);
+    expect(by['judge deepseek-chat'].output_tokens).toBe(30 * 400);
     const ds = LIST_PRICES.find((p) => p.model === 'deepseek-chat')!;
     expect(by['judge deepseek-chat'].price).toEqual({ input_per_m: ds.input_per_m, output_per_m: ds.output_per_m, source: `${ds.source} (as of ${ds.as_of})` });
-    expect(by['judge deepseek-chat'].cost_usd).toBeCloseTo((by['judge deepseek-chat'].input_tokens * ds.input_per_m + 24 * 400 * ds.output_per_m) / 1e6, 12);
+    expect(by['judge deepseek-chat'].cost_usd).toBeCloseTo((by['judge deepseek-chat'].input_tokens * ds.input_per_m + 30 * 400 * ds.output_per_m) / 1e6, 12);
     expect(by['answer qwen2.5-vl-7b'].price).toEqual({ input_per_m: 0, output_per_m: 0, source: 'unpriced' });
     const judge = plan.stages.find((s: { name: string }) => s.name === 'judge');
     expect(judge.estimate.note).toContain('6 answers of qwen2.5-vl-7b assumed, ~300 tokens each (stage "answers-open-base" has not run)');
-    expect(plan.total.calls).toBe(18 + 18 + 24);
+    expect(plan.total.calls).toBe(18 + 18 + 12 + 30);
     expect(existsSync(join(dir, 'reports'))).toBe(false);
     expect(existsSync(join(dir, 'cache'))).toBe(false);
   });
 
-  it('runs end to end against a local server standing in for both models and the judge', async () => {
+  it('runs end to end against a local server standing in for the three models and the judge, and its report has the main table and the four figures', async () => {
     const live = (await readFile(join(dir, 'medcmr.yaml'), 'utf8'))
       .replaceAll('http://127.0.0.1:8000/v1', server.url)
       .replaceAll('http://127.0.0.1:8001/v1', server.url)
+      .replaceAll('http://127.0.0.1:8002/v1', server.url)
       .replaceAll('{ preset: deepseek, model: deepseek-chat,', `{ base_url: "${server.url}", model: deepseek-chat,`);
     await writeFile(join(dir, 'live.yaml'), live);
     const res = await runExperiment(join(dir, 'live.yaml'), { reportsDir: join(dir, 'reports'), cacheDir: join(dir, 'cache'), log: () => {} });
     const st = res.manifest.stages;
     expect(Object.entries(st).filter(([, s]) => s.status !== 'done')).toEqual([]);
     expect(st['answers-mcq-base']!.counts).toEqual({ ok: 6 });
-    expect(st.mcq!.counts).toEqual({ ok: 12 });
-    expect(st.judge!.counts).toEqual({ ok: 12 });
+    expect(st.mcq!.counts).toEqual({ ok: 18 });
+    expect(st.judge!.counts).toEqual({ ok: 18 });
     expect(st['judge-reformulated']!.counts).toEqual({ ok: 12 });
     // MCQ answers all say C: accuracy is the share of the six items whose answer is C
     const items = JSON.parse(readFileSync(join(dir, 'medcmr', 'cmed.copy.mcq_cate.cleaned.json'), 'utf8')) as Array<{ answer: string }>;
     const mcq = JSON.parse(readFileSync(join(res.runDir, 'mcq.json'), 'utf8'));
     const share = items.filter((i) => i.answer === 'C').length / items.length;
-    for (const m of ['qwen2.5-vl-7b', 'lingshu-7b']) expect(mcq.models[m]).toMatchObject({ n: 6, answered: 6, accuracy: share });
+    for (const m of MODELS) expect(mcq.models[m]).toMatchObject({ n: 6, answered: 6, accuracy: share });
+    // each answer stage's meta (size, family, medical) is in every response it collected
+    const large = readFileSync(join(res.runDir, 'answers-open-large.responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(large).toHaveLength(6);
+    for (const r of large) expect(r.meta).toMatchObject({ size: '32B', family: 'Lingshu', medical: true, status: 'ok' });
     // the answer calls carried the image; the judge (DeepSeek takes none) did not
     const chats = server.chatRequests();
     const withImage = (r: RecordedRequest): boolean => JSON.stringify(r.body.messages).includes('data:image/png;base64,');
     expect(chats.filter((r) => !criteriaOf(r).length).every(withImage)).toBe(true);
     expect(chats.filter((r) => criteriaOf(r).length).some(withImage)).toBe(false);
-    expect(chats.length).toBe(18 + 18 + 24);
+    expect(chats.length).toBe(18 + 18 + 12 + 30);
     const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
     for (const s of ['win-ratios', 'judge-validation', 'corrected', 'reformulation']) expect(html).toContain(`id="stage-${s}"`);
     // the main table: both models, MCQ accuracy and open score overall and per task, from the mcq and judge stages
     const table = html.slice(html.indexOf('id="main-table"'), html.indexOf('</table>', html.indexOf('id="main-table"')));
     expect(table).toContain('stage <code>mcq</code>');
     expect(table).toContain('stage <code>judge</code>');
-    for (const m of ['qwen2.5-vl-7b', 'lingshu-7b']) expect(table).toContain(`<th scope="row">${m}</th>`);
+    for (const m of MODELS) expect(table).toContain(`<th scope="row">${m}</th>`);
     expect(table).toContain(`<td>${(share * 100).toFixed(1)} <span class="ci">`);
     const judged = JSON.parse(readFileSync(join(res.runDir, 'judge.json'), 'utf8'));
     expect(Object.keys(judged.models['lingshu-7b'].by_task).sort()).toEqual(['CR', 'FDD', 'LTG', 'SOD']);
     expect(table).toContain(`<td>${judged.models['lingshu-7b'].score.value.toFixed(1)} <span class="ci">`);
+    // the four figures: Fig. 3 (size against the MCQ and the open-ended scores, sizes read from the
+    // answer stages' responses, points named), Fig. 4b/4c (base against medical on both forms, and
+    // the MCQ ↔ open tables), Fig. 4d (win ratios under the physicians and the judge)
+    const figure = (id: string): string => {
+      const at = html.indexOf(`<figure class="chart" id="${id}"`);
+      expect(at, `figure ${id}`).toBeGreaterThan(-1);
+      return html.slice(at, html.indexOf('</figure>', at));
+    };
+    for (const id of ['mcq-size', 'judge-size']) {
+      const fig = figure(id);
+      expect(fig).toContain('<svg');
+      for (const m of MODELS) expect(fig).toContain(m);
+    }
+    expect(html).not.toContain('(Med-CMR Figure 3) left out');
+    for (const id of ['reformulation-paired', 'reformulation-tables', 'win-ratios-winratio', 'win-ratios-winratio-scatter']) expect(figure(id)).toContain('<svg');
   }, 120_000);
 
   it('without human labels, the stages that need them are skipped with a note, and the rest runs', async () => {

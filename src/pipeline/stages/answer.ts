@@ -13,7 +13,7 @@ export async function answerStageInputs(stage: z.infer<typeof AnswerStage>, ctx:
   const file = resolveInput(ctx, stage.items, 'items');
   const items = [...(assumedItems ?? (await readItems(file))).values()].filter((it) => stage.only === undefined || it.format === stage.only);
   const imageRoot = stage.image_root !== undefined ? resolveFrom(ctx.configDir, stage.image_root) : dirname(file);
-  return { items, opts: { endpoint: stage.endpoint, imageRoot, cacheDir, ...imageCapBytes(stage.max_image_mb), ...(stage.model_name !== undefined ? { name: stage.model_name } : {}) } };
+  return { items, opts: { endpoint: stage.endpoint, imageRoot, cacheDir, ...imageCapBytes(stage.max_image_mb), ...(stage.model_name !== undefined ? { name: stage.model_name } : {}), ...(stage.meta !== undefined ? { meta: stage.meta } : {}) } };
 }
 
 /**
