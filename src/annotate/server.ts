@@ -15,6 +15,7 @@ import { criterionScale } from '../judges/rubric.ts';
 import type { LoadedPlan } from './plan.ts';
 import { APP_CSS, APP_HTML, APP_JS } from './page.ts';
 import { raterToken, tokenMatches, type LabelStore, type LabelValue } from './store.ts';
+import { allowedHosts, checkHost, HttpError, SECURITY_HEADERS, sendJson, sendText } from '../io/local-server.ts';
 
 export interface AnnotateServerOptions {
   plan: LoadedPlan;
@@ -39,20 +40,12 @@ interface Dimension {
 
 const MAX_BODY = 64 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export class AnnotateServer {
   private server: Server | undefined;
   private readonly answers = new Map<string, string>();
   private readonly dimensions: Dimension[];
-  private allowedHosts = new Set<string>();
+  private allowedHosts: ReadonlySet<string> = new Set<string>();
 
   constructor(private readonly o: AnnotateServerOptions) {
     for (const r of o.responses) this.answers.set(`${r.item_id}\u0000${r.model}`, r.output);
@@ -73,7 +66,7 @@ export class AnnotateServer {
         const status = err instanceof HttpError ? err.status : 500;
         const message = err instanceof HttpError ? err.message : 'internal error';
         if (!(err instanceof HttpError)) process.stderr.write(`judgekit annotate: ${(err as Error).stack ?? String(err)}\n`);
-        send(res, status, { error: message });
+        sendJson(res, status, { error: message });
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -81,8 +74,8 @@ export class AnnotateServer {
       this.server!.listen(this.o.port, this.o.host, () => resolve());
     });
     const port = (this.server.address() as { port: number }).port;
-    const shown = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
-    this.allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+    const { shown, hosts } = allowedHosts(this.o.host, port);
+    this.allowedHosts = hosts;
     const urls = this.o.plan.plan.raters.map((rater) => ({ rater, url: `http://${shown}:${port}/?rater=${encodeURIComponent(rater)}&token=${raterToken(this.o.secret, rater)}` }));
     return { port, urls };
   }
@@ -93,9 +86,7 @@ export class AnnotateServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const host = req.headers.host ?? '';
-    // Bound to a wildcard address, any host name may be legitimate; on a specific address, only it.
-    if (this.o.host !== '0.0.0.0' && this.o.host !== '::' && !this.allowedHosts.has(host)) throw new HttpError(421, 'misdirected request');
+    checkHost(req, this.o.host, this.allowedHosts);
     const url = new URL(req.url ?? '/', 'http://x');
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
@@ -111,7 +102,7 @@ export class AnnotateServer {
         return sendText(res, 200, APP_CSS, 'text/css; charset=utf-8');
       case 'GET /api/next': {
         const rater = this.auth(url.searchParams.get('rater'), url.searchParams.get('token'));
-        return send(res, 200, this.nextFor(rater));
+        return sendJson(res, 200, this.nextFor(rater));
       }
       case 'GET /api/image': {
         const rater = this.auth(url.searchParams.get('rater'), url.searchParams.get('token'));
@@ -128,7 +119,7 @@ export class AnnotateServer {
       case 'GET /api/progress': {
         const rater = this.auth(url.searchParams.get('rater'), url.searchParams.get('token'));
         const p = this.o.store.progress().find((x) => x.rater === rater)!;
-        return send(res, 200, { assigned: p.assigned, labelled: p.labelled, skipped: p.skipped, remaining: p.remaining });
+        return sendJson(res, 200, { assigned: p.assigned, labelled: p.labelled, skipped: p.skipped, remaining: p.remaining });
       }
       case 'POST /api/label': {
         const body = await readBody(req);
@@ -138,7 +129,7 @@ export class AnnotateServer {
         const labels = this.validLabels(body.labels);
         const ms = typeof body.ms === 'number' && Number.isFinite(body.ms) && body.ms >= 0 && body.ms < 864e5 ? Math.round(body.ms) : null;
         await this.o.store.label(rater, unit, labels, ms);
-        return send(res, 200, { ok: true });
+        return sendJson(res, 200, { ok: true });
       }
       case 'POST /api/skip': {
         const body = await readBody(req);
@@ -148,14 +139,14 @@ export class AnnotateServer {
         const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 500) : '';
         if (!reason) throw new HttpError(400, 'a skip needs a reason');
         await this.o.store.skip(rater, unit, reason);
-        return send(res, 200, { ok: true });
+        return sendJson(res, 200, { ok: true });
       }
       case 'POST /api/undo': {
         const body = await readBody(req);
         const rater = this.auth(body.rater, body.token);
         const unit = await this.o.store.undo(rater);
         if (unit === undefined) throw new HttpError(409, 'nothing to undo');
-        return send(res, 200, { ok: true, unit });
+        return sendJson(res, 200, { ok: true, unit });
       }
       default:
         throw new HttpError(404, 'not found');
@@ -233,23 +224,4 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     throw new HttpError(400, 'the body is not a JSON object');
   }
-}
-
-const SECURITY_HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-};
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
-  res.end(JSON.stringify(body));
-}
-
-function sendText(res: ServerResponse, status: number, text: string, type: string): void {
-  res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS });
-  res.end(text);
 }

@@ -10,6 +10,7 @@ import { readImage } from '../io/image.ts';
 import { compareRuns, disagreements, drill, facets, FILTERS, imageRootOf, itemOf, queryRows, type Filter } from './query.ts';
 import type { RunIndex } from './run-index.ts';
 import { VIEW_CSS, VIEW_HTML, VIEW_JS } from './page.ts';
+import { allowedHosts, checkHost, HttpError, SECURITY_HEADERS, sendJson, sendText } from '../io/local-server.ts';
 
 export interface ViewServerOptions {
   run: RunIndex;
@@ -18,20 +19,12 @@ export interface ViewServerOptions {
   port: number;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const MAX_LIMIT = 500;
 
 export class ViewServer {
   private server: Server | undefined;
-  private allowedHosts = new Set<string>();
+  private allowedHosts: ReadonlySet<string> = new Set<string>();
   // Computed once: both walk every row, and the page asks for them on every load.
   private facetCache: ReturnType<typeof facets> | undefined;
   private disagreementCache: ReturnType<typeof disagreements> | undefined;
@@ -46,7 +39,7 @@ export class ViewServer {
       } catch (err) {
         const status = err instanceof HttpError ? err.status : 500;
         if (!(err instanceof HttpError)) process.stderr.write(`judgekit view: ${(err as Error).stack ?? String(err)}\n`);
-        send(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
+        sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
       }
     });
     await new Promise<void>((resolve, reject) => {
@@ -54,8 +47,8 @@ export class ViewServer {
       this.server!.listen(this.o.port, this.o.host, () => resolve());
     });
     const port = (this.server.address() as { port: number }).port;
-    const shown = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
-    this.allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+    const { shown, hosts } = allowedHosts(this.o.host, port);
+    this.allowedHosts = hosts;
     return { port, url: `http://${shown}:${port}/` };
   }
 
@@ -65,25 +58,24 @@ export class ViewServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const host = req.headers.host ?? '';
-    if (this.o.host !== '0.0.0.0' && this.o.host !== '::' && !this.allowedHosts.has(host)) throw new HttpError(421, 'misdirected request');
+    checkHost(req, this.o.host, this.allowedHosts);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'the viewer is read-only');
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
     const run = this.o.run;
     switch (url.pathname) {
       case '/':
-        return sendText(res, VIEW_HTML, 'text/html; charset=utf-8');
+        return sendText(res, 200, VIEW_HTML, 'text/html; charset=utf-8');
       case '/app.js':
-        return sendText(res, VIEW_JS, 'text/javascript; charset=utf-8');
+        return sendText(res, 200, VIEW_JS, 'text/javascript; charset=utf-8');
       case '/app.css':
-        return sendText(res, VIEW_CSS, 'text/css; charset=utf-8');
+        return sendText(res, 200, VIEW_CSS, 'text/css; charset=utf-8');
       case '/favicon.ico':
         res.writeHead(204, SECURITY_HEADERS);
         res.end();
         return;
       case '/api/run':
-        return send(res, 200, {
+        return sendJson(res, 200, {
           run_id: run.manifest.run_id,
           experiment: run.manifest.experiment,
           finished_at: run.manifest.finished_at,
@@ -93,19 +85,19 @@ export class ViewServer {
           compare: this.o.compare ? { run_id: this.o.compare.manifest.run_id, experiment: this.o.compare.manifest.experiment } : null,
         });
       case '/api/facets':
-        return send(res, 200, (this.facetCache ??= facets(run)));
+        return sendJson(res, 200, (this.facetCache ??= facets(run)));
       case '/api/rows': {
         const f: Filter = {};
         for (const k of FILTERS) {
           const v = q.get(k);
           if (v) f[k] = v;
         }
-        return send(res, 200, queryRows(run, f, intParam(q.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER), intParam(q.get('limit'), 50, 1, MAX_LIMIT)));
+        return sendJson(res, 200, queryRows(run, f, intParam(q.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER), intParam(q.get('limit'), 50, 1, MAX_LIMIT)));
       }
       case '/api/row': {
         const d = drill(run, intParam(q.get('id'), -1, 0, Number.MAX_SAFE_INTEGER));
         if (!d) throw new HttpError(404, 'no such row');
-        return send(res, 200, d);
+        return sendJson(res, 200, d);
       }
       case '/api/image': {
         const r = run.rows[intParam(q.get('id'), -1, 0, Number.MAX_SAFE_INTEGER)];
@@ -119,10 +111,10 @@ export class ViewServer {
         return;
       }
       case '/api/disagreements':
-        return send(res, 200, (this.disagreementCache ??= disagreements(run)));
+        return sendJson(res, 200, (this.disagreementCache ??= disagreements(run)));
       case '/api/compare':
         if (!this.o.compare) throw new HttpError(404, 'start the viewer with --compare OTHER_RUN_DIR');
-        return send(res, 200, (this.compareCache ??= compareRuns(this.o.compare, run)));
+        return sendJson(res, 200, (this.compareCache ??= compareRuns(this.o.compare, run)));
       default:
         throw new HttpError(404, 'not found');
     }
@@ -135,23 +127,4 @@ function intParam(v: string | null, dflt: number, min: number, max: number): num
   const n = Number(v);
   if (n < min || n > max) throw new HttpError(400, `a number parameter is out of range (${min}–${max})`);
   return n;
-}
-
-const SECURITY_HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-};
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
-  res.end(JSON.stringify(body));
-}
-
-function sendText(res: ServerResponse, text: string, type: string): void {
-  res.writeHead(200, { 'content-type': type, ...SECURITY_HEADERS });
-  res.end(text);
 }

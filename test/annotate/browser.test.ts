@@ -9,11 +9,11 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { spawnJudgekit, type CliRun } from '../helpers/cli.ts';
 import { MODELS, modelOf, pairwisePlan } from './fixture.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && !process.env.CI) console.warn(`\n*** annotation browser test SKIPPED: Chromium not found at ${CHROMIUM} (apt-get install -y chromium) ***\n`);
 
@@ -34,13 +34,7 @@ async function startServer(plan: string): Promise<{ run: CliRun; urls: Record<st
   let browser: BrowserContext;
   let profile = '';
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'jk-annot-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser, profile } = await launchChromium({ width: 1280, height: 800 }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { writeHtmlReport } from '../../src/report/index.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUN = 'test/fixtures/report/run';
 const ARTIFACTS = resolve('test/.artifacts');
 
@@ -34,14 +34,8 @@ if (!available && !required) {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`);
     }
-    profile = await mkdtemp(join(tmpdir(), 'judgekit-chromium-'));
     // A fresh profile per run (the --user-data-dir of playwright's persistent context): no state leaks between runs.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1360, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser, profile } = await launchChromium({ width: 1360, height: 900 }));
   }, 60_000);
 
   afterAll(async () => {

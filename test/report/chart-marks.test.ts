@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { writeHtmlReport } from '../../src/report/index.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const ARTIFACTS = resolve('test/.artifacts/charts');
 if (!available && !process.env.CI) console.warn(`\n*** chart marks test SKIPPED: Chromium not found at ${CHROMIUM} ***\n`);
@@ -32,13 +32,7 @@ interface ChartFacts {
   let browser: BrowserContext | undefined;
   let profile = '';
   beforeAll(async () => {
-    profile = await mkdtemp(join(tmpdir(), 'jk-marks-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1360, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser, profile } = await launchChromium({ width: 1360, height: 900 }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

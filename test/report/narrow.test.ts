@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { writeHtmlReport } from '../../src/report/index.ts';
 import { renderPage } from '../../src/report/html.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && !process.env.CI) console.warn(`\n*** report.html narrow-screen test SKIPPED: Chromium not found at ${CHROMIUM} ***\n`);
 
@@ -35,13 +35,7 @@ describe('stage descriptions', () => {
   let browser: BrowserContext | undefined;
   let profile = '';
   beforeAll(async () => {
-    profile = await mkdtemp(join(tmpdir(), 'jk-narrow-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 390, height: 844 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser, profile } = await launchChromium({ width: 390, height: 844 }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -9,11 +9,11 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { spawnJudgekit, type CliRun } from '../helpers/cli.ts';
 import { judgeScore, writeRunFolder } from '../helpers/run-folder.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && !process.env.CI) console.warn(`\n*** viewer browser test SKIPPED: Chromium not found at ${CHROMIUM} (apt-get install -y chromium) ***\n`);
 
@@ -42,13 +42,7 @@ async function startViewer(args: string[]): Promise<{ run: CliRun; url: string }
     const before = writeRunFolder(mkdtempSync(join(tmpdir(), 'jk-view-br-')), { items: 120, runId: 'before' });
     const now = writeRunFolder(mkdtempSync(join(tmpdir(), 'jk-view-br-')), { items: 120, runId: 'now', shift: { model: 'model-b', criterion: 'clarity', by: -2 } });
     viewer = await startViewer([now, '--compare', before]);
-    profile = mkdtempSync(join(tmpdir(), 'jk-view-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser, profile } = await launchChromium({ width: 1280, height: 900 }));
     page = await browser.newPage();
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(String(e)));

@@ -1,0 +1,47 @@
+/**
+ * What judgekit's local web servers (the run viewer, the annotation app) share: errors that become
+ * an HTTP status, the security headers every answer carries (a strict Content-Security-Policy, no
+ * caching, no referrer: the annotation links hold tokens), and the Host-header check that refuses
+ * requests addressed to another host name (DNS rebinding).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** An error a request caused: its status and a message for the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+  res.end(JSON.stringify(body));
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, type: string): void {
+  res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS });
+  res.end(text);
+}
+
+/** The Host headers a server listening on `host`:`port` answers (as a URL shows the host). */
+export function allowedHosts(host: string, port: number): { shown: string; hosts: Set<string> } {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return { shown, hosts: new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]) };
+}
+
+/** Bound to a wildcard address any host name may be legitimate; on a specific address, only its own. */
+export function checkHost(req: IncomingMessage, listenHost: string, hosts: ReadonlySet<string>): void {
+  if (listenHost !== '0.0.0.0' && listenHost !== '::' && !hosts.has(req.headers.host ?? '')) throw new HttpError(421, 'misdirected request');
+}
