@@ -15,7 +15,7 @@ import { criterionScale } from '../judges/rubric.ts';
 import type { LoadedPlan } from './plan.ts';
 import { APP_CSS, APP_HTML, APP_JS } from './page.ts';
 import { raterToken, tokenMatches, type LabelStore, type LabelValue } from './store.ts';
-import { allowedHosts, checkHost, HttpError, SECURITY_HEADERS, sendJson, sendText } from '../io/local-server.ts';
+import { allowedHosts, checkHost, HttpError, sendJson, servePage } from '../io/local-server.ts';
 
 export interface AnnotateServerOptions {
   plan: LoadedPlan;
@@ -88,18 +88,9 @@ export class AnnotateServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     checkHost(req, this.o.host, this.allowedHosts);
     const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && servePage(res, url.pathname, { html: APP_HTML, js: APP_JS, css: APP_CSS })) return;
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
-      case 'GET /':
-        return sendText(res, 200, APP_HTML, 'text/html; charset=utf-8');
-      case 'GET /app.js':
-        return sendText(res, 200, APP_JS, 'text/javascript; charset=utf-8');
-      case 'GET /favicon.ico':
-        res.writeHead(204, SECURITY_HEADERS);
-        res.end();
-        return;
-      case 'GET /app.css':
-        return sendText(res, 200, APP_CSS, 'text/css; charset=utf-8');
       case 'GET /api/next': {
         const rater = this.auth(url.searchParams.get('rater'), url.searchParams.get('token'));
         return sendJson(res, 200, this.nextFor(rater));

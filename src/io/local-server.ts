@@ -45,3 +45,24 @@ export function allowedHosts(host: string, port: number): { shown: string; hosts
 export function checkHost(req: IncomingMessage, listenHost: string, hosts: ReadonlySet<string>): void {
   if (listenHost !== '0.0.0.0' && listenHost !== '::' && !hosts.has(req.headers.host ?? '')) throw new HttpError(421, 'misdirected request');
 }
+
+/** The page of a local app (`/`, `/app.js`, `/app.css`, an empty favicon); false for any other path. */
+export function servePage(res: ServerResponse, path: string, page: { html: string; js: string; css: string }): boolean {
+  switch (path) {
+    case '/':
+      sendText(res, 200, page.html, 'text/html; charset=utf-8');
+      return true;
+    case '/app.js':
+      sendText(res, 200, page.js, 'text/javascript; charset=utf-8');
+      return true;
+    case '/app.css':
+      sendText(res, 200, page.css, 'text/css; charset=utf-8');
+      return true;
+    case '/favicon.ico':
+      res.writeHead(204, SECURITY_HEADERS);
+      res.end();
+      return true;
+    default:
+      return false;
+  }
+}

@@ -10,7 +10,7 @@ import { readImage } from '../io/image.ts';
 import { compareRuns, disagreements, drill, facets, FILTERS, imageRootOf, itemOf, queryRows, type Filter } from './query.ts';
 import type { RunIndex } from './run-index.ts';
 import { VIEW_CSS, VIEW_HTML, VIEW_JS } from './page.ts';
-import { allowedHosts, checkHost, HttpError, SECURITY_HEADERS, sendJson, sendText } from '../io/local-server.ts';
+import { allowedHosts, checkHost, HttpError, SECURITY_HEADERS, sendJson, servePage } from '../io/local-server.ts';
 
 export interface ViewServerOptions {
   run: RunIndex;
@@ -63,17 +63,8 @@ export class ViewServer {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
     const run = this.o.run;
+    if (servePage(res, url.pathname, { html: VIEW_HTML, js: VIEW_JS, css: VIEW_CSS })) return;
     switch (url.pathname) {
-      case '/':
-        return sendText(res, 200, VIEW_HTML, 'text/html; charset=utf-8');
-      case '/app.js':
-        return sendText(res, 200, VIEW_JS, 'text/javascript; charset=utf-8');
-      case '/app.css':
-        return sendText(res, 200, VIEW_CSS, 'text/css; charset=utf-8');
-      case '/favicon.ico':
-        res.writeHead(204, SECURITY_HEADERS);
-        res.end();
-        return;
       case '/api/run':
         return sendJson(res, 200, {
           run_id: run.manifest.run_id,
