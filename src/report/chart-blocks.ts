@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Estimate } from '../schema/results/common.ts';
+import { nameAxis } from './fit-name.ts';
 
 export type Spec = Record<string, unknown>;
 
@@ -66,7 +67,7 @@ export interface CiRow {
 /** Horizontal bars with 95% CI whiskers and the value printed, rows in the given order. */
 export function barsWithCi(rows: CiRow[], o: { xTitle: string; format: string; domain?: [number, number] }): TopLevelSpec {
   const order = rows.map((r) => r.label);
-  const y = { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 240 } };
+  const y = { field: 'label', type: 'nominal', sort: order, title: null, axis: nameAxis(240) };
   const x = { field: 'value', type: 'quantitative', title: o.xTitle, axis: { format: o.format, tickCount: 5 }, scale: o.domain ? { domain: o.domain, nice: false } : { zero: true } };
   return top(
     {
@@ -128,8 +129,8 @@ export function heatmap(cells0: HeatCell[], o: { xOrder: string[]; yOrder: strin
       width: cellW * o.xOrder.length,
       height: Math.max(30, (withN ? 40 : 30) * o.yOrder.length),
       encoding: {
-        x: { field: 'x', type: 'nominal', sort: o.xOrder, title: o.xTitle ?? null, axis: { orient: 'top', labelAngle: o.xOrder.some((x) => x.length > 9) ? -35 : 0, labelAlign: o.xOrder.some((x) => x.length > 9) ? 'left' : 'center', domain: false, ticks: false, labelLimit: 200 } },
-        y: { field: 'y', type: 'nominal', sort: o.yOrder, title: o.yTitle ?? null, axis: { domain: false, ticks: false, labelLimit: 240 } },
+        x: { field: 'x', type: 'nominal', sort: o.xOrder, title: o.xTitle ?? null, axis: nameAxis(200, { orient: 'top', labelAngle: o.xOrder.some((x) => x.length > 9) ? -35 : 0, labelAlign: o.xOrder.some((x) => x.length > 9) ? 'left' : 'center', domain: false, ticks: false }) },
+        y: { field: 'y', type: 'nominal', sort: o.yOrder, title: o.yTitle ?? null, axis: nameAxis(240, { domain: false, ticks: false }) },
       },
       layer: [
         {
@@ -177,7 +178,7 @@ export interface ForestRow {
 export function forest(rows: ForestRow[], o: { statOrder: string[]; labelOrder: string[]; scopeOrder?: string[]; colorTitle?: string; groups?: string[]; domain?: [number, number] }): TopLevelSpec {
   const lo = Math.min(0, ...rows.map((r) => r.lo ?? r.value));
   const domain = o.domain ?? [Math.floor(lo * 10) / 10, 1];
-  const y = { field: 'label', type: 'nominal', sort: o.labelOrder, title: null, axis: { labelLimit: 260 } };
+  const y = { field: 'label', type: 'nominal', sort: o.labelOrder, title: null, axis: nameAxis(260) };
   const x = { field: 'value', type: 'quantitative', title: null, scale: { domain, nice: false }, axis: { tickCount: 4, format: '.1f' } };
   const colour = o.groups && o.groups.length > 1
     ? { field: 'group', type: 'nominal', title: o.colorTitle ?? null, scale: { domain: o.groups, range: ['#3b6fd8', '#e07b39', '#2a9d8f', '#8e6bbf'] } }

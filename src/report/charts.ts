@@ -21,6 +21,7 @@ import { CircularChartInput, circularCharts } from './charts-circular.ts';
 import { correctedCharts } from './corrected-chart.ts';
 import { parseResult } from './parse-result.ts';
 import { nameMap } from '../io/name-map.ts';
+import { nameAxis } from './fit-name.ts';
 
 /** One chart of the report: a Vega-Lite spec plus the words around it. */
 export interface ChartSpec {
@@ -226,7 +227,7 @@ function judgeCharts(stage: string, result: z.infer<typeof JudgeStageResult>, ct
   }
   if (critNames.size > 0) {
     const critOrder = [...critNames];
-    const y = { field: 'label', type: 'nominal', sort: modelOrder, title: null, axis: { labelLimit: 220 } };
+    const y = { field: 'label', type: 'nominal', sort: modelOrder, title: null, axis: nameAxis(220) };
     const x = { field: 'value', type: 'quantitative', title: null, scale: { zero: false, nice: true }, axis: { tickCount: 4 } };
     out.charts.push({
       id: `${stage}-criteria`,
@@ -355,6 +356,7 @@ function agreementCharts(stage: string, result: z.infer<typeof AgreementResult>)
   ] as const;
   const confusion: Spec[] = [];
   const confScopes: string[] = [];
+  const confLabels: string[] = [];
   const jvScopes: string[] = [];
   for (const [scope, s] of scopes) {
     const v = s.judge_validation;
@@ -376,6 +378,7 @@ function agreementCharts(stage: string, result: z.infer<typeof AgreementResult>)
     push('human vs rest (mean)', 'human ceiling', v.ceiling.mean_human_vs_rest);
     push(`${judge} vs rest (mean)`, 'judge', v.ceiling.mean_judge_vs_rest);
     const cl = cons.confusion?.labels.map(String);
+    for (const l of cl ?? []) if (!confLabels.includes(l)) confLabels.push(l);
     const cm = cons.confusion?.matrix;
     if (cl && cm && cm.length === cl.length) {
       let any = false;
@@ -411,10 +414,12 @@ function agreementCharts(stage: string, result: z.infer<typeof AgreementResult>)
   } else out.notes.push('Judge validation left out: no `judge_validation` block (the stage names no judge rater).');
 
   if (confusion.length > 0) {
+    // The axes show the labels the result holds (names when the data has names); bare codes are said to be codes, not given invented names.
+    const codesOnly = confLabels.every((l) => /^-?\d+(\.\d+)?$/.test(l));
     out.charts.push({
       id: `${stage}-confusion`,
       title: confScopes.length > 1 ? 'Confusion matrices: judge against the human majority, per dimension' : 'Confusion matrix: judge against the human majority',
-      caption: 'Rows are the human majority label, columns the judge\'s label; cells give counts, colour the share of the row (the judge\'s recall of each human label).',
+      caption: `Rows are the human majority label, columns the judge's label; cells give counts, colour the share of the row (the judge's recall of each human label).${codesOnly ? ' The labels are numeric codes as the data gives them: the result names no meaning for them, so none is shown.' : ''}`,
       spec: top(
         {
           facet: { field: 'scope', type: 'nominal', sort: confScopes, title: null, header: { labelFontSize: 12 } },
@@ -424,8 +429,8 @@ function agreementCharts(stage: string, result: z.infer<typeof AgreementResult>)
             width: { step: 46 },
             height: { step: 34 },
             encoding: {
-              x: { field: 'pred', type: 'nominal', title: 'judge', axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
-              y: { field: 'truth', type: 'nominal', title: 'human majority', axis: { domain: false, ticks: false } },
+              x: { field: 'pred', type: 'nominal', sort: confLabels, title: 'judge', axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
+              y: { field: 'truth', type: 'nominal', sort: confLabels, title: 'human majority', axis: { domain: false, ticks: false } },
             },
             layer: [
               { mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2, cornerRadius: 3 }, encoding: { color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { scheme: 'blues', domain: [0, 1] }, legend: { format: '.0%', gradientLength: 140 } } } },
@@ -501,7 +506,7 @@ function winrateCharts(stage: string, result: z.infer<typeof WinrateResult>): St
   if (raterA && raterB) raterOrder.sort((x, y) => (x === raterA ? -1 : y === raterA ? 1 : x === raterB ? -1 : 1));
   if (bars.length > 0) {
     const colour = { field: 'rater', type: 'nominal', title: 'rater', scale: { domain: raterOrder, range: raterOrder.length <= 2 ? PAIR_COLORS : undefined } };
-    const y = { field: 'label', type: 'nominal', sort: modelOrder, title: null, axis: { labelLimit: 200 } };
+    const y = { field: 'label', type: 'nominal', sort: modelOrder, title: null, axis: nameAxis(200) };
     const x = { field: 'value', type: 'quantitative', title: 'win ratio', scale: { domain: [0, 1], nice: false }, axis: { format: '.1f', tickCount: 5 } };
     const yOffset = { field: 'rater', type: 'nominal', sort: raterOrder };
     out.charts.push({
@@ -654,7 +659,7 @@ function consistencyCharts(stage: string, result: z.infer<typeof ConsistencyResu
     }
   }
   if (dumb.length > 0) {
-    const y = { field: 'row', type: 'nominal', sort: order, title: null, axis: { labelLimit: 420 } };
+    const y = { field: 'row', type: 'nominal', sort: order, title: null, axis: nameAxis(420) };
     out.charts.push({
       id: `${stage}-paired`,
       title: 'Base model against its medical fine-tune',

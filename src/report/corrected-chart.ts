@@ -5,6 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CorrectedResult } from '../schema/results/corrected.ts';
 import type { ChartSpec, StageCharts } from './charts.ts';
+import { nameAxis } from './fit-name.ts';
 
 const METHODS = [
   ['judge_naive', 'judge (naive)', '#c0504d'],
@@ -31,7 +32,7 @@ export function correctedCharts(stage: string, result: CorrectedResult): StageCh
   }
   const order = (result.rankings.ppi_plus_plus ?? []).concat(models.map(([m]) => m));
   const methods = METHODS.filter(([, l]) => rows.some((r) => r.method === l));
-  const y = { field: 'model', type: 'nominal', sort: [...new Set(order)], title: null, axis: { labelLimit: 200 } };
+  const y = { field: 'model', type: 'nominal', sort: [...new Set(order)], title: null, axis: nameAxis(200) };
   const yOffset = { field: 'method', type: 'nominal', sort: methods.map(([, l]) => l) };
   const color = { field: 'method', type: 'nominal', title: null, scale: { domain: methods.map(([, l]) => l), range: methods.map(([, , c]) => c) } };
   const x = { field: 'value', type: 'quantitative', title: result.target === 'win_ratio' ? 'win ratio' : 'score on the humans\u2019 scale', scale: { zero: false } };

@@ -12,6 +12,7 @@
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { charsFor, FIT_FN, fitName } from './fit-name.ts';
 
 /** The font stack the page and the charts share (system fonts only: the report loads nothing). */
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -34,9 +35,11 @@ export const CHART_CONFIG = {
     domainColor: '#c4c9d4',
     tickColor: '#c4c9d4',
     labelLimit: 220,
+    // Long names keep both ends on every axis that does not set its own (see fit-name.ts).
+    labelExpr: `${FIT_FN}(datum.label, ${charsFor(220)})`,
   },
   header: { labelFont: FONT, titleFont: FONT, labelFontSize: 12, labelFontWeight: 600, labelColor: '#1f2433', titleFontSize: 12 },
-  legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11, titleFontWeight: 600, labelColor: '#3c4257', titleColor: '#3c4257', orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 240 },
+  legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11, titleFontWeight: 600, labelColor: '#3c4257', titleColor: '#3c4257', orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 240, labelExpr: `${FIT_FN}(datum.label, ${charsFor(240)})` },
   title: { font: FONT, fontSize: 13, fontWeight: 600, color: '#1f2433', anchor: 'start' as const, subtitleFont: FONT, subtitleColor: '#6b7285' },
   range: {
     category: ['#3b6fd8', '#e07b39', '#2a9d8f', '#c9485b', '#8e6bbf', '#b8962e', '#4aa3c9', '#7a8699', '#d16ba5', '#5c9e4a'],
@@ -55,6 +58,27 @@ function offlineLoader(): vega.Loader {
   };
   const base = vega.loader();
   return Object.assign(base, { load: refuse, sanitize: refuse, http: refuse, file: refuse });
+}
+
+/** Every label `fitName` shortened → its full name, to give it back as a tooltip (<title>) in the SVG. */
+const fullNames = new Map<string, string>();
+vega.expressionFunction(FIT_FN, (label: unknown, max: number): unknown => {
+  if (typeof label !== 'string') return label;
+  const short = fitName(label, max);
+  if (short !== label) fullNames.set(short, label);
+  return short;
+});
+
+const unescapeXml = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&amp;/g, '&');
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Wraps each shortened label's <text> in a group whose <title> holds the full name (shown on hover, read by screen readers). */
+export function titleShortenedLabels(svg: string): string {
+  if (fullNames.size === 0) return svg;
+  return svg.replace(/<text\b[^>]*>([^<]*)<\/text>/g, (all, body: string) => {
+    const full = fullNames.get(unescapeXml(body));
+    return full === undefined ? all : `<g><title>${escapeXml(full)}</title>${all}</g>`;
+  });
 }
 
 let counter = 0;
@@ -79,7 +103,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   try {
     const svg = await view.toSVG();
     counter += 1;
-    return prefixSvgIds(svg, `c${counter}-`);
+    return prefixSvgIds(titleShortenedLabels(svg), `c${counter}-`);
   } finally {
     view.finalize();
   }
