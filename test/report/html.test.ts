@@ -240,8 +240,10 @@ describe('escaping', () => {
     expect(html).toContain('&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(html).toContain('<a href="https://example.org">ok</a>');
     expect(html).toContain('[image: pic]');
-    // The model name inside the chart's SVG text is escaped too.
-    expect(html).toMatch(/<text[^>]*>&lt;img src=x onerror=alert\(1/);
+    // The model name inside the chart's SVG text is escaped too: an axis label keeps both ends of it,
+    // and its <title> the whole name.
+    expect(html).toMatch(/<text[^>]*>&lt;img src=x [^<]*…[^<]*alert\(1\)&gt;<\/text>/);
+    expect(html).toContain('<title>&lt;img src=x onerror=alert(1)&gt;</title>');
     expect(html).toContain('label: &lt;img src=x onerror=alert(1)&gt;');
   }, 30_000);
 
