@@ -22,6 +22,8 @@ export interface Unit {
   /** Pairwise: the pair in canonical (sorted) order. Rubric: `model_a` is the rated model. */
   model_a: string;
   model_b?: string;
+  /** A repeat: the id of the rater's unit shown again (same item and models, a rater of its own). */
+  repeat_of?: string;
 }
 
 export interface Assignment {
@@ -42,13 +44,18 @@ export function unitId(secret: string, parts: string[]): string {
   return 'u' + createHmac('sha256', secret).update(parts.join('\u0000')).digest('hex').slice(0, 16);
 }
 
-/** The units of a plan: item × model (rubric) or item × pair of models (pairwise), in item order. */
-export function buildUnits(plan: AnnotationPlan, items: Map<string, Item>, responses: Response[], secret: string): Unit[] {
+/**
+ * The units of a plan: item × model (rubric) or item × pair of models (pairwise), in item order.
+ * `judged` (item → the models a judge stage rated ok on it) keeps only the units that judge rated:
+ * a rubric unit whose model it rated, a pair both of whose models it rated on that item.
+ */
+export function buildUnits(plan: AnnotationPlan, items: Map<string, Item>, responses: Response[], secret: string, judged?: Map<string, Set<string>>): Unit[] {
   const byItem = new Map<string, Set<string>>();
   const allowed = plan.models ? new Set(plan.models) : undefined;
   for (const r of responses) {
     if (allowed && !allowed.has(r.model)) continue;
     if (!items.has(r.item_id)) continue;
+    if (judged && !judged.get(r.item_id)?.has(r.model)) continue;
     let s = byItem.get(r.item_id);
     if (!s) byItem.set(r.item_id, (s = new Set()));
     s.add(r.model);
@@ -120,4 +127,39 @@ export function assignUnits(plan: AnnotationPlan, units: Unit[]): Map<string, As
     out.set(r, list);
   }
   return new Map(plan.raters.map((r) => [r, out.get(r)!]));
+}
+
+/**
+ * Adds `plan.repeat` repeats per rater: units the rater already has, shown again later (in the
+ * second half of what follows the original, so not straight after it) under an id of their own,
+ * so that the no-twice rule still holds for ordinary units. A pairwise repeat shows the pair in
+ * the order opposite to the original, so answering by position reads as inconsistency.
+ */
+export function addRepeats(plan: AnnotationPlan, units: Unit[], assignments: Map<string, Assignment[]>, secret: string): { units: Unit[]; assignments: Map<string, Assignment[]> } {
+  if (plan.repeat === 0) return { units, assignments };
+  const rng = new Rng(plan.seed ^ 0x3c3c3c3c);
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const extra: Unit[] = [];
+  const out = new Map<string, Assignment[]>();
+  for (const [rater, list] of assignments) {
+    const n = list.length;
+    const picks = shuffle(list.map((_, i) => i), rng).slice(0, Math.min(plan.repeat, n));
+    // insert after position `pos` of the original list; several at one position keep pick order
+    const inserts = new Map<number, Assignment[]>();
+    for (const i of picks) {
+      const a = list[i]!;
+      const u = byId.get(a.unit)!;
+      const rest = n - 1 - i;
+      const pos = i + Math.floor(rest / 2) + rng.int(rest - Math.floor(rest / 2) + 1);
+      const id = unitId(secret, ['repeat', rater, u.id]);
+      extra.push({ ...u, id, repeat_of: u.id });
+      const at = inserts.get(pos) ?? [];
+      at.push({ unit: id, flipped: plan.task === 'pairwise' ? !a.flipped : false });
+      inserts.set(pos, at);
+    }
+    const mine: Assignment[] = [];
+    list.forEach((a, i) => mine.push(a, ...(inserts.get(i) ?? [])));
+    out.set(rater, mine);
+  }
+  return { units: [...units, ...extra], assignments: out };
 }

@@ -2,9 +2,11 @@
  * An annotation plan: what human raters label, how, and who. Paths are relative to the plan file.
  * Unknown keys are errors (a misspelt `per_unit` must not silently give one rater per unit).
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadYamlConfig } from '../io/yaml.ts';
+import { InputError } from '../io/errors.ts';
+import { readConfigFile, validateConfig } from '../io/yaml.ts';
 
 const RaterId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'rater ids are 1–64 letters, digits, _ . or -');
 
@@ -24,6 +26,22 @@ export const AnnotationPlan = z
     per_unit: z.number().int().positive().default(1),
     /** Share of units that get `per_unit` raters (the rest get one): the overlap that measures the human ceiling. */
     overlap: z.number().min(0).max(1).default(1),
+    /**
+     * Take the units from a judge stage of a run: the (item, model) units its judge rated ok
+     * (rubric task), or the pairs of models it rated ok on the same item (pairwise task). The
+     * answers still come from `items` and `responses`; `models` and `sample` still apply.
+     */
+    judge_stage: z
+      .strictObject({
+        run: z.string().min(1),
+        stage: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a stage name is letters, digits, _ . or -'),
+      })
+      .optional(),
+    /**
+     * Show each rater this many of their own units again, later, under a new opaque id (pairwise:
+     * in the other order), to measure their self-consistency; written to `<out>.repeats.csv`.
+     */
+    repeat: z.number().int().min(0).default(0),
     /** Label a seeded sample of this many units instead of all. */
     sample: z.number().int().positive().optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
@@ -47,15 +65,34 @@ export interface LoadedPlan {
   path: string;
   plan: AnnotationPlan;
   /** Absolute paths of the plan's files. */
-  files: { items: string; responses: string; rubric?: string; out: string };
+  files: { items: string; responses: string; rubric?: string; out: string; judgments?: string };
 }
 
 export async function loadPlan(path: string): Promise<LoadedPlan> {
-  const plan = await loadYamlConfig(path, AnnotationPlan, 'annotation plan');
+  const parsed = await readConfigFile(path, 'annotation plan');
+  const plan = validateConfig(AnnotationPlan, parsed, path);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(dirname(path), p));
+  let judgments: string | undefined;
+  if (plan.judge_stage) {
+    const run = at(plan.judge_stage.run);
+    judgments = join(run, `${plan.judge_stage.stage}.judgments.jsonl`);
+    if (!existsSync(judgments)) {
+      const key = existsSync(run) ? 'stage' : 'run';
+      throw new InputError(
+        key === 'run' ? `no run directory ${run}` : `the run ${run} has no judge stage "${plan.judge_stage.stage}" (no ${judgments})`,
+        { file: path, line: parsed.lineOf(['judge_stage', key]), field: `judge_stage.${key}` },
+      );
+    }
+  }
   return {
     path,
     plan,
-    files: { items: at(plan.items), responses: at(plan.responses), ...(plan.rubric ? { rubric: at(plan.rubric) } : {}), out: at(plan.out) },
+    files: {
+      items: at(plan.items),
+      responses: at(plan.responses),
+      ...(plan.rubric ? { rubric: at(plan.rubric) } : {}),
+      out: at(plan.out),
+      ...(judgments ? { judgments } : {}),
+    },
   };
 }

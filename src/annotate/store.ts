@@ -35,11 +35,28 @@ export interface RaterProgress {
   labelled: number;
   skipped: number;
   remaining: number;
+  /** Only when the rater has repeats: how many, and how often a repeat's label equals the original's. */
+  repeats?: RepeatConsistency;
 }
 
-/** The organiser-side files of a plan: `<out>.journal.jsonl`, `<out>.annotate.json` (secret), `<out>.lock`. */
-export function sideFiles(out: string): { journal: string; state: string; lock: string } {
-  return { journal: `${out}.journal.jsonl`, state: `${out}.annotate.json`, lock: `${out}.lock` };
+export interface RepeatConsistency {
+  /** Repeats assigned to the rater. */
+  assigned: number;
+  /** (repeat, dimension) labels that have a labelled original to compare with. */
+  compared: number;
+  /** Of those, the ones whose value equals the original's (in the canonical pair order). */
+  agreed: number;
+  /** agreed / compared; null when nothing can be compared yet. */
+  consistency: number | null;
+}
+
+/**
+ * The organiser-side files of a plan: `<out>.journal.jsonl`, `<out>.annotate.json` (secret),
+ * `<out>.lock`, and `<out>.repeats.csv` (the repeat labels, kept out of the label file so that a
+ * repeat is never read by the studies as a second rater or a duplicate label).
+ */
+export function sideFiles(out: string): { journal: string; state: string; lock: string; repeats: string } {
+  return { journal: `${out}.journal.jsonl`, state: `${out}.annotate.json`, lock: `${out}.lock`, repeats: `${out}.repeats.csv` };
 }
 
 /** The plan's secret (tokens and unit ids are keyed with it), created once, readable by the owner only. */
@@ -213,13 +230,40 @@ export class LabelStore {
   }
 
   progress(): RaterProgress[] {
-    return [...this.raters].map(([rater, st]) => ({
-      rater,
-      assigned: st.assignments.length,
-      labelled: st.labelled.size,
-      skipped: st.skipped.size,
-      remaining: st.assignments.length - st.labelled.size - st.skipped.size,
-    }));
+    return [...this.raters].map(([rater, st]) => {
+      const repeats = st.assignments.filter((a) => this.units.get(a.unit)!.repeat_of !== undefined);
+      return {
+        rater,
+        assigned: st.assignments.length,
+        labelled: st.labelled.size,
+        skipped: st.skipped.size,
+        remaining: st.assignments.length - st.labelled.size - st.skipped.size,
+        ...(repeats.length ? { repeats: this.consistency(st, repeats) } : {}),
+      };
+    });
+  }
+
+  /** Exact agreement of a rater's repeats with their originals, over every dimension both have. */
+  private consistency(st: RaterState, repeats: Assignment[]): RepeatConsistency {
+    let compared = 0;
+    let agreed = 0;
+    for (const a of repeats) {
+      const again = st.labelled.get(a.unit);
+      const first = st.labelled.get(this.units.get(a.unit)!.repeat_of!);
+      if (!again || !first) continue;
+      for (const [dim, v] of Object.entries(again.labels)) {
+        if (!(dim in first.labels)) continue;
+        compared++;
+        if (this.canonical(v, again.flipped) === this.canonical(first.labels[dim]!, first.flipped)) agreed++;
+      }
+    }
+    return { assigned: repeats.length, compared, agreed, consistency: compared ? agreed / compared : null };
+  }
+
+  /** A label in the canonical pair order: the rater answered about slots, and slot A showed model_b when flipped. */
+  private canonical(v: LabelValue, flipped: boolean): LabelValue {
+    if (this.task !== 'pairwise' || v === 'tie' || !flipped) return v;
+    return v === 'A' ? 'B' : 'A';
   }
 
   /** Rewrites the label file from the state; writes are serialised and coalesced, the last one holds everything. */
@@ -229,25 +273,33 @@ export class LabelStore {
       if (!this.dirty) return;
       this.dirty = false;
       await writeFileAtomic(this.out, this.csv());
+      if (this.hasRepeats) await writeFileAtomic(sideFiles(this.out).repeats, this.csv(true));
     });
     return this.writing;
   }
 
-  /** The label file: one row per (unit, rater, dimension), the value in the canonical pair order. */
-  csv(): string {
+  private get hasRepeats(): boolean {
+    return [...this.units.values()].some((u) => u.repeat_of !== undefined);
+  }
+
+  /**
+   * The label file: one row per (unit, rater, dimension), the value in the canonical pair order.
+   * With `repeats`, the repeat labels instead (`<out>.repeats.csv`), each naming its original unit.
+   */
+  csv(repeats = false): string {
     const rows: unknown[][] = [];
     for (const [rater, st] of this.raters) {
       for (const a of st.assignments) {
         const e = st.labelled.get(a.unit);
         if (!e) continue;
         const u = this.units.get(a.unit)!;
+        if ((u.repeat_of !== undefined) !== repeats) continue;
+        const tail = repeats ? [u.repeat_of] : [];
         for (const [dim, v] of Object.entries(e.labels)) {
           if (this.task === 'pairwise') {
-            // The rater answered about slots; slot A showed model_b when the order was flipped.
-            const value = v === 'tie' ? 'tie' : e.flipped ? (v === 'A' ? 'B' : 'A') : v;
-            rows.push([u.item_id, rater, u.model_a, u.model_b, dim, value, e.flipped ? u.model_b : u.model_a, e.time, e.ms ?? '', u.id]);
+            rows.push([u.item_id, rater, u.model_a, u.model_b, dim, this.canonical(v, e.flipped), e.flipped ? u.model_b : u.model_a, e.time, e.ms ?? '', u.id, ...tail]);
           } else {
-            rows.push([u.item_id, u.model_a, rater, dim, v, e.time, e.ms ?? '', u.id]);
+            rows.push([u.item_id, u.model_a, rater, dim, v, e.time, e.ms ?? '', u.id, ...tail]);
           }
         }
       }
@@ -256,7 +308,7 @@ export class LabelStore {
       this.task === 'pairwise'
         ? ['item_id', 'rater', 'model_a', 'model_b', 'dimension', 'value', 'shown_first', 'time', 'ms_spent', 'unit']
         : ['item_id', 'model', 'rater', 'dimension', 'value', 'time', 'ms_spent', 'unit'];
-    return toCsv(header, rows);
+    return toCsv(repeats ? [...header, 'repeat_of'] : header, rows);
   }
 
   close(): void {
