@@ -7,7 +7,7 @@
  * where they stopped.
  */
 import { randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, unlinkSync, writeFileSync, writeSync, constants } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { toCsv } from '../io/csv.ts';
 import { InputError } from '../io/errors.ts';
@@ -138,17 +138,30 @@ export class LabelStore {
   }
 
   /** Folds the journal back into the state; a torn last line (a kill mid-write) is ignored. */
+  /**
+   * Folds the journal back into the state. Every acknowledged entry ends with a newline (the reply
+   * is sent after the whole line is fsynced), so bytes after the last newline are a write a kill
+   * cut short: never acknowledged, they are cut off the file before anything is appended, or the
+   * next entry would be glued to them. Any other line that does not parse is damage: an error.
+   */
   private replay(): void {
     const { journal } = sideFiles(this.out);
     if (!existsSync(journal)) return;
-    const lines = readFileSync(journal, 'utf8').split('\n');
+    const bytes = readFileSync(journal);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    if (end < bytes.length) {
+      truncateSync(journal, end);
+      const fd = openSync(journal, 'r+');
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    const lines = bytes.subarray(0, end).toString('utf8').split('\n');
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       let e: JournalEntry;
       try {
         e = JSON.parse(line) as JournalEntry;
       } catch {
-        if (i >= lines.length - 2) return; // the torn tail
         throw new InputError('malformed journal line', { file: journal, line: i + 1 });
       }
       const st = this.raters.get(e.rater);
@@ -211,12 +224,12 @@ export class LabelStore {
   async label(rater: string, unit: string, labels: Record<string, LabelValue>, ms: number | null): Promise<void> {
     const a = this.assignment(rater, unit)!;
     this.append({ type: 'label', rater, unit, labels, flipped: a.flipped, time: new Date().toISOString(), ms });
-    await this.flush();
+    await this.afterAppend();
   }
 
   async skip(rater: string, unit: string, reason: string): Promise<void> {
     this.append({ type: 'skip', rater, unit, reason, time: new Date().toISOString() });
-    await this.flush();
+    await this.afterAppend();
   }
 
   /** Takes back the rater's last label or skip; returns its unit. */
@@ -225,7 +238,7 @@ export class LabelStore {
     const unit = st.history[st.history.length - 1];
     if (unit === undefined) return undefined;
     this.append({ type: 'undo', rater, unit, time: new Date().toISOString() });
-    await this.flush();
+    await this.afterAppend();
     return unit;
   }
 
@@ -269,13 +282,34 @@ export class LabelStore {
   /** Rewrites the label file from the state; writes are serialised and coalesced, the last one holds everything. */
   flush(): Promise<void> {
     this.dirty = true;
-    this.writing = this.writing.then(async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      await writeFileAtomic(this.out, this.csv());
-      if (this.hasRepeats) await writeFileAtomic(sideFiles(this.out).repeats, this.csv(true));
-    });
+    // Each rewrite stands on its own: one that failed (a full disk, a file held open) must not
+    // poison the chain, and leaves the state dirty so the next one writes everything.
+    this.writing = this.writing
+      .catch(() => {})
+      .then(async () => {
+        if (!this.dirty) return;
+        this.dirty = false;
+        try {
+          await writeFileAtomic(this.out, this.csv());
+          if (this.hasRepeats) await writeFileAtomic(sideFiles(this.out).repeats, this.csv(true));
+        } catch (err) {
+          this.dirty = true;
+          throw err;
+        }
+      });
     return this.writing;
+  }
+
+  /**
+   * After an action is in the journal (fsynced: it is saved), the label file is rewritten; if that
+   * fails the action still stands, the failure is said on stderr, and the next action rewrites it.
+   */
+  private async afterAppend(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (err) {
+      process.stderr.write(`judgekit annotate: the label file ${this.out} could not be rewritten (${(err as Error).message}); every label is in the journal and the file is rewritten at the next label\n`);
+    }
   }
 
   private get hasRepeats(): boolean {
