@@ -473,13 +473,20 @@ const LINE_START_PAREN = /^[ \t]*\(([A-Z])\)/gm;
 const LONE = /^[ \t([{]*([A-Za-z])[ \t)\]}.:]*$/dgm;
 const PROGRAM = /^[ \t]*(?:def\s+\w+\s*\(|import\s+\w|from\s+\w[\w.]*\s+import\b|print\s*\()/m;
 
-/** Every match of a global pattern, on a private copy (the readers recurse, so shared `lastIndex` state would loop). */
-function* allMatches(re: RegExp, t: string): Generator<RegExpExecArray> {
-  const r = new RegExp(re.source, re.flags);
-  for (let m = r.exec(t); m; m = r.exec(t)) {
-    yield m;
-    if (m[0].length === 0) r.lastIndex++;
+/**
+ * Every match of a global pattern, collected at once: the readers recurse, so the shared
+ * `lastIndex` is used only inside this loop and reset after it (a private copy per call cost more
+ * than the scan itself at Med-CMR scale).
+ */
+function allMatches(re: RegExp, t: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    out.push(m);
+    if (m[0].length === 0) re.lastIndex++;
   }
+  re.lastIndex = 0;
+  return out;
 }
 
 /** The one capture group that took part in the match, and where it is (regexes carry the `d` flag). */
