@@ -281,8 +281,68 @@ const THEREFORE_END = /^[)\]]?\s*(?:$|[.,;:!?。，；\n]|is\s+(?:the\s+)?(?:ans
 const IS_CORRECT = /(?<![A-Za-z0-9])(?:[Oo]ption\s+|[Cc]hoice\s+)?[([]?([A-Z])[)\]]?\s+is\s+(?:the\s+)?(?:correct|right|best|most\s+likely)\b/dg;
 const JSON_ANSWER =
   /"(?:answer|answer_choice|final_answer|answer_letter|correct_answer|choice|option|correct_option)"\s*:\s*(?:"([^"\n]{0,200})"|\[([^\]\n]{0,80})\])/gi;
+const FOLLOW_UP_WORDS = ['Q', '问题', '题目', 'Hint'];
+
+function containsAny(t: string, words: readonly string[]): boolean {
+  for (const w of words) if (t.indexOf(w) >= 0) return true;
+  return false;
+}
+
+/** `IS_CORRECT` (case-sensitive) needs `correct`, `right`, `best`, or `most` + white space + `likely`. */
+function mayBeIsCorrect(t: string): boolean {
+  if (t.indexOf('correct') >= 0 || t.indexOf('right') >= 0 || t.indexOf('best') >= 0) return true;
+  for (let i = t.indexOf('most'); i >= 0; i = t.indexOf('most', i + 1)) {
+    let k = i + 4;
+    while (k < t.length && /\s/.test(t.charAt(k))) k++;
+    if (k > i + 4 && t.startsWith('likely', k)) return true;
+  }
+  return false;
+}
+
 const CORRECTION = /\b(?:wait|actually|on second thought|correction|i made (?:a|an) (?:mistake|error)|let me (?:re-?check|reconsider|re-?evaluate)|re-?evaluat\w*|upon (?:further )?(?:reflection|review))\b|等等|不对|更正/i;
 const SENTENCE_END = /[.!?。！？\n]/;
+
+const ANSWER_MARKER_AT = new RegExp(ANSWER_MARKER.source, 'iuy');
+/** Words that every `ANSWER_MARKER` match in ASCII text contains (`final` / `correct` only ever precede `answer`). */
+const ANSWER_WORDS = ['answer', 'antwort', 'respuesta', 'resposta', 'risposta'];
+
+/**
+ * The matches of `ANSWER_MARKER`, the same ones its global scan finds. That scan costs more than
+ * all the rest of reading a long reply, so ASCII text (most replies) is searched for the marker
+ * words with `indexOf` first, and the pattern is tried, sticky and in increasing order, only at the
+ * positions where a match can start: each word itself, or up to `correct` plus whitespace before
+ * it. Positions are tried from left to right and the first match at the lowest position wins, as
+ * in the global scan. Non-ASCII text (case folding beyond ASCII) takes the global scan.
+ */
+function answerMarkers(t: string): RegExpExecArray[] {
+  if (NON_ASCII.test(t)) return allMatches(ANSWER_MARKER, t);
+  const lower = t.toLowerCase();
+  const words: number[] = [];
+  for (const w of ANSWER_WORDS) for (let i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + 1)) words.push(i);
+  if (words.length === 0) return [];
+  words.sort((a, b) => a - b);
+  const out: RegExpExecArray[] = [];
+  let from = 0; // matches start at or after the previous match's end
+  let tried = -1; // every start position up to here has been tried
+  for (const p of words) {
+    if (p < from) continue;
+    let lo = p;
+    while (lo > 0 && lower.charCodeAt(lo - 1) <= 32) lo--;
+    lo = Math.max(from, tried + 1, lo - 'correct'.length);
+    for (let s = lo; s <= p; s++) {
+      ANSWER_MARKER_AT.lastIndex = s;
+      const m = ANSWER_MARKER_AT.exec(t);
+      tried = s;
+      if (m) {
+        out.push(m);
+        from = tried = m.index + m[0].length - 1;
+        from++;
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 /** The rest of the sentence (or line) after a marker; the next non-empty line if the marker ends its line. */
 function segmentAfter(t: string, end: number, toLineEnd: boolean): { text: string; start: number } {
@@ -348,7 +408,7 @@ function collectConclusions(t: string, prep: PreparedOptions, multi: boolean, pr
   const inside = (p: number) => covered.some(([a, b]) => p >= a && p < b);
 
   // Answer: lines (the rest of the line, or the next line), read like the whole reply
-  for (const m of allMatches(ANSWER_MARKER, t)) {
+  for (const m of answerMarkers(t)) {
     if (program && m[0].includes('=')) continue; // `answer = "Yes"` in code is an assignment
     const seg = segmentAfter(t, m.index + m[0].length, true);
     covered.push([m.index, seg.start + seg.text.length]);
@@ -369,7 +429,7 @@ function collectConclusions(t: string, prep: PreparedOptions, multi: boolean, pr
     else out.push({ pos: m.index, rule: sub.hit ? 'answer_line/' + sub.rule : 'answer_line', reading: sub.hit, hard: true, end: seg.start + seg.text.length });
   }
 
-  for (const m of allMatches(BOXED_ANY, t)) {
+  for (const m of t.indexOf('\\boxed') < 0 ? [] : allMatches(BOXED_ANY, t)) {
     if (inside(m.index)) continue;
     const b = new RegExp(BOXED.source, 'dy');
     b.lastIndex = m.index;
@@ -382,7 +442,7 @@ function collectConclusions(t: string, prep: PreparedOptions, multi: boolean, pr
     }
   }
 
-  for (const m of allMatches(JSON_ANSWER, t)) {
+  for (const m of t.indexOf('"') < 0 ? [] : allMatches(JSON_ANSWER, t)) {
     const value = m[1] ?? m[2]!.replace(/"/g, '');
     const head = readHead(value, prep) ?? exactOptionText(value, prep);
     out.push({ pos: m.index, rule: 'json', reading: head, hard: true, end: m.index + m[0].length });
@@ -404,7 +464,8 @@ function collectConclusions(t: string, prep: PreparedOptions, multi: boolean, pr
   }
 
   for (const re of [THEREFORE, IS_CORRECT]) {
-    for (const m of allMatches(re, t)) {
+    const found = re === IS_CORRECT && !mayBeIsCorrect(t) ? [] : allMatches(re, t);
+    for (const m of found) {
       if (inside(m.index)) continue;
       const pos = m.indices![1]![0];
       const matchEnd = m.index + m[0].length;
@@ -472,6 +533,13 @@ const MARKED = /\(([A-Z])\)|\[([A-Z])\]|^[ \t]*([A-Z])[.)](?=\s|$)/dgm;
 const LINE_START_PAREN = /^[ \t]*\(([A-Z])\)/gm;
 const LONE = /^[ \t([{]*([A-Za-z])[ \t)\]}.:]*$/dgm;
 const PROGRAM = /^[ \t]*(?:def\s+\w+\s*\(|import\s+\w|from\s+\w[\w.]*\s+import\b|print\s*\()/m;
+
+/** `PROGRAM` needs `print`, `import` or `def` followed by white space. */
+function mayBeProgram(t: string): boolean {
+  if (t.indexOf('print') >= 0 || t.indexOf('import') >= 0) return true;
+  for (let i = t.indexOf('def'); i >= 0; i = t.indexOf('def', i + 1)) if (/\s/.test(t.charAt(i + 3))) return true;
+  return false;
+}
 
 /**
  * Every match of a global pattern, collected at once: the readers recurse, so the shared
@@ -621,7 +689,7 @@ function readReply(t: string, prep: PreparedOptions, multi: boolean): Extraction
   const bare = BARE.exec(t);
   if (bare) return finish({ letter: bare[1]!.toUpperCase() }, 'bare', prep, multi);
 
-  const program = PROGRAM.test(t);
+  const program = mayBeProgram(t) && PROGRAM.test(t);
   const cs = collectConclusions(t, prep, multi, program);
   const settled = settle(t, cs, multi);
   if (settled) return finish(settled.hit, settled.rule, prep, multi);
@@ -650,7 +718,7 @@ export function extractAnswer(
   if (t.trim() === '') return { status: 'invalid_answer', extracted: null, rule: 'empty' };
   if (/<think>/i.test(t)) return { status: 'invalid_answer', extracted: null, rule: 'unfinished_thinking' };
 
-  for (const m of allMatches(FOLLOW_UP, t)) {
+  for (const m of t.indexOf(':') >= 0 && containsAny(t, FOLLOW_UP_WORDS) ? allMatches(FOLLOW_UP, t) : []) {
     const before = t.slice(0, m.index);
     if (before.trim() === '') continue;
     const x = readReply(before, prep, multi);
