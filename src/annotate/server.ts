@@ -5,7 +5,7 @@
  * the page writes every text with textContent, so nothing in an item or an answer is markup.
  * Model names never leave it: units are opaque ids, answers are slots A and B.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { readImage } from '../io/image.ts';
 import type { Item } from '../schema/item.ts';
@@ -15,7 +15,7 @@ import { criterionScale } from '../judges/rubric.ts';
 import type { LoadedPlan } from './plan.ts';
 import { APP_CSS, APP_HTML, APP_JS } from './page.ts';
 import { raterToken, tokenMatches, type LabelStore, type LabelValue } from './store.ts';
-import { allowedHosts, checkHost, HttpError, sendJson, servePage } from '../io/local-server.ts';
+import { HttpError, sendJson, servePage, startLocalServer } from '../io/local-server.ts';
 
 export interface AnnotateServerOptions {
   plan: LoadedPlan;
@@ -42,10 +42,9 @@ const MAX_BODY = 64 * 1024;
 
 
 export class AnnotateServer {
-  private server: Server | undefined;
+  private closeServer: (() => Promise<void>) | undefined;
   private readonly answers = new Map<string, string>();
   private readonly dimensions: Dimension[];
-  private allowedHosts: ReadonlySet<string> = new Set<string>();
 
   constructor(private readonly o: AnnotateServerOptions) {
     for (const r of o.responses) this.answers.set(`${r.item_id}\u0000${r.model}`, r.output);
@@ -61,32 +60,18 @@ export class AnnotateServer {
   }
 
   async listen(): Promise<{ port: number; urls: Array<{ rater: string; url: string }> }> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        const status = err instanceof HttpError ? err.status : 500;
-        const message = err instanceof HttpError ? err.message : 'internal error';
-        if (!(err instanceof HttpError)) process.stderr.write(`judgekit annotate: ${(err as Error).stack ?? String(err)}\n`);
-        sendJson(res, status, { error: message });
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.o.port, this.o.host, () => resolve());
-    });
-    const port = (this.server.address() as { port: number }).port;
-    const { shown, hosts } = allowedHosts(this.o.host, port);
-    this.allowedHosts = hosts;
+    const started = await startLocalServer('annotate', this.o.host, this.o.port, (req, res) => this.handle(req, res));
+    this.closeServer = started.close;
+    const { port, shown } = started;
     const urls = this.o.plan.plan.raters.map((rater) => ({ rater, url: `http://${shown}:${port}/?rater=${encodeURIComponent(rater)}&token=${raterToken(this.o.secret, rater)}` }));
     return { port, urls };
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    await this.closeServer?.();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    checkHost(req, this.o.host, this.allowedHosts);
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && servePage(res, url.pathname, { html: APP_HTML, js: APP_JS, css: APP_CSS })) return;
     const route = `${req.method} ${url.pathname}`;

@@ -4,7 +4,7 @@
  * caching, no referrer: the annotation links hold tokens), and the Host-header check that refuses
  * requests addressed to another host name (DNS rebinding).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** An error a request caused: its status and a message for the client. */
 export class HttpError extends Error {
@@ -65,4 +65,45 @@ export function servePage(res: ServerResponse, path: string, page: { html: strin
     default:
       return false;
   }
+}
+
+/**
+ * Starts a local app's HTTP server on `host`:`port` (0: any free port) with the shared error
+ * handling: an HttpError becomes its status and message, anything else a 500 (its stack on stderr,
+ * never to the client); every request first passes the Host check. Returns the bound port, the
+ * host as a URL shows it, and a close that also drops open connections.
+ */
+export async function startLocalServer(
+  name: string,
+  host: string,
+  port: number,
+  handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+): Promise<{ port: number; shown: string; close: () => Promise<void> }> {
+  let hosts: ReadonlySet<string> = new Set<string>();
+  const server = createServer((req, res) => {
+    Promise.resolve()
+      .then(() => {
+        checkHost(req, host, hosts);
+        return handle(req, res);
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof HttpError)) process.stderr.write(`judgekit ${name}: ${(err as Error).stack ?? String(err)}\n`);
+        sendJson(res, err instanceof HttpError ? err.status : 500, { error: err instanceof HttpError ? err.message : 'internal error' });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as { port: number }).port;
+  const a = allowedHosts(host, bound);
+  hosts = a.hosts;
+  return {
+    port: bound,
+    shown: a.shown,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
 }

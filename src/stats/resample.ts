@@ -14,18 +14,34 @@ export function bootstrapVector(
   statistics: (indices: Uint32Array, resample: number) => ArrayLike<number>,
   opts: { resamples: number; seed: number },
 ): { point: Float64Array; replicates: Float64Array[] } {
+  const idx = new Uint32Array(n);
+  return drive(n, k, opts, statistics, () => {
+    for (let i = 0; i < n; i++) idx[i] = i;
+    return idx;
+  }, (rng) => {
+    rng.fillInt(idx, n);
+    return idx;
+  });
+}
+
+/** The one loop both drivers share: the point value on the full sample, then B resamples drawn by `draw`. */
+function drive<S>(
+  n: number,
+  k: number,
+  opts: { resamples: number; seed: number },
+  statistics: (sample: S, resample: number) => ArrayLike<number>,
+  full: () => S,
+  draw: (rng: Rng) => S,
+): { point: Float64Array; replicates: Float64Array[] } {
   const point = new Float64Array(k).fill(NaN);
   const B = n > 0 && opts.resamples > 0 ? opts.resamples : 0;
   const replicates = Array.from({ length: k }, () => new Float64Array(B));
   if (n === 0) return { point, replicates };
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  point.set(statistics(idx, -1));
+  point.set(statistics(full(), -1));
   if (B === 0) return { point, replicates };
   const rng = new Rng(opts.seed);
   for (let b = 0; b < B; b++) {
-    rng.fillInt(idx, n);
-    const v = statistics(idx, b);
+    const v = statistics(draw(rng), b);
     for (let j = 0; j < k; j++) replicates[j]![b] = v[j]!;
   }
   return { point, replicates };
@@ -44,23 +60,14 @@ export function bootstrapCounts(
   statistics: (counts: Float64Array, resample: number) => ArrayLike<number>,
   opts: { resamples: number; seed: number },
 ): { point: Float64Array; replicates: Float64Array[] } {
-  const point = new Float64Array(k).fill(NaN);
-  const B = n > 0 && opts.resamples > 0 ? opts.resamples : 0;
-  const replicates = Array.from({ length: k }, () => new Float64Array(B));
-  if (n === 0) return { point, replicates };
-  const counts = new Float64Array(n).fill(1);
-  point.set(statistics(counts, -1));
-  if (B === 0) return { point, replicates };
+  const counts = new Float64Array(n);
   const identity = new Uint32Array(n);
   for (let i = 0; i < n; i++) identity[i] = i;
-  const rng = new Rng(opts.seed);
-  for (let b = 0; b < B; b++) {
+  return drive(n, k, opts, statistics, () => counts.fill(1), (rng) => {
     counts.fill(0);
     rng.countDraws(identity, counts);
-    const v = statistics(counts, b);
-    for (let j = 0; j < k; j++) replicates[j]![b] = v[j]!;
-  }
-  return { point, replicates };
+    return counts;
+  });
 }
 
 /** The units of a sample of clusters (items), in sample order: each drawn cluster contributes all its units. */

@@ -5,12 +5,12 @@
  * judgments sends the browser one page at a time. Images are read through the confined image
  * reader, relative to the stage's image root, never from a path given in a request.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readImage } from '../io/image.ts';
 import { compareRuns, disagreements, drill, facets, FILTERS, imageRootOf, itemOf, queryRows, type Filter } from './query.ts';
 import type { RunIndex } from './run-index.ts';
 import { VIEW_CSS, VIEW_HTML, VIEW_JS } from './page.ts';
-import { allowedHosts, checkHost, HttpError, SECURITY_HEADERS, sendJson, servePage } from '../io/local-server.ts';
+import { HttpError, SECURITY_HEADERS, sendJson, servePage, startLocalServer } from '../io/local-server.ts';
 
 export interface ViewServerOptions {
   run: RunIndex;
@@ -23,8 +23,7 @@ export interface ViewServerOptions {
 const MAX_LIMIT = 500;
 
 export class ViewServer {
-  private server: Server | undefined;
-  private allowedHosts: ReadonlySet<string> = new Set<string>();
+  private closeServer: (() => Promise<void>) | undefined;
   // Computed once: both walk every row, and the page asks for them on every load.
   private facetCache: ReturnType<typeof facets> | undefined;
   private disagreementCache: ReturnType<typeof disagreements> | undefined;
@@ -33,32 +32,17 @@ export class ViewServer {
   constructor(private readonly o: ViewServerOptions) {}
 
   async listen(): Promise<{ port: number; url: string }> {
-    this.server = createServer((req, res) => {
-      try {
-        this.handle(req, res);
-      } catch (err) {
-        const status = err instanceof HttpError ? err.status : 500;
-        if (!(err instanceof HttpError)) process.stderr.write(`judgekit view: ${(err as Error).stack ?? String(err)}\n`);
-        sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.o.port, this.o.host, () => resolve());
-    });
-    const port = (this.server.address() as { port: number }).port;
-    const { shown, hosts } = allowedHosts(this.o.host, port);
-    this.allowedHosts = hosts;
+    const started = await startLocalServer('view', this.o.host, this.o.port, (req, res) => this.handle(req, res));
+    this.closeServer = started.close;
+    const { port, shown } = started;
     return { port, url: `http://${shown}:${port}/` };
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    await this.closeServer?.();
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    checkHost(req, this.o.host, this.allowedHosts);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'the viewer is read-only');
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
