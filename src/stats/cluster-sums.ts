@@ -7,10 +7,11 @@
  * cluster in those sums, so a resample's statistic is the same function of Σ_c w_c · row_c, where
  * row_c holds the cluster's own sums and w_c is how often the resample drew the cluster.
  *
- * Two savings make this cheap: the rows are sparse (a unit adds to one cell of a confusion matrix),
- * and clusters with the same row share it: with 4 raters on 3 categories there are at most 4⁴
- * distinct single-unit rows, whatever the number of items. A resample costs one count per drawn
- * item plus one multiply-add per non-zero of each distinct row drawn.
+ * Three savings make this cheap: the rows are sparse (a unit adds to one cell of a confusion
+ * matrix); units with the same row share it (with 4 raters on 3 categories there are at most 4⁴
+ * distinct unit rows, whatever the number of items); and clusters with the same list of unit rows
+ * share it. A resample costs one count per drawn item, one add per unit of each distinct cluster
+ * drawn (none with one unit per item), and one multiply-add per non-zero of each distinct unit row.
  *
  * The resamples are exactly those of `bootstrapItems(nClusters, …, { seed })`: the same
  * generator, the same draws (`Rng.countDraws` draws what `Rng.fillInt` draws).
