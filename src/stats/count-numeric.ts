@@ -290,23 +290,31 @@ export function pairTableSums(
   const px = xv.map((v) => pos.get(v));
   const py = yv.map((v) => pos.get(v));
   const onScale = px.every((p) => p !== undefined) && py.every((p) => p !== undefined);
-  const kappa = (weight: (d: number) => number): TotalsReader => (t) => {
+  // the three weightings in one pass: 1, |d|, d² for d the distance of positions
+  const kappas = sums.memo((t): [number | null, number | null, number | null] | null => {
     if (!onScale) return null;
     const { n } = margins(t);
     if (n === 0) return null;
-    let observed = 0;
-    let expected = 0;
+    const observed = [0, 0, 0];
+    const expected = [0, 0, 0];
     for (let i = 0; i < kx; i++) {
       for (let j = 0; j < ky; j++) {
         const d = px[i]! - py[j]!;
         if (d === 0) continue;
-        const w = weight(d);
-        observed += w * t[o + i * ky + j]!;
-        expected += w * rows[i]! * cols[j]!;
+        const c = t[o + i * ky + j]!;
+        const e = rows[i]! * cols[j]!;
+        const a = Math.abs(d);
+        observed[0] += c;
+        expected[0] += e;
+        observed[1] += a * c;
+        expected[1] += a * e;
+        observed[2] += d * d * c;
+        expected[2] += d * d * e;
       }
     }
-    return expected === 0 ? null : 1 - (observed * n) / expected;
-  };
+    const k = (w: number) => (expected[w] === 0 ? null : 1 - (observed[w]! * n) / expected[w]!);
+    return [k(0), k(1), k(2)];
+  });
 
   const acc = new Float64Array(ky);
   return {
@@ -318,9 +326,9 @@ export function pairTableSums(
       for (let i = 0; i < kx; i++) for (let j = 0; j < ky; j++) if (xv[i] === yv[j]) same += t[o + i * ky + j]!;
       return same / n;
     }),
-    cohenKappa: sums.memo(kappa(() => 1)),
-    kappaLinear: sums.memo(kappa((d) => Math.abs(d))),
-    kappaQuadratic: sums.memo(kappa((d) => d * d)),
+    cohenKappa: (t) => kappas(t)?.[0] ?? null,
+    kappaLinear: (t) => kappas(t)?.[1] ?? null,
+    kappaQuadratic: (t) => kappas(t)?.[2] ?? null,
     pearson: sums.memo((t) => pearsonOf(t, xv, yv)),
     spearman: sums.memo((t) => {
       margins(t);
