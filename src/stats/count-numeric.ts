@@ -168,18 +168,31 @@ export interface PairTableReaders {
 
 /** The distinct finite values of v ascending and each entry's index among them (−1: NaN); null if a value is infinite. */
 function distinctCodes(v: Float64Array): { levels: number[]; code: Int32Array } | null {
-  const set = new Set<number>();
-  for (let i = 0; i < v.length; i++) {
-    const a = v[i]!;
-    if (a !== a) continue;
-    if (!Number.isFinite(a)) return null;
-    set.add(a === 0 ? 0 : a);
-  }
-  const levels = [...set].sort((a, b) => a - b);
-  const at = new Map(levels.map((x, i) => [x, i]));
+  // one look-up per value, in order of appearance; then the codes renumbered in ascending order
+  const seen = new Map<number, number>();
+  const first: number[] = [];
   const code = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) code[i] = v[i] !== v[i] ? -1 : at.get(v[i] === 0 ? 0 : v[i]!)!;
-  return { levels, code };
+  for (let i = 0; i < v.length; i++) {
+    let a = v[i]!;
+    if (a !== a) {
+      code[i] = -1;
+      continue;
+    }
+    if (a === 0) a = 0; // -0 is 0
+    let c = seen.get(a);
+    if (c === undefined) {
+      if (!Number.isFinite(a)) return null;
+      c = first.length;
+      seen.set(a, c);
+      first.push(a);
+    }
+    code[i] = c;
+  }
+  const order = first.map((_, i) => i).sort((p, q) => first[p]! - first[q]!);
+  const rank = new Int32Array(first.length);
+  order.forEach((p, r) => (rank[p] = r));
+  for (let i = 0; i < code.length; i++) if (code[i]! >= 0) code[i] = rank[code[i]!]!;
+  return { levels: order.map((p) => first[p]!), code };
 }
 
 /**

@@ -227,6 +227,13 @@ export function complete(x: Float64Array, y: Float64Array): [Float64Array, Float
   return [Float64Array.from(a), Float64Array.from(b)];
 }
 
+/** How many units both vectors rate (what `complete` keeps, without copying it). */
+export function countComplete(x: Float64Array, y: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) n++;
+  return n;
+}
+
 export function mae(x: Float64Array, y: Float64Array): number | null {
   const [a, b] = complete(x, y);
   if (a.length === 0) return null;
@@ -405,7 +412,7 @@ export function comparisonProbes(
   pred: Float64Array,
   truth: Float64Array,
 ): () => ComparisonResult {
-  const n = complete(truth, pred)[0].length;
+  const n = countComplete(truth, pred);
   const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, pred, truth), st.fast(key, pred, truth)) : -1);
   const i = {
     pa: add('percent_agreement', true),

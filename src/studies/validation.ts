@@ -42,7 +42,7 @@ import type { z } from 'zod';
 import type * as R from '../schema/results/agreement.ts';
 import { multiRaterSums, positionsOnScale } from '../stats/count-agreement.ts';
 import { alphaSums, iccSums, MAX_TABLE_CELLS } from '../stats/count-numeric.ts';
-import { buildTable, matrixOf, ProbeSet, mean, observedAgreement, complete, consensus, countOf, PairStats, comparisonProbes, type StatKey } from './agreement-table.ts';
+import { buildTable, matrixOf, ProbeSet, mean, observedAgreement, complete, countComplete, consensus, countOf, PairStats, comparisonProbes, type StatKey } from './agreement-table.ts';
 import { rankDescending, systemRankMatrix } from './system-ranking.ts';
 
 export { rankDescending, systemRankMatrix };
@@ -225,7 +225,7 @@ function analyse(
     for (let b = a + 1; b < raters.length; b++) {
       const va = table.values[a]!;
       const vb = table.values[b]!;
-      const n = complete(va, vb)[0].length;
+      const n = countComplete(va, vb);
       const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, vb, va), st.fast(key, vb, va)) : -1);
       const i = {
         pa: add('percent_agreement', true),
