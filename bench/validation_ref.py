@@ -24,11 +24,42 @@ import time
 import numpy as np
 
 
-def features(codes, k):
-    n, r = codes.shape
-    x = np.zeros((n, k))
+def category_counts(codes, k):
+    """How many raters gave each category, per item (n x k)."""
+    x = np.zeros((codes.shape[0], k))
     for c in range(k):
         x[:, c] = (codes == c).sum(axis=1)
+    return x
+
+
+def cell_indicators(a, b, k):
+    """One column per cell of the k x k table of (a, b): 1 where the item's pair falls in it."""
+    ok = (a >= 0) & (b >= 0)
+    cell = np.where(ok, a * k + b, -1)
+    return [(cell == j).astype(float) for j in range(k * k)]
+
+
+def resampled(f, stats, resamples, seed):
+    """The statistics of all items, then of `resamples` item resamples: counts @ per-item features."""
+    n = f.shape[0]
+    point = stats(f.sum(axis=0)[None, :])
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(resamples, 10_000_000 // n))
+    reps = []
+    done = 0
+    while done < resamples:
+        b = min(chunk, resamples - done)
+        idx = rng.integers(0, n, size=(b, n))
+        w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
+        reps.append(stats(w @ f))
+        done += b
+    boot = {key: np.concatenate([x[key] for x in reps]) for key in reps[0]}
+    return point, boot
+
+
+def features(codes, k):
+    n, r = codes.shape
+    x = category_counts(codes, k)
     m = x.sum(axis=1)
     m1 = m >= 1
     m2 = m >= 2
@@ -44,15 +75,9 @@ def features(codes, k):
     cols += [np.where(m2, x[:, c] / np.where(m2, m, 1.0), 0.0) for c in range(k)]  # fleiss pi
     cols += [np.where(m1, x[:, c] / np.where(m1, m, 1.0), 0.0) for c in range(k)]  # gwet pi
     conf = []
-
-    def confusion(a, b):
-        ok = (a >= 0) & (b >= 0)
-        cell = np.where(ok, a * k + b, -1)
-        return [(cell == j).astype(float) for j in range(k * k)]
-
     pairs = [(i, j) for i in range(r) for j in range(i + 1, r)]
     for i, j in pairs:
-        conf += confusion(codes[:, i], codes[:, j])
+        conf += cell_indicators(codes[:, i], codes[:, j], k)
     # the strict majority of the humans (raters 1..r-1), where at least 2 rated and the judge rated
     hx = np.zeros((n, k))
     for c in range(k):
@@ -61,7 +86,7 @@ def features(codes, k):
     top = hx.argmax(axis=1)
     has = (hm >= 2) & (2 * hx.max(axis=1) > hm) & (codes[:, 0] >= 0)
     majority = np.where(has, top, -1)
-    conf += confusion(majority, codes[:, 0])
+    conf += cell_indicators(majority, codes[:, 0], k)
     return np.column_stack(cols + conf), len(pairs)
 
 
@@ -100,21 +125,8 @@ def statistics(t, k, npairs):
 
 
 def run(codes, k, resamples, seed=20240604):
-    n = codes.shape[0]
     f, npairs = features(codes, k)
-    point = statistics(f.sum(axis=0)[None, :], k, npairs)
-    rng = np.random.default_rng(seed)
-    chunk = max(1, min(resamples, 10_000_000 // n))
-    reps = []
-    done = 0
-    while done < resamples:
-        b = min(chunk, resamples - done)
-        idx = rng.integers(0, n, size=(b, n))
-        w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
-        reps.append(statistics(w @ f, k, npairs))
-        done += b
-    boot = {key: np.concatenate([r[key] for r in reps]) for key in reps[0]}
-    return point, boot
+    return resampled(f, lambda t: statistics(t, k, npairs), resamples, seed)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -124,26 +136,19 @@ def run(codes, k, resamples, seed=20240604):
 def ordinal_features(codes, k):
     """Per-item sums: alpha's margins and coincidences, the six pairwise confusion tables, the judge
     against each human, the ICC's ANOVA sums over complete items."""
-    n, r = codes.shape
-    x = np.zeros((n, k))
-    for c in range(k):
-        x[:, c] = (codes == c).sum(axis=1)
+    r = codes.shape[1]
+    x = category_counts(codes, k)
     m = x.sum(axis=1)
     m2 = m >= 2
     inv = np.where(m2, 1.0 / np.where(m2, m - 1, 1.0), 0.0)
     cols = [np.where(m2, x[:, c], 0.0) for c in range(k)]  # pairable margins
     cols += [x[:, c] * x[:, d] * inv for c in range(k) for d in range(c + 1, k)]  # coincidences c < d
 
-    def table(a, b):
-        ok = (a >= 0) & (b >= 0)
-        cell = np.where(ok, a * k + b, -1)
-        return [(cell == j).astype(float) for j in range(k * k)]
-
     pairs = [(i, j) for i in range(r) for j in range(i + 1, r)]
     for i, j in pairs:
-        cols += table(codes[:, i], codes[:, j])
+        cols += cell_indicators(codes[:, i], codes[:, j], k)
     for h in range(1, r):
-        cols += table(codes[:, 0], codes[:, h])
+        cols += cell_indicators(codes[:, 0], codes[:, h], k)
     full = (codes >= 0).all(axis=1)
     v = np.where(full[:, None], codes, 0).astype(float)
     rs = v.sum(axis=1)
@@ -216,22 +221,8 @@ def ordinal_statistics(t, k, r, npairs):
 
 
 def run_ordinal(codes, k, resamples, seed=20240604):
-    n, r = codes.shape
     f, npairs = ordinal_features(codes, k)
-    stats = lambda t: ordinal_statistics(t, k, r, npairs)  # noqa: E731
-    point = stats(f.sum(axis=0)[None, :])
-    rng = np.random.default_rng(seed)
-    chunk = max(1, min(resamples, 10_000_000 // n))
-    reps = []
-    done = 0
-    while done < resamples:
-        b = min(chunk, resamples - done)
-        idx = rng.integers(0, n, size=(b, n))
-        w = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n).astype(float)
-        reps.append(stats(w @ f))
-        done += b
-    boot = {key: np.concatenate([x[key] for x in reps]) for key in reps[0]}
-    return point, boot
+    return resampled(f, lambda t: ordinal_statistics(t, k, codes.shape[1], npairs), resamples, seed)
 
 
 def check_spearman(codes, point):

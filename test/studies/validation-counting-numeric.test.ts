@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { HumanLabel } from '../../src/schema/index.ts';
-import { Rng } from '../../src/stats/random.ts';
+import { expectSameNumbers, syntheticLabels, type LabelSpec } from '../helpers/agreement-labels.ts';
 import { bootstrapVector } from '../../src/stats/resample.ts';
 import { runAgreement, type AgreementOptions } from '../../src/studies/validation.ts';
 
@@ -16,56 +16,21 @@ vi.mock('../../src/stats/resample.ts', async (importOriginal) => {
 });
 const genericPasses = () => vi.mocked(bootstrapVector).mock.calls.length;
 
-interface Spec {
-  items: number;
-  models: string[];
-  dims: string[];
-  humans: number;
+interface Spec extends Omit<LabelSpec, 'classes'> {
   /** The scale the raters use (a value is near the item's truth with probability 0.7). */
   scale: number[];
-  missing: number;
-  failures: number;
   /** Continuous ratings: truth + noise, rounded to 4 decimals (no small table). */
   continuous?: boolean;
 }
 
 function labels(seed: number, s: Spec): HumanLabel[] {
-  const rng = new Rng(seed);
-  const out: HumanLabel[] = [];
-  for (let i = 0; i < s.items; i++) {
-    for (const model of s.models) {
-      for (const dim of s.dims) {
-        const truth = rng.int(s.scale.length);
-        for (const rater of ['judge', ...Array.from({ length: s.humans }, (_, h) => `h${h + 1}`)]) {
-          if (rng.next() < s.missing) continue;
-          const base = { item_id: `q${i}`, rater, ...(model ? { model } : {}), ...(dim ? { dimension: dim } : {}) };
-          if (rng.next() < s.failures) {
-            out.push({ ...base, value: 'parse_error' });
-            continue;
-          }
-          const near = Math.max(0, Math.min(s.scale.length - 1, truth + rng.int(3) - 1));
-          const value = s.continuous ? Math.round((truth + 2 * rng.next()) * 1e4) / 1e4 : s.scale[rng.next() < 0.7 ? near : rng.int(s.scale.length)]!;
-          out.push({ ...base, value });
-        }
-      }
-    }
-  }
-  return out;
+  return syntheticLabels(seed, { ...s, classes: s.scale.length }, (rng, truth) => {
+    const near = Math.max(0, Math.min(s.scale.length - 1, truth + rng.int(3) - 1));
+    return s.continuous ? Math.round((truth + 2 * rng.next()) * 1e4) / 1e4 : s.scale[rng.next() < 0.7 ? near : rng.int(s.scale.length)]!;
+  });
 }
 
-/** Every number of the two results within 1e-12, every other value equal. */
-function expectSame(a: unknown, b: unknown, path = ''): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (!(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)))) throw new Error(`${path}: ${a} vs ${b}`);
-    return;
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
-    expect(a, path).toEqual(b);
-    return;
-  }
-  expect(Object.keys(a as object).sort(), path).toEqual(Object.keys(b as object).sort());
-  for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-}
+const expectSame = (a: unknown, b: unknown) => expectSameNumbers(a, b, 1e-12);
 
 /** The counting result (and how many generic passes it needed), then the generic one. */
 function both(l: HumanLabel[], o: AgreementOptions) {
