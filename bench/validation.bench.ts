@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       if (level === 'nominal') generate(dir, items);
       else generateOrdinal(dir, items);
       const reps = items >= 100_000 ? 1 : 3;
-      process.stderr.write(`… ${level}, ${items} items × ${RATERS.length} raters, ${RESAMPLES} resamples\n`);
+      process.stderr.write(`… ${level === 'nominal' ? '' : `${level}, `}${items} items × ${RATERS.length} raters, ${RESAMPLES} resamples\n`);
       const jk = runJson(process.execPath, [join(root, 'bin', 'run-ts.js'), self, '--child', dir, String(reps), '--level', level]);
       const ref = runJson('/usr/bin/python3', [join(root, 'bench', 'validation_ref.py'), dir, String(RESAMPLES), String(reps)]);
       const row: (typeof rows)[number] = { items, jk, ref, diff: maxDiff(jk.values, ref.values) };
