@@ -42,62 +42,76 @@ export interface Table {
 export const unitKey = (l: Rating): string => [l.item_id, l.model ?? '', l.model_a ?? '', l.model_b ?? '', l.dimension ?? ''].join('\u0000');
 
 export function buildTable(labels: readonly Rating[], raters: string[], level: Level): Table {
-  const unitIndex = new Map<string, number>();
+  // a unit is found by its item alone when it has no model, pair or dimension (the common case),
+  // else by the whole key: the two maps never share a unit (unitKey's other fields are all empty
+  // exactly for the first map's labels), so this is one lookup of the whole key, made cheaper
+  const plainUnit = new Map<string, number>();
+  const keyedUnit = new Map<string, number>();
   const units: Unit[] = [];
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
   const failures: Record<string, number> = Object.fromEntries(raters.map((r) => [r, 0]));
-  const cells: { u: number; r: number; v: string | number }[] = [];
+  // the ok cells, as parallel columns (unit, rater, value)
+  const cellUnit: number[] = [];
+  const cellRater: number[] = [];
+  const cellValue: (string | number)[] = [];
+  // the items in order of first appearance (the bootstrap clusters) and their units
+  const itemCluster = new Map<string, number>();
+  const clusterUnitsList: number[][] = [];
   for (const l of labels) {
     const r = raterIndex.get(l.rater);
     if (r === undefined) continue;
-    const key = unitKey(l);
-    let u = unitIndex.get(key);
+    const plain = !l.model && !l.model_a && !l.model_b && !l.dimension;
+    const map = plain ? plainUnit : keyedUnit;
+    const key = plain ? l.item_id : unitKey(l);
+    let u = map.get(key);
     if (u === undefined) {
       u = units.length;
-      unitIndex.set(key, u);
+      map.set(key, u);
       const model = l.model ?? (l.model_a !== undefined || l.model_b !== undefined ? `${l.model_a ?? ''} vs ${l.model_b ?? ''}` : undefined);
       units.push({ item: l.item_id, model, dimension: l.dimension });
+      const c = itemCluster.get(l.item_id);
+      if (c === undefined) {
+        itemCluster.set(l.item_id, clusterUnitsList.length);
+        clusterUnitsList.push([u]);
+      } else clusterUnitsList[c]!.push(u);
     }
     if (l.status !== 'ok') {
       failures[l.rater]! += 1;
       continue;
     }
-    cells.push({ u, r, v: l.value });
+    cellUnit.push(u);
+    cellRater.push(r);
+    cellValue.push(l.value);
   }
   const values = raters.map(() => new Float64Array(units.length).fill(NaN));
   let categories: (string | number)[];
   let scale: number[];
   if (level === 'nominal') {
-    const coded = codeCategories(cells.map((c) => c.v));
+    const coded = codeCategories(cellValue);
     categories = coded.categories;
-    cells.forEach((c, i) => (values[c.r]![c.u] = coded.codes[i]!));
+    for (let i = 0; i < cellUnit.length; i++) values[cellRater[i]!]![cellUnit[i]!] = coded.codes[i]!;
     scale = categories.map((_, i) => i);
   } else {
     const distinct = new Set<number>();
-    for (const c of cells) {
-      const v = typeof c.v === 'number' ? c.v : Number.NaN;
+    for (let i = 0; i < cellUnit.length; i++) {
+      const raw = cellValue[i]!;
+      const v = typeof raw === 'number' ? raw : Number.NaN;
       if (!Number.isFinite(v)) {
         throw new InputError(
-          `the ${level} level needs numeric values, but rater "${raters[c.r]}" has "${String(c.v)}" on item "${units[c.u]!.item}" (use --level nominal, or list it as a failure value)`,
+          `the ${level} level needs numeric values, but rater "${raters[cellRater[i]!]}" has "${String(raw)}" on item "${units[cellUnit[i]!]!.item}" (use --level nominal, or list it as a failure value)`,
           { field: 'value' },
         );
       }
-      if (level === 'ratio' && v < 0) throw new InputError(`the ratio level needs values ≥ 0, got ${v} on item "${units[c.u]!.item}"`, { field: 'value' });
-      values[c.r]![c.u] = v;
+      if (level === 'ratio' && v < 0) throw new InputError(`the ratio level needs values ≥ 0, got ${v} on item "${units[cellUnit[i]!]!.item}"`, { field: 'value' });
+      values[cellRater[i]!]![cellUnit[i]!] = v;
       distinct.add(v);
     }
     scale = [...distinct].sort((x, y) => x - y);
     categories = scale;
   }
   // units nobody rated successfully still count as units (their failures are counted), but they carry no data
-  const byItem = new Map<string, number[]>();
-  units.forEach((u, i) => {
-    const list = byItem.get(u.item) ?? [];
-    list.push(i);
-    byItem.set(u.item, list);
-  });
-  const clusters = [...byItem.values()].map((l) => Int32Array.from(l));
-  return { units, raters, values, clusters, categories, scale, failures, nRatings: cells.length };
+  const clusters = clusterUnitsList.map((l) => Int32Array.from(l));
+  return { units, raters, values, clusters, categories, scale, failures, nRatings: cellUnit.length };
 }
 
 /** The unit indices of a resample of clusters (stats/resample.ts). */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { HumanLabel } from '../../src/schema/index.ts';
-import { expectSameNumbers, syntheticLabels, type LabelSpec } from '../helpers/agreement-labels.ts';
+import { expectSame as expectSameWithin, syntheticLabels, type LabelSpec } from '../helpers/counting.ts';
 import { bootstrapVector } from '../../src/stats/resample.ts';
 import { runAgreement, type AgreementOptions } from '../../src/studies/validation.ts';
 
@@ -16,7 +16,7 @@ vi.mock('../../src/stats/resample.ts', async (importOriginal) => {
 });
 const genericPasses = () => vi.mocked(bootstrapVector).mock.calls.length;
 
-interface Spec extends Omit<LabelSpec, 'classes'> {
+interface Spec extends Omit<LabelSpec, 'cats'> {
   /** The scale the raters use (a value is near the item's truth with probability 0.7). */
   scale: number[];
   /** Continuous ratings: truth + noise, rounded to 4 decimals (no small table). */
@@ -30,7 +30,7 @@ function labels(seed: number, s: Spec): HumanLabel[] {
   });
 }
 
-const expectSame = (a: unknown, b: unknown) => expectSameNumbers(a, b, 1e-12);
+const expectSame = (a: unknown, b: unknown) => expectSameWithin(a, b, '', 1e-12);
 
 /** The counting result (and how many generic passes it needed), then the generic one. */
 function both(l: HumanLabel[], o: AgreementOptions) {

@@ -4,14 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HumanLabel } from '../../src/schema/index.ts';
-import { expectSameNumbers, syntheticLabels } from '../helpers/agreement-labels.ts';
 import { runAgreement, type AgreementOptions } from '../../src/studies/validation.ts';
-
-function labels(seed: number, opts: { items: number; models: string[]; dims: string[]; humans: number; cats: string[]; missing: number; failures: number }): HumanLabel[] {
-  return syntheticLabels(seed, { ...opts, classes: opts.cats.length }, (rng, truth) => opts.cats[rng.next() < 0.65 ? truth : rng.int(opts.cats.length)]!);
-}
-
-const expectSame = (a: unknown, b: unknown) => expectSameNumbers(a, b, 1e-9);
+import { expectSame, labels } from '../helpers/counting.ts';
 
 const both = (l: HumanLabel[], o: AgreementOptions) => {
   const fast = runAgreement(l, o);
