@@ -11,7 +11,8 @@
  * matrix); units with the same row share it (with 4 raters on 3 categories there are at most 4⁴
  * distinct unit rows, whatever the number of items); and clusters with the same list of unit rows
  * share it. A resample costs one count per drawn item, one add per unit of each distinct cluster
- * drawn (none with one unit per item), and one multiply-add per non-zero of each distinct unit row.
+ * drawn (none with one unit per item), and one multiply-add per non-zero of each distinct unit row
+ * (stored by column, so each sum is gathered rather than scattered).
  *
  * The resamples are exactly those of `bootstrapItems(nClusters, …, { seed })`: the same
  * generator, the same draws (`Rng.countDraws` draws what `Rng.fillInt` draws).
@@ -31,8 +32,11 @@ export class ClusterSums {
     typePattern: Int32Array;
     typeMult: Float64Array;
     patternCounts: Float64Array;
-    start: Int32Array;
-    index: Int32Array;
+    /** Number of distinct unit rows. */
+    nPatterns: number;
+    /** The unit rows stored by column: sum f adds value[j] · (count of row rowOf[j]) for j in colStart[f] .. colStart[f + 1]. */
+    colStart: Int32Array;
+    rowOf: Int32Array;
     value: Float64Array;
   } | null = null;
   width = 0;
@@ -107,7 +111,8 @@ export class ClusterSums {
       typePattern: Int32Array.from(typePattern),
       typeMult: Float64Array.from(typeMult),
       patternCounts: new Float64Array(patterns.count),
-      ...patterns.arrays(),
+      nPatterns: patterns.count,
+      ...patterns.byColumn(this.width),
     };
     return this.built;
   }
@@ -119,11 +124,11 @@ export class ClusterSums {
 
   /** Number of distinct unit rows. */
   get distinctUnitRows(): number {
-    return this.build().start.length - 1;
+    return this.build().nPatterns;
   }
 
   private accumulate(counts: Float64Array, out: Float64Array): Float64Array {
-    const { direct, typeStart, typePattern, typeMult, start, index, value } = this.build();
+    const { direct, typeStart, typePattern, typeMult, colStart, rowOf, value } = this.build();
     let patternCounts = counts;
     this.generation++;
     if (!direct) {
@@ -134,11 +139,15 @@ export class ClusterSums {
         for (let j = typeStart[t]!; j < typeStart[t + 1]!; j++) patternCounts[typePattern[j]!] += w * typeMult[j]!;
       }
     }
-    out.fill(0);
-    for (let p = 0; p < patternCounts.length; p++) {
-      const w = patternCounts[p]!;
-      if (w === 0) continue;
-      for (let j = start[p]!; j < start[p + 1]!; j++) out[index[j]!] += w * value[j]!;
+    // each sum gathered in a register from the rows that add to it (rows ascending), instead of
+    // scattered row by row into memory: about half the time, and each sum adds in the same order
+    const width = this.width;
+    let j = 0;
+    for (let f = 0; f < width; f++) {
+      const end = colStart[f + 1]!;
+      let s = 0;
+      for (; j < end; j++) s += patternCounts[rowOf[j]!]! * value[j]!;
+      out[f] = s;
     }
     return out;
   }
@@ -234,7 +243,22 @@ class SparseRows {
     return id;
   }
 
-  arrays(): { start: Int32Array; index: Int32Array; value: Float64Array } {
-    return { start: Int32Array.from(this.start), index: Int32Array.from(this.index), value: Float64Array.from(this.value) };
+  /** The rows stored by column: for each of the `width` sums, the rows (ascending) that add to it and their values. */
+  byColumn(width: number): { colStart: Int32Array; rowOf: Int32Array; value: Float64Array } {
+    const { start, index, value } = this;
+    const colStart = new Int32Array(width + 1);
+    for (const f of index) colStart[f + 1]++;
+    for (let f = 0; f < width; f++) colStart[f + 1] += colStart[f]!;
+    const next = colStart.slice(0, width);
+    const rowOf = new Int32Array(index.length);
+    const byColumn = new Float64Array(index.length);
+    for (let r = 0; r + 1 < start.length; r++) {
+      for (let j = start[r]!; j < start[r + 1]!; j++) {
+        const q = next[index[j]!]!++;
+        rowOf[q] = r;
+        byColumn[q] = value[j]!;
+      }
+    }
+    return { colStart, rowOf, value: byColumn };
   }
 }

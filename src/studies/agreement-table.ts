@@ -8,6 +8,7 @@
  */
 import { ClusterSums } from '../stats/cluster-sums.ts';
 import { confusionSums, positionsOnScale, type ConfusionReaders, type TotalsReader } from '../stats/count-agreement.ts';
+import { pairTableSums, type PairTableReaders } from '../stats/count-numeric.ts';
 import { InputError } from '../io/errors.ts';
 import { bootstrapVector, clusterUnits, intervalOf } from '../stats/resample.ts';
 import { classificationReport } from '../stats/classification.ts';
@@ -240,6 +241,13 @@ export function complete(x: Float64Array, y: Float64Array): [Float64Array, Float
   return [Float64Array.from(a), Float64Array.from(b)];
 }
 
+/** How many units both vectors rate (what `complete` keeps, without copying it). */
+export function countComplete(x: Float64Array, y: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) n++;
+  return n;
+}
+
 export function mae(x: Float64Array, y: Float64Array): number | null {
   const [a, b] = complete(x, y);
   if (a.length === 0) return null;
@@ -280,15 +288,22 @@ export class PairStats {
   private onScale = new Map<Float64Array, boolean>();
   private memo = new WeakMap<Int32Array, Map<string, unknown>>();
   private confusions = new Map<string, ConfusionReaders | null>();
-  /** With `sums` (nominal level), the statistics of a confusion matrix are also read from counts. */
+  private tables = new Map<string, PairTableReaders | null>();
+  /**
+   * With `sums`, the statistics are also read from counts: at the nominal level from confusion
+   * matrices over the categories, otherwise from the contingency table of the two vectors' distinct
+   * values (stats/count-numeric.ts; none when it is too large, e.g. continuous ratings).
+   */
   constructor(
     private readonly scale: number[],
     private readonly sums: ClusterSums | null = null,
+    private readonly nominal = true,
   ) {}
 
-  /** The statistic `key` of (pred, truth) read from counted confusion matrices, where it is one. */
+  /** The statistic `key` of (pred, truth) read from counts, where it is one. */
   fast(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
     if (!this.sums) return undefined;
+    if (!this.nominal) return this.fromTable(key, pred, truth);
     const id = `${this.id(truth)}|${this.id(pred)}`;
     // one count table per pair of vectors: the other orientation is its transpose, where
     // precision and recall swap and the rest is the same (the counts are integers: exactly)
@@ -303,6 +318,29 @@ export class PairStats {
     const readers: Partial<Record<StatKey, TotalsReader>> = c
       ? { percent_agreement: c.percentAgreement, cohen_kappa: c.cohenKappa, accuracy: c.accuracy, macro_precision: flipped ? c.macroRecall : c.macroPrecision, macro_recall: flipped ? c.macroPrecision : c.macroRecall, macro_f1: c.macroF1 }
       : {};
+    return readers[key];
+  }
+
+  /** One table per pair of vectors, whichever is the reference: every statistic read from it is symmetric. */
+  private fromTable(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
+    const [a, b] = this.id(truth) < this.id(pred) ? [truth, pred] : [pred, truth];
+    const id = `${this.id(a)}|${this.id(b)}`;
+    let t = this.tables.get(id);
+    if (t === undefined) {
+      t = pairTableSums(this.sums!, b, a, { scale: this.scale });
+      this.tables.set(id, t);
+    }
+    if (!t) return undefined;
+    const readers: Partial<Record<StatKey, TotalsReader>> = {
+      percent_agreement: t.percentAgreement,
+      cohen_kappa: t.cohenKappa,
+      kappa_linear: t.kappaLinear,
+      kappa_quadratic: t.kappaQuadratic,
+      pearson: t.pearson,
+      spearman: t.spearman,
+      kendall_tau_b: t.kendallTauB,
+      mae: t.mae,
+    };
     return readers[key];
   }
 
@@ -388,7 +426,7 @@ export function comparisonProbes(
   pred: Float64Array,
   truth: Float64Array,
 ): () => ComparisonResult {
-  const n = complete(truth, pred)[0].length;
+  const n = countComplete(truth, pred);
   const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, pred, truth), st.fast(key, pred, truth)) : -1);
   const i = {
     pa: add('percent_agreement', true),

@@ -17,18 +17,27 @@ export interface LabelSpec {
 
 /** Long-form labels: per (item, model, dimension) a truth, and each rater on it with probability 0.65 (else a random category). */
 export function labels(seed: number, opts: LabelSpec): HumanLabel[] {
+  return syntheticLabels(seed, { ...opts, classes: opts.cats.length }, (rng, truth) => opts.cats[rng.next() < 0.65 ? truth : rng.int(opts.cats.length)]!);
+}
+
+/**
+ * The same layout with any values: per (item, model, dimension) a truth among `classes`, each rater
+ * missing with probability `missing`, failed (`parse_error`) with probability `failures`, else
+ * rating `value(rng, truth)`.
+ */
+export function syntheticLabels(seed: number, opts: Omit<LabelSpec, 'cats'> & { classes: number }, value: (rng: Rng, truth: number) => string | number): HumanLabel[] {
   const rng = new Rng(seed);
   const out: HumanLabel[] = [];
   const raters = [...(opts.raters ?? ['judge']), ...Array.from({ length: opts.humans }, (_, h) => `h${h + 1}`)];
   for (let i = 0; i < opts.items; i++) {
     for (const model of opts.models) {
       for (const dim of opts.dims) {
-        const truth = rng.int(opts.cats.length);
+        const truth = rng.int(opts.classes);
         for (const rater of raters) {
           if (rng.next() < opts.missing) continue;
           const base = { item_id: `q${i}`, rater, ...(model ? { model } : {}), ...(dim ? { dimension: dim } : {}) };
           if (rng.next() < opts.failures) out.push({ ...base, value: 'parse_error' });
-          else out.push({ ...base, value: opts.cats[rng.next() < 0.65 ? truth : rng.int(opts.cats.length)]! });
+          else out.push({ ...base, value: value(rng, truth) });
         }
       }
     }
