@@ -50,6 +50,7 @@ import type { Estimate, HumanLabel, Judgment, Rating, Rubric } from '../schema/i
 import { clusterUnits, intervalOf, itemResamples } from '../stats/resample.ts';
 import { ClusterSums } from '../stats/cluster-sums.ts';
 import { confusionSums, multiRaterSums, positionsOnScale, type TotalsReader } from '../stats/count-agreement.ts';
+import { alphaSums, pairTableSums } from '../stats/count-numeric.ts';
 import { judgmentRatings } from '../ratings/judgments.ts';
 import { labelRatings, ratingsToLabels } from '../ratings/labels.ts';
 import { pearson, spearman } from '../stats/correlation.ts';
@@ -229,7 +230,6 @@ const unitsOf = (t: Table, itemIdx: ArrayLike<number>): Int32Array => clusterUni
  * conventions of `score` (undefined: null; the overall value the mean over dimensions).
  */
 function countedScores(t: Table, level: Level, preds: Float64Array[], evalItems: number[], applies: TuningStatistic[]): { sums: ClusterSums; score: (p: number, totals: Float64Array) => Scored } | null {
-  if (level !== 'nominal') return null;
   const k = t.scale.length;
   const sums = new ClusterSums(evalItems.map((i) => t.clusters[i]!));
   const nd = t.dims.length;
@@ -243,16 +243,38 @@ function countedScores(t: Table, level: Level, preds: Float64Array[], evalItems:
   const onScale = (v: Float64Array): Int32Array => positionsOnScale(v, t.scale)!;
   const slots = nd ? t.dims.map((_, d) => d) : [-1];
   const readers = preds.map((pred) =>
-    slots.map((d) => {
-      const cons = onScale(inSlot(t.consensus, d));
-      const p = onScale(inSlot(pred, d));
-      const conf = confusionSums(sums, cons, p, k);
-      const multi = multiRaterSums(sums, [...t.humans.map((h) => onScale(inSlot(h, d))), p], k);
-      const r: Partial<Record<TuningStatistic, TotalsReader>> = { kappa: conf.cohenKappa, agreement: conf.percentAgreement, alpha: multi.alphaNominal };
-      return r;
+    slots.map((d): Partial<Record<TuningStatistic, TotalsReader>> | null => {
+      const p = inSlot(pred, d);
+      const humans = t.humans.map((h) => inSlot(h, d));
+      if (level === 'nominal') {
+        const conf = confusionSums(sums, onScale(inSlot(t.consensus, d)), onScale(p), k);
+        const multi = multiRaterSums(sums, [...humans.map(onScale), onScale(p)], k);
+        return { kappa: conf.cohenKappa, agreement: conf.percentAgreement, alpha: multi.alphaNominal };
+      }
+      // the same statistics as statsOn: κ the mean over humans of the quadratic κ on the scale,
+      // Spearman and Pearson against the humans' mean, α over the humans and the candidate
+      const alpha = alphaSums(sums, [...humans.map(onScale), onScale(p)], t.scale, level);
+      const vsCons = pairTableSums(sums, p, inSlot(t.consensus, d));
+      const vsHumans = humans.map((h) => pairTableSums(sums, p, h, { scale: t.scale }));
+      if (!alpha || !vsCons || vsHumans.some((x) => x === null)) return null;
+      const kappas = vsHumans.map((x) => x!.kappaQuadratic);
+      return {
+        alpha,
+        spearman: vsCons.spearman,
+        pearson: vsCons.pearson,
+        kappa: (tt) => {
+          let sum = 0;
+          let n = 0;
+          for (const r of kappas) {
+            const v = r(tt);
+            if (v !== null) ((sum += v), n++);
+          }
+          return n ? sum / n : null;
+        },
+      };
     }),
   );
-  if (!applies.every((key) => readers[0]![0]![key] !== undefined)) return null;
+  if (readers.some((slotsOf) => slotsOf.some((r) => r === null || !applies.every((key) => r[key] !== undefined)))) return null;
   const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
   const read = (slot: Partial<Record<TuningStatistic, TotalsReader>>, totals: Float64Array): Record<TuningStatistic, number | null> => {
     const out: Record<TuningStatistic, number | null> = { kappa: null, alpha: null, spearman: null, pearson: null, agreement: null };
@@ -260,7 +282,7 @@ function countedScores(t: Table, level: Level, preds: Float64Array[], evalItems:
     return out;
   };
   const score = (pi: number, totals: Float64Array): Scored => {
-    const dims = readers[pi]!.map((slot) => read(slot, totals));
+    const dims = readers[pi]!.map((slot) => read(slot!, totals));
     return nd ? overDims(dims) : { overall: dims[0]!, dims: [] };
   };
   return { sums, score };
