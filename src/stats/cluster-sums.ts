@@ -67,38 +67,44 @@ export class ClusterSums {
     if (this.built) return this.built;
     const row = new Float64Array(this.width);
     const patterns = new SparseRows(row);
-    const unitPattern = new Map<number, number>();
-    const types = new Map<string, number>();
+    const patternOf = (u: number): number => {
+      row.fill(0);
+      for (const b of this.blocks) b.add(u, row, b.offset);
+      return patterns.intern();
+    };
     const typeStart: number[] = [0];
     const typePattern: number[] = [];
     const typeMult: number[] = [];
+    const newType = (list: readonly number[], mult: readonly number[]): number => {
+      for (let i = 0; i < list.length; i++) {
+        typePattern.push(list[i]!);
+        typeMult.push(mult[i]!);
+      }
+      typeStart.push(typePattern.length);
+      return typeStart.length - 2;
+    };
+    // a one-unit cluster's type is found by its pattern, a longer one's by its sorted pattern list
+    const singleType: number[] = [];
+    const listType = new Map<string, number>();
     const n = this.clusters.length;
     const clusterRow = new Int32Array(n);
-    const mult = new Map<number, number>();
     for (let c = 0; c < n; c++) {
-      mult.clear();
-      for (const u of this.clusters[c]!) {
-        let p = unitPattern.get(u);
-        if (p === undefined) {
-          row.fill(0);
-          for (const b of this.blocks) b.add(u, row, b.offset);
-          p = patterns.intern();
-          unitPattern.set(u, p);
-        }
-        mult.set(p, (mult.get(p) ?? 0) + 1);
+      const us = this.clusters[c]!;
+      if (us.length === 1) {
+        const p = patternOf(us[0]!);
+        clusterRow[c] = singleType[p] ??= newType([p], [1]);
+        continue;
       }
-      const list = [...mult].sort((x, y) => x[0] - y[0]);
-      const key = list.join(';');
-      let t = types.get(key);
-      if (t === undefined) {
-        t = typeStart.length - 1;
-        types.set(key, t);
-        for (const [p, m] of list) {
-          typePattern.push(p);
-          typeMult.push(m);
-        }
-        typeStart.push(typePattern.length);
+      const ps = Array.from(us, patternOf).sort((x, y) => x - y);
+      const list: number[] = [];
+      const mult: number[] = [];
+      for (const p of ps) {
+        if (list.length && list[list.length - 1] === p) mult[mult.length - 1]!++;
+        else (list.push(p), mult.push(1));
       }
+      const key = `${list.join(',')};${mult.join(',')}`;
+      let t = listType.get(key);
+      if (t === undefined) listType.set(key, (t = newType(list, mult)));
       clusterRow[c] = t;
     }
     // one unit of its own pattern per cluster type (one unit per item): the types are the patterns
