@@ -3,18 +3,23 @@
  * the generic path that recomputes every statistic on every resample: the same result, number for
  * number (to 1e-12), and the pure counting path taken wherever every statistic has a small table.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { HumanLabel } from '../../src/schema/index.ts';
 import { expectSame as expectSameWithin, syntheticLabels, type LabelSpec } from '../helpers/counting.ts';
-import { bootstrapVector } from '../../src/stats/resample.ts';
+import { ClusterSums } from '../../src/stats/cluster-sums.ts';
+import { ProbeSet } from '../../src/studies/agreement-table.ts';
 import { runAgreement, type AgreementOptions } from '../../src/studies/validation.ts';
 
-// the generic driver, watched: the counting path never calls it
-vi.mock('../../src/stats/resample.ts', async (importOriginal) => {
-  const m = await importOriginal<typeof import('../../src/stats/resample.ts')>();
-  return { ...m, bootstrapVector: vi.fn(m.bootstrapVector) };
+// the bootstrap passes, watched on the prototypes (the test files share a module cache, so a module
+// mock could miss): a pass counts (ClusterSums.bootstrap) or runs the generic driver
+let runs: MockInstance<ProbeSet['run']>;
+let counted: MockInstance<ClusterSums['bootstrap']>;
+beforeAll(() => {
+  runs = vi.spyOn(ProbeSet.prototype, 'run');
+  counted = vi.spyOn(ClusterSums.prototype, 'bootstrap');
 });
-const genericPasses = () => vi.mocked(bootstrapVector).mock.calls.length;
+afterAll(() => vi.restoreAllMocks());
+const genericPasses = () => runs.mock.calls.length - counted.mock.calls.length;
 
 interface Spec extends Omit<LabelSpec, 'cats'> {
   /** The scale the raters use (a value is near the item's truth with probability 0.7). */
@@ -34,7 +39,8 @@ const expectSame = (a: unknown, b: unknown) => expectSameWithin(a, b, '', 1e-12)
 
 /** The counting result (and how many generic passes it needed), then the generic one. */
 function both(l: HumanLabel[], o: AgreementOptions) {
-  vi.mocked(bootstrapVector).mockClear();
+  runs.mockClear();
+  counted.mockClear();
   const fast = runAgreement(l, o);
   const passes = genericPasses();
   const generic = runAgreement(l, { ...o, bootstrapPath: 'generic' });
