@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const all = ['mcq', 'agreement', 'correlation', 'judge', 'endpoints', 'validation', 'winrate', 'startup', 'view'];
+const all = ['mcq', 'agreement', 'correlation', 'judge', 'endpoints', 'validation', 'tuning', 'winrate', 'startup', 'view'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : all;
 const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 let failed = 0;

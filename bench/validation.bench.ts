@@ -5,7 +5,11 @@
  * AC1, percent agreement, the six pairwise κ and the judge-vs-majority κ with 1,000 resamples,
  * timed in the same run on the same data. N = 1,000, 10,000 and 100,000 (linear cost).
  *
- *   node bin/run-ts.js bench/validation.bench.ts [--quick] [--json]
+ * With `--level ordinal`: 1–5 ratings (near the item's truth 70% of the time), the study at the
+ * ordinal level, against NumPy's α ordinal, the six pairwise quadratic-weighted κ, Spearman's ρ of
+ * the judge against each human and the four ICCs with 1,000 resamples.
+ *
+ *   node bin/run-ts.js bench/validation.bench.ts [--level ordinal] [--quick] [--json]
  *
  * judgekit computes more than the reference on each resample (the judge against each human, the
  * ceiling, precision/recall/F1, the alt-test): the ratio is conservative. Times are medians after
@@ -24,6 +28,8 @@ import { runAgreement } from '../src/studies/validation.ts';
 
 const RATERS = ['judge', 'h1', 'h2', 'h3'];
 const CATS = ['A', 'B', 'C'];
+const LIKERT = 5;
+type Level = 'nominal' | 'ordinal';
 const RESAMPLES = 1000;
 const SEED = 20240604;
 
@@ -32,7 +38,8 @@ interface Side {
   /** CPU time (user + system, all threads): steadier than wall time on a shared machine. */
   cpu_ms: number;
   rss_mb: number;
-  values: { alpha: number; fleiss: number; ac1: number; percent_agreement: number; kappa_pairs: number[]; kappa_majority: number };
+  /** The point values compared with the reference (the first one is shown). */
+  values: Record<string, number | number[]>;
 }
 
 function generate(dir: string, items: number): void {
@@ -52,11 +59,33 @@ function generate(dir: string, items: number): void {
   writeFileSync(join(dir, 'meta.json'), JSON.stringify({ items, raters: RATERS.length, categories: CATS.length }));
 }
 
-async function child(dir: string, reps: number): Promise<void> {
+/** 1–5 ratings: near the item's truth (±1) 70% of the time, 5% missing; codes 0..4 are the positions. */
+function generateOrdinal(dir: string, items: number): void {
+  const rng = new Rng(SEED + items + 1);
+  const codes = new Int8Array(items * RATERS.length);
+  const rows = ['item_id,rater,value'];
+  for (let i = 0; i < items; i++) {
+    const truth = rng.int(LIKERT);
+    RATERS.forEach((r, j) => {
+      const near = Math.max(0, Math.min(LIKERT - 1, truth + rng.int(3) - 1));
+      const c = rng.next() < 0.05 ? -1 : rng.next() < (j === 0 ? 0.75 : 0.7) ? near : rng.int(LIKERT);
+      codes[i * RATERS.length + j] = c;
+      if (c >= 0) rows.push(`q${i},${r},${c + 1}`);
+    });
+  }
+  writeFileSync(join(dir, 'codes.i8'), codes);
+  writeFileSync(join(dir, 'labels.csv'), rows.join('\n') + '\n');
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ items, raters: RATERS.length, categories: LIKERT, level: 'ordinal' }));
+}
+
+async function child(dir: string, reps: number, level: Level): Promise<void> {
   const labels = await readLabels(join(dir, 'labels.csv'));
   const times: number[] = [];
   const cpu: number[] = [];
-  const once = () => runAgreement(labels, { level: 'nominal', judge: 'judge', seed: SEED, resamples: RESAMPLES });
+  const once = () =>
+    level === 'nominal'
+      ? runAgreement(labels, { level: 'nominal', judge: 'judge', seed: SEED, resamples: RESAMPLES })
+      : runAgreement(labels, { level, judge: 'judge', raters: RATERS, seed: SEED, resamples: RESAMPLES });
   let r = once(); // warm-up, as on the reference side
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -71,14 +100,22 @@ async function child(dir: string, reps: number): Promise<void> {
     ms: med(times),
     cpu_ms: med(cpu),
     rss_mb: process.resourceUsage().maxRSS / 1024,
-    values: {
-      alpha: r.krippendorff_alpha.value!,
-      fleiss: r.fleiss_kappa.value!,
-      ac1: r.gwet_ac1.value!,
-      percent_agreement: r.percent_agreement.value!,
-      kappa_pairs: r.pairs.map((p) => p.cohen_kappa.value!),
-      kappa_majority: r.judge_validation!.vs_consensus.cohen_kappa!.value!,
-    },
+    values:
+      level === 'nominal'
+        ? {
+            alpha: r.krippendorff_alpha.value!,
+            fleiss: r.fleiss_kappa.value!,
+            ac1: r.gwet_ac1.value!,
+            percent_agreement: r.percent_agreement.value!,
+            kappa_pairs: r.pairs.map((p) => p.cohen_kappa.value!),
+            kappa_majority: r.judge_validation!.vs_consensus.cohen_kappa!.value!,
+          }
+        : {
+            alpha_ordinal: r.krippendorff_alpha.value!,
+            kappa_quadratic_pairs: r.pairs.map((p) => p.weighted_kappa_quadratic!.value!),
+            spearman_judge: r.judge_validation!.vs_humans.map((v) => v.spearman!.value!),
+            icc: [r.icc!.icc2_1.value!, r.icc!.icc3_1.value!, r.icc!.icc2_k.value!, r.icc!.icc3_k.value!],
+          },
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -89,17 +126,23 @@ function runJson(cmd: string, args: string[]): Side {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Side;
 }
 
+/** The largest difference between the two sides' point values (Infinity when one lacks a value). */
 function maxDiff(a: Side['values'], b: Side['values']): number {
-  const xs = [a.alpha, a.fleiss, a.ac1, a.percent_agreement, a.kappa_majority, ...a.kappa_pairs];
-  const ys = [b.alpha, b.fleiss, b.ac1, b.percent_agreement, b.kappa_majority, ...b.kappa_pairs];
-  return Math.max(...xs.map((x, i) => Math.abs(x - ys[i]!)));
+  const flat = (v: Side['values']) => Object.keys(a).flatMap((k) => [v[k] ?? NaN].flat());
+  const xs = flat(a);
+  const ys = flat(b);
+  if (xs.length !== ys.length) return Infinity;
+  return Math.max(...xs.map((x, i) => (Number.isFinite(x) && Number.isFinite(ys[i]!) ? Math.abs(x - ys[i]!) : Infinity)));
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const lv = args.indexOf('--level');
+  const level = (lv >= 0 ? args[lv + 1] : 'nominal') as Level;
+  if (level !== 'nominal' && level !== 'ordinal') throw new Error(`--level: nominal or ordinal, got ${level}`);
   const at = args.indexOf('--child');
-  if (at >= 0) return child(args[at + 1]!, Number(args[at + 2]));
+  if (at >= 0) return child(args[at + 1]!, Number(args[at + 2]), level);
   const self = fileURLToPath(import.meta.url);
   const root = join(self, '..', '..');
   const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
@@ -107,15 +150,16 @@ async function main(): Promise<void> {
   for (const items of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'jk-validation-bench-'));
     try {
-      generate(dir, items);
+      if (level === 'nominal') generate(dir, items);
+      else generateOrdinal(dir, items);
       const reps = items >= 100_000 ? 1 : 3;
-      process.stderr.write(`… ${items} items × ${RATERS.length} raters, ${RESAMPLES} resamples\n`);
-      const jk = runJson(process.execPath, [join(root, 'bin', 'run-ts.js'), self, '--child', dir, String(reps)]);
+      process.stderr.write(`… ${level === 'nominal' ? '' : `${level}, `}${items} items × ${RATERS.length} raters, ${RESAMPLES} resamples\n`);
+      const jk = runJson(process.execPath, [join(root, 'bin', 'run-ts.js'), self, '--child', dir, String(reps), '--level', level]);
       const ref = runJson('/usr/bin/python3', [join(root, 'bench', 'validation_ref.py'), dir, String(RESAMPLES), String(reps)]);
       const row: (typeof rows)[number] = { items, jk, ref, diff: maxDiff(jk.values, ref.values) };
       if (items === 10_000) {
         const t0 = performance.now();
-        const r = spawnSync(process.execPath, [join(root, 'bin', 'judgekit.js'), 'agree', join(dir, 'labels.csv'), '--judge', 'judge', '--bootstrap', String(RESAMPLES), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        const r = spawnSync(process.execPath, [join(root, 'bin', 'judgekit.js'), 'agree', join(dir, 'labels.csv'), '--judge', 'judge', '--bootstrap', String(RESAMPLES), ...(level === 'nominal' ? [] : ['--level', level]), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
         if (r.status !== 0) throw new Error(`judgekit agree failed:\n${r.stderr}`);
         row.cli_ms = performance.now() - t0;
       }
@@ -131,7 +175,8 @@ async function main(): Promise<void> {
   console.log('| items × raters | judgekit runAgreement | numpy reference | ratio | CPU time (jk / numpy), ratio | peak RSS MB (jk / numpy) | point values, max |Δ| |');
   console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
-    const ok = r.diff <= 1e-9 ? `${r.diff.toExponential(1)} (α = ${r.jk.values.alpha.toFixed(4)})` : `MISMATCH ${r.diff}`;
+    const alpha = (level === 'nominal' ? r.jk.values.alpha : r.jk.values.alpha_ordinal) as number;
+    const ok = r.diff <= 1e-9 ? `${r.diff.toExponential(1)} (α = ${alpha.toFixed(4)})` : `MISMATCH ${r.diff}`;
     console.log(`| ${r.items.toLocaleString('en')} × ${RATERS.length} | ${r.jk.ms.toFixed(0)} ms | ${r.ref.ms.toFixed(0)} ms | ${(r.jk.ms / r.ref.ms).toFixed(2)} | ${r.jk.cpu_ms.toFixed(0)} / ${r.ref.cpu_ms.toFixed(0)} ms, ${(r.jk.cpu_ms / r.ref.cpu_ms).toFixed(2)} | ${r.jk.rss_mb.toFixed(0)} / ${r.ref.rss_mb.toFixed(0)} | ${ok} |`);
   }
   for (const r of rows) if (r.cli_ms !== undefined) console.log(`\nThe whole command on ${r.items.toLocaleString('en')} items (read, validate, study, print JSON): ${(r.cli_ms / 1000).toFixed(2)} s.`);

@@ -30,10 +30,14 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Percentile interval of a set of bootstrap replicates; non-finite replicates are ignored. */
 export function percentileInterval(replicates: ArrayLike<number>, level = 0.95): { ci_low: number | null; ci_high: number | null } {
-  const finite: number[] = [];
-  for (let i = 0; i < replicates.length; i++) if (Number.isFinite(replicates[i]!)) finite.push(replicates[i]!);
-  if (finite.length === 0) return { ci_low: null, ci_high: null };
-  const sorted = Float64Array.from(finite).sort();
+  const finite = new Float64Array(replicates.length);
+  let m = 0;
+  for (let i = 0; i < replicates.length; i++) {
+    const x = replicates[i]!;
+    if (Number.isFinite(x)) finite[m++] = x;
+  }
+  if (m === 0) return { ci_low: null, ci_high: null };
+  const sorted = finite.subarray(0, m).sort();
   const a = (1 - level) / 2;
   return { ci_low: quantileSorted(sorted, a), ci_high: quantileSorted(sorted, 1 - a) };
 }

@@ -10,7 +10,6 @@
  * missing.
  */
 import type { ClusterSums } from './cluster-sums.ts';
-import { kappaFromConfusion } from './kappa.ts';
 
 export type TotalsReader = (totals: Float64Array) => number | null;
 
@@ -140,45 +139,65 @@ export function confusionSums(sums: ClusterSums, truth: Int32Array, pred: Int32A
     const p = pred[u]!;
     if (t >= 0 && p >= 0) row[off + t * k + p] += 1;
   });
-  const total = (t: Float64Array): number => {
+  // every statistic of the table in one pass per totals: n, diagonal, margins, κ, and sklearn's
+  // per-class precision, recall and F1 (zero_division = 0) averaged over the k classes
+  const rows = new Float64Array(k);
+  const cols = new Float64Array(k);
+  const out = { n: 0, agreement: null as number | null, kappa: null as number | null, precision: null as number | null, recall: null as number | null, f1: null as number | null };
+  const all = sums.memo((t) => {
+    rows.fill(0);
+    cols.fill(0);
     let n = 0;
-    for (let i = 0; i < k * k; i++) n += t[o + i]!;
-    return n;
-  };
-  const diagonal = (t: Float64Array): number => {
-    let d = 0;
-    for (let c = 0; c < k; c++) d += t[o + c * k + c]!;
-    return d;
-  };
-  // sklearn's per-class precision, recall and F1 (zero_division = 0), averaged over the k classes
-  const macro = (which: 'precision' | 'recall' | 'f1'): TotalsReader => (t) => {
-    if (total(t) === 0 || k === 0) return null;
-    let s = 0;
-    for (let c = 0; c < k; c++) {
-      let support = 0;
-      let predicted = 0;
+    let diag = 0;
+    for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
-        support += t[o + c * k + j]!;
-        predicted += t[o + j * k + c]!;
+        const c = t[o + i * k + j]!;
+        rows[i] += c;
+        cols[j] += c;
+        n += c;
       }
-      const tp = t[o + c * k + c]!;
-      const precision = predicted === 0 ? 0 : tp / predicted;
-      const recall = support === 0 ? 0 : tp / support;
-      s += which === 'precision' ? precision : which === 'recall' ? recall : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+      diag += t[o + i * k + i]!;
     }
-    return s / k;
-  };
-  const agreement: TotalsReader = (t) => {
-    const n = total(t);
-    return n === 0 ? null : diagonal(t) / n;
-  };
-  const shared = sums.memo(agreement);
+    out.n = n;
+    if (n === 0 || k === 0) {
+      out.agreement = out.kappa = out.precision = out.recall = out.f1 = null;
+      return out;
+    }
+    out.agreement = diag / n;
+    // Cohen's κ as kappaFromConfusion computes it (unweighted: the off-diagonal cells)
+    let observed = 0;
+    let expected = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        if (i === j) continue;
+        observed += t[o + i * k + j]!;
+        expected += rows[i]! * cols[j]!;
+      }
+    }
+    out.kappa = expected === 0 ? null : 1 - (observed * n) / expected;
+    let sp = 0;
+    let sr = 0;
+    let sf = 0;
+    for (let c = 0; c < k; c++) {
+      const tp = t[o + c * k + c]!;
+      const precision = cols[c] === 0 ? 0 : tp / cols[c]!;
+      const recall = rows[c] === 0 ? 0 : tp / rows[c]!;
+      sp += precision;
+      sr += recall;
+      sf += precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    }
+    out.precision = sp / k;
+    out.recall = sr / k;
+    out.f1 = sf / k;
+    return out;
+  });
+  const agreement: TotalsReader = (t) => all(t).agreement;
   return {
-    percentAgreement: shared,
-    cohenKappa: sums.memo((t) => kappaFromConfusion(t.subarray(o, o + k * k), k, 'none')),
-    accuracy: shared,
-    macroPrecision: sums.memo(macro('precision')),
-    macroRecall: sums.memo(macro('recall')),
-    macroF1: sums.memo(macro('f1')),
+    percentAgreement: agreement,
+    cohenKappa: (t) => all(t).kappa,
+    accuracy: agreement,
+    macroPrecision: (t) => all(t).precision,
+    macroRecall: (t) => all(t).recall,
+    macroF1: (t) => all(t).f1,
   };
 }

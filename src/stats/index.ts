@@ -16,3 +16,4 @@ export type { Alternative, SignTestResult, WilcoxonOptions, WilcoxonResult, McNe
 export { normalCdf, normalSf, tCdf, tSf, binomPmf, binomCdf, binomSf, betaInc, chi2Sf1 } from './distributions.ts';
 export { ClusterSums, type UnitSums } from './cluster-sums.ts';
 export { confusionSums, multiRaterSums, positionsOnScale, type ConfusionReaders, type MultiRaterReaders, type TotalsReader } from './count-agreement.ts';
+export { alphaSums, iccSums, pairTableSums, MAX_TABLE_CELLS, type IccReaders, type PairTableReaders } from './count-numeric.ts';

@@ -8,6 +8,7 @@
  */
 import { ClusterSums } from '../stats/cluster-sums.ts';
 import { confusionSums, positionsOnScale, type ConfusionReaders, type TotalsReader } from '../stats/count-agreement.ts';
+import { pairTableSums, type PairTableReaders } from '../stats/count-numeric.ts';
 import { InputError } from '../io/errors.ts';
 import { bootstrapVector, clusterUnits, intervalOf } from '../stats/resample.ts';
 import { classificationReport } from '../stats/classification.ts';
@@ -41,62 +42,76 @@ export interface Table {
 export const unitKey = (l: Rating): string => [l.item_id, l.model ?? '', l.model_a ?? '', l.model_b ?? '', l.dimension ?? ''].join('\u0000');
 
 export function buildTable(labels: readonly Rating[], raters: string[], level: Level): Table {
-  const unitIndex = new Map<string, number>();
+  // a unit is found by its item alone when it has no model, pair or dimension (the common case),
+  // else by the whole key: the two maps never share a unit (unitKey's other fields are all empty
+  // exactly for the first map's labels), so this is one lookup of the whole key, made cheaper
+  const plainUnit = new Map<string, number>();
+  const keyedUnit = new Map<string, number>();
   const units: Unit[] = [];
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
   const failures: Record<string, number> = Object.fromEntries(raters.map((r) => [r, 0]));
-  const cells: { u: number; r: number; v: string | number }[] = [];
+  // the ok cells, as parallel columns (unit, rater, value)
+  const cellUnit: number[] = [];
+  const cellRater: number[] = [];
+  const cellValue: (string | number)[] = [];
+  // the items in order of first appearance (the bootstrap clusters) and their units
+  const itemCluster = new Map<string, number>();
+  const clusterUnitsList: number[][] = [];
   for (const l of labels) {
     const r = raterIndex.get(l.rater);
     if (r === undefined) continue;
-    const key = unitKey(l);
-    let u = unitIndex.get(key);
+    const plain = !l.model && !l.model_a && !l.model_b && !l.dimension;
+    const map = plain ? plainUnit : keyedUnit;
+    const key = plain ? l.item_id : unitKey(l);
+    let u = map.get(key);
     if (u === undefined) {
       u = units.length;
-      unitIndex.set(key, u);
+      map.set(key, u);
       const model = l.model ?? (l.model_a !== undefined || l.model_b !== undefined ? `${l.model_a ?? ''} vs ${l.model_b ?? ''}` : undefined);
       units.push({ item: l.item_id, model, dimension: l.dimension });
+      const c = itemCluster.get(l.item_id);
+      if (c === undefined) {
+        itemCluster.set(l.item_id, clusterUnitsList.length);
+        clusterUnitsList.push([u]);
+      } else clusterUnitsList[c]!.push(u);
     }
     if (l.status !== 'ok') {
       failures[l.rater]! += 1;
       continue;
     }
-    cells.push({ u, r, v: l.value });
+    cellUnit.push(u);
+    cellRater.push(r);
+    cellValue.push(l.value);
   }
   const values = raters.map(() => new Float64Array(units.length).fill(NaN));
   let categories: (string | number)[];
   let scale: number[];
   if (level === 'nominal') {
-    const coded = codeCategories(cells.map((c) => c.v));
+    const coded = codeCategories(cellValue);
     categories = coded.categories;
-    cells.forEach((c, i) => (values[c.r]![c.u] = coded.codes[i]!));
+    for (let i = 0; i < cellUnit.length; i++) values[cellRater[i]!]![cellUnit[i]!] = coded.codes[i]!;
     scale = categories.map((_, i) => i);
   } else {
     const distinct = new Set<number>();
-    for (const c of cells) {
-      const v = typeof c.v === 'number' ? c.v : Number.NaN;
+    for (let i = 0; i < cellUnit.length; i++) {
+      const raw = cellValue[i]!;
+      const v = typeof raw === 'number' ? raw : Number.NaN;
       if (!Number.isFinite(v)) {
         throw new InputError(
-          `the ${level} level needs numeric values, but rater "${raters[c.r]}" has "${String(c.v)}" on item "${units[c.u]!.item}" (use --level nominal, or list it as a failure value)`,
+          `the ${level} level needs numeric values, but rater "${raters[cellRater[i]!]}" has "${String(raw)}" on item "${units[cellUnit[i]!]!.item}" (use --level nominal, or list it as a failure value)`,
           { field: 'value' },
         );
       }
-      if (level === 'ratio' && v < 0) throw new InputError(`the ratio level needs values ≥ 0, got ${v} on item "${units[c.u]!.item}"`, { field: 'value' });
-      values[c.r]![c.u] = v;
+      if (level === 'ratio' && v < 0) throw new InputError(`the ratio level needs values ≥ 0, got ${v} on item "${units[cellUnit[i]!]!.item}"`, { field: 'value' });
+      values[cellRater[i]!]![cellUnit[i]!] = v;
       distinct.add(v);
     }
     scale = [...distinct].sort((x, y) => x - y);
     categories = scale;
   }
   // units nobody rated successfully still count as units (their failures are counted), but they carry no data
-  const byItem = new Map<string, number[]>();
-  units.forEach((u, i) => {
-    const list = byItem.get(u.item) ?? [];
-    list.push(i);
-    byItem.set(u.item, list);
-  });
-  const clusters = [...byItem.values()].map((l) => Int32Array.from(l));
-  return { units, raters, values, clusters, categories, scale, failures, nRatings: cells.length };
+  const clusters = clusterUnitsList.map((l) => Int32Array.from(l));
+  return { units, raters, values, clusters, categories, scale, failures, nRatings: cellUnit.length };
 }
 
 /** The unit indices of a resample of clusters (stats/resample.ts). */
@@ -226,6 +241,13 @@ export function complete(x: Float64Array, y: Float64Array): [Float64Array, Float
   return [Float64Array.from(a), Float64Array.from(b)];
 }
 
+/** How many units both vectors rate (what `complete` keeps, without copying it). */
+export function countComplete(x: Float64Array, y: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) n++;
+  return n;
+}
+
 export function mae(x: Float64Array, y: Float64Array): number | null {
   const [a, b] = complete(x, y);
   if (a.length === 0) return null;
@@ -266,15 +288,22 @@ export class PairStats {
   private onScale = new Map<Float64Array, boolean>();
   private memo = new WeakMap<Int32Array, Map<string, unknown>>();
   private confusions = new Map<string, ConfusionReaders | null>();
-  /** With `sums` (nominal level), the statistics of a confusion matrix are also read from counts. */
+  private tables = new Map<string, PairTableReaders | null>();
+  /**
+   * With `sums`, the statistics are also read from counts: at the nominal level from confusion
+   * matrices over the categories, otherwise from the contingency table of the two vectors' distinct
+   * values (stats/count-numeric.ts; none when it is too large, e.g. continuous ratings).
+   */
   constructor(
     private readonly scale: number[],
     private readonly sums: ClusterSums | null = null,
+    private readonly nominal = true,
   ) {}
 
-  /** The statistic `key` of (pred, truth) read from counted confusion matrices, where it is one. */
+  /** The statistic `key` of (pred, truth) read from counts, where it is one. */
   fast(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
     if (!this.sums) return undefined;
+    if (!this.nominal) return this.fromTable(key, pred, truth);
     const id = `${this.id(truth)}|${this.id(pred)}`;
     // one count table per pair of vectors: the other orientation is its transpose, where
     // precision and recall swap and the rest is the same (the counts are integers: exactly)
@@ -289,6 +318,29 @@ export class PairStats {
     const readers: Partial<Record<StatKey, TotalsReader>> = c
       ? { percent_agreement: c.percentAgreement, cohen_kappa: c.cohenKappa, accuracy: c.accuracy, macro_precision: flipped ? c.macroRecall : c.macroPrecision, macro_recall: flipped ? c.macroPrecision : c.macroRecall, macro_f1: c.macroF1 }
       : {};
+    return readers[key];
+  }
+
+  /** One table per pair of vectors, whichever is the reference: every statistic read from it is symmetric. */
+  private fromTable(key: StatKey, pred: Float64Array, truth: Float64Array): TotalsReader | undefined {
+    const [a, b] = this.id(truth) < this.id(pred) ? [truth, pred] : [pred, truth];
+    const id = `${this.id(a)}|${this.id(b)}`;
+    let t = this.tables.get(id);
+    if (t === undefined) {
+      t = pairTableSums(this.sums!, b, a, { scale: this.scale });
+      this.tables.set(id, t);
+    }
+    if (!t) return undefined;
+    const readers: Partial<Record<StatKey, TotalsReader>> = {
+      percent_agreement: t.percentAgreement,
+      cohen_kappa: t.cohenKappa,
+      kappa_linear: t.kappaLinear,
+      kappa_quadratic: t.kappaQuadratic,
+      pearson: t.pearson,
+      spearman: t.spearman,
+      kendall_tau_b: t.kendallTauB,
+      mae: t.mae,
+    };
     return readers[key];
   }
 
@@ -374,7 +426,7 @@ export function comparisonProbes(
   pred: Float64Array,
   truth: Float64Array,
 ): () => ComparisonResult {
-  const n = complete(truth, pred)[0].length;
+  const n = countComplete(truth, pred);
   const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, pred, truth), st.fast(key, pred, truth)) : -1);
   const i = {
     pa: add('percent_agreement', true),

@@ -48,6 +48,9 @@
 import { InputError } from '../io/errors.ts';
 import type { Estimate, HumanLabel, Judgment, Rating, Rubric } from '../schema/index.ts';
 import { clusterUnits, intervalOf, itemResamples } from '../stats/resample.ts';
+import { ClusterSums } from '../stats/cluster-sums.ts';
+import { confusionSums, multiRaterSums, positionsOnScale, type TotalsReader } from '../stats/count-agreement.ts';
+import { alphaSums, pairTableSums } from '../stats/count-numeric.ts';
 import { judgmentRatings } from '../ratings/judgments.ts';
 import { labelRatings, ratingsToLabels } from '../ratings/labels.ts';
 import { pearson, spearman } from '../stats/correlation.ts';
@@ -87,6 +90,12 @@ export interface TuningOptions {
   correlationThreshold?: number;
   /** Failures counted outside the labels (e.g. failed judgments of a ledger), per candidate and status. */
   extraFailures?: Record<string, Record<string, number>>;
+  /**
+   * How resamples are computed: `counts` (default) reads every statistic from per-item count tables
+   * (stats/cluster-sums.ts) where the level allows it; `generic` recomputes each statistic on each
+   * resample, the reference the counting path is tested against. Both give the same numbers.
+   */
+  bootstrapPath?: 'counts' | 'generic';
 }
 
 export type StatSet = Record<TuningStatistic, Estimate | null>;
@@ -198,7 +207,11 @@ function splitByDim(t: Table, sel: ArrayLike<number>): number[][] {
 function score(t: Table, level: Level, pred: Float64Array, sel: ArrayLike<number>, byDim?: number[][]): Scored {
   if (t.dims.length === 0) return { overall: statsOn(t, level, pred, sel), dims: [] };
   const parts = byDim ?? splitByDim(t, sel);
-  const dims = parts.map((s) => statsOn(t, level, pred, s));
+  return overDims(parts.map((s) => statsOn(t, level, pred, s)));
+}
+
+/** Per-dimension values with their headline: each statistic's mean over the dimensions where it is defined. */
+function overDims(dims: Record<TuningStatistic, number | null>[]): Scored {
   const overall = {} as Record<TuningStatistic, number | null>;
   for (const k of TUNING_STATISTICS) {
     const vals = dims.map((d) => d[k]).filter((v): v is number => v !== null);
@@ -208,6 +221,72 @@ function score(t: Table, level: Level, pred: Float64Array, sel: ArrayLike<number
 }
 
 const unitsOf = (t: Table, itemIdx: ArrayLike<number>): Int32Array => clusterUnits(t.clusters, itemIdx);
+
+/**
+ * Every candidate's statistics as readers of per-item count tables over the evaluated items
+ * (stats/cluster-sums.ts): a resample then costs a count of the items it drew, not a recomputation
+ * from the ratings. Null where a statistic of the level has no counting form (the generic path).
+ * `score(p, totals)` reads candidate p's statistics from a resample's totals, with the
+ * conventions of `score` (undefined: null; the overall value the mean over dimensions).
+ */
+function countedScores(t: Table, level: Level, preds: Float64Array[], evalItems: number[], applies: TuningStatistic[]): { sums: ClusterSums; score: (p: number, totals: Float64Array) => Scored } | null {
+  const k = t.scale.length;
+  const sums = new ClusterSums(evalItems.map((i) => t.clusters[i]!));
+  const nd = t.dims.length;
+  // unit masks: each dimension's units, or all units
+  const inSlot = (v: Float64Array, d: number): Float64Array => {
+    if (d < 0) return v;
+    const out = new Float64Array(v.length).fill(NaN);
+    for (let u = 0; u < v.length; u++) if (t.unitDim[u] === d) out[u] = v[u]!;
+    return out;
+  };
+  const onScale = (v: Float64Array): Int32Array => positionsOnScale(v, t.scale)!;
+  const slots = nd ? t.dims.map((_, d) => d) : [-1];
+  const readers = preds.map((pred) =>
+    slots.map((d): Partial<Record<TuningStatistic, TotalsReader>> | null => {
+      const p = inSlot(pred, d);
+      const humans = t.humans.map((h) => inSlot(h, d));
+      if (level === 'nominal') {
+        const conf = confusionSums(sums, onScale(inSlot(t.consensus, d)), onScale(p), k);
+        const multi = multiRaterSums(sums, [...humans.map(onScale), onScale(p)], k);
+        return { kappa: conf.cohenKappa, agreement: conf.percentAgreement, alpha: multi.alphaNominal };
+      }
+      // the same statistics as statsOn: κ the mean over humans of the quadratic κ on the scale,
+      // Spearman and Pearson against the humans' mean, α over the humans and the candidate
+      const alpha = alphaSums(sums, [...humans.map(onScale), onScale(p)], t.scale, level);
+      const vsCons = pairTableSums(sums, p, inSlot(t.consensus, d));
+      const vsHumans = humans.map((h) => pairTableSums(sums, p, h, { scale: t.scale }));
+      if (!alpha || !vsCons || vsHumans.some((x) => x === null)) return null;
+      const kappas = vsHumans.map((x) => x!.kappaQuadratic);
+      return {
+        alpha,
+        spearman: vsCons.spearman,
+        pearson: vsCons.pearson,
+        kappa: (tt) => {
+          let sum = 0;
+          let n = 0;
+          for (const r of kappas) {
+            const v = r(tt);
+            if (v !== null) ((sum += v), n++);
+          }
+          return n ? sum / n : null;
+        },
+      };
+    }),
+  );
+  if (readers.some((slotsOf) => slotsOf.some((r) => r === null || !applies.every((key) => r[key] !== undefined)))) return null;
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+  const read = (slot: Partial<Record<TuningStatistic, TotalsReader>>, totals: Float64Array): Record<TuningStatistic, number | null> => {
+    const out: Record<TuningStatistic, number | null> = { kappa: null, alpha: null, spearman: null, pearson: null, agreement: null };
+    for (const key of applies) out[key] = safe(() => finite(slot[key]!(totals)));
+    return out;
+  };
+  const score = (pi: number, totals: Float64Array): Scored => {
+    const dims = readers[pi]!.map((slot) => read(slot!, totals));
+    return nd ? overDims(dims) : { overall: dims[0]!, dims: [] };
+  };
+  return { sums, score };
+}
 
 interface Evaluated {
   stats: CandidateStats[];
@@ -224,23 +303,31 @@ function evaluate(t: Table, opts: TuningOptions, level: Level, evalItems: number
   const allUnits = unitsOf(t, evalItems);
   const byDimAll = t.dims.length ? splitByDim(t, allUnits) : undefined;
   const points = preds.map((p) => score(t, level, p.pred, allUnits, byDimAll));
-  const reps = itemResamples(evalItems.length, opts.resamples, opts.seed);
   const nd = t.dims.length;
+  const B = evalItems.length > 0 && opts.resamples > 0 ? opts.resamples : 0;
   // replicates[p][dim+1][stat][b]: dim index 0 is the overall value
-  const repl = preds.map(() => Array.from({ length: nd + 1 }, () => Object.fromEntries(applies.map((k) => [k, new Float64Array(reps.length)])) as Record<TuningStatistic, Float64Array>));
-  reps.forEach((r, b) => {
-    const items = new Int32Array(r.length);
-    for (let i = 0; i < r.length; i++) items[i] = evalItems[r[i]!]!;
-    const sel = unitsOf(t, items);
-    const byDim = nd ? splitByDim(t, sel) : undefined;
-    preds.forEach((p, pi) => {
-      const s = score(t, level, p.pred, sel, byDim);
-      for (const k of applies) {
-        repl[pi]![0]![k]![b] = s.overall[k] ?? NaN;
-        for (let d = 0; d < nd; d++) repl[pi]![d + 1]![k]![b] = s.dims[d]![k] ?? NaN;
-      }
+  const repl = preds.map(() => Array.from({ length: nd + 1 }, () => Object.fromEntries(applies.map((k) => [k, new Float64Array(B)])) as Record<TuningStatistic, Float64Array>));
+  const record = (pi: number, s: Scored, b: number) => {
+    for (const k of applies) {
+      repl[pi]![0]![k]![b] = s.overall[k] ?? NaN;
+      for (let d = 0; d < nd; d++) repl[pi]![d + 1]![k]![b] = s.dims[d]![k] ?? NaN;
+    }
+  };
+  const counted = opts.bootstrapPath === 'generic' ? null : countedScores(t, level, preds.map((p) => p.pred), evalItems, applies);
+  if (counted) {
+    // the same resamples (ClusterSums draws what itemResamples draws), read from per-item counts
+    counted.sums.bootstrap(B, opts.seed, (totals, b) => {
+      if (b >= 0) preds.forEach((_, pi) => record(pi, counted.score(pi, totals), b));
     });
-  });
+  } else {
+    itemResamples(evalItems.length, opts.resamples, opts.seed).forEach((r, b) => {
+      const items = new Int32Array(r.length);
+      for (let i = 0; i < r.length; i++) items[i] = evalItems[r[i]!]!;
+      const sel = unitsOf(t, items);
+      const byDim = nd ? splitByDim(t, sel) : undefined;
+      preds.forEach((p, pi) => record(pi, score(t, level, p.pred, sel, byDim), b));
+    });
+  }
   const estimate = (value: number | null, reps: Float64Array): Estimate => intervalOf(value, reps);
   const statSet = (get: (k: TuningStatistic) => Estimate): StatSet =>
     Object.fromEntries(TUNING_STATISTICS.map((k) => [k, applies.includes(k) ? get(k) : null])) as StatSet;

@@ -41,7 +41,8 @@ import { altTest, type AltTestMetric } from './alt-test.ts';
 import type { z } from 'zod';
 import type * as R from '../schema/results/agreement.ts';
 import { multiRaterSums, positionsOnScale } from '../stats/count-agreement.ts';
-import { buildTable, matrixOf, ProbeSet, mean, observedAgreement, complete, consensus, countOf, PairStats, comparisonProbes, type StatKey } from './agreement-table.ts';
+import { alphaSums, iccSums, MAX_TABLE_CELLS } from '../stats/count-numeric.ts';
+import { buildTable, matrixOf, ProbeSet, mean, observedAgreement, complete, countComplete, consensus, countOf, PairStats, comparisonProbes, type StatKey } from './agreement-table.ts';
 import { rankDescending, systemRankMatrix } from './system-ranking.ts';
 
 export { rankDescending, systemRankMatrix };
@@ -69,9 +70,12 @@ export interface AgreementOptions {
   /** Overrides the alt-test alignment (default: accuracy for nominal, rmse otherwise). */
   altTestMetric?: AltTestMetric;
   /**
-   * How resamples are computed: `counts` (default) reads the nominal statistics from per-item count
-   * tables (ClusterSums); `generic` recomputes every statistic on every resample, the reference the
-   * counting path is tested against. Both give the same numbers.
+   * How resamples are computed: `counts` (default) reads the statistics from per-item sums
+   * (ClusterSums: count tables at the nominal level; coincidences, contingency tables of two raters'
+   * distinct values and ANOVA sums at the others), keeping the generic computation only for what
+   * has no small table (continuous ratings, the system-ranking α); `generic` recomputes every
+   * statistic on every resample, the reference the counting path is tested against. Both give the
+   * same numbers.
    */
   bootstrapPath?: 'counts' | 'generic';
 }
@@ -175,8 +179,8 @@ function analyse(
   const nominal = level === 'nominal';
   const all = raters.map((_, i) => i);
   const ps = new ProbeSet(table.scale, table.clusters);
-  const counting = nominal && opts.bootstrapPath !== 'generic';
-  const st = new PairStats(table.scale, counting ? ps.sums : null);
+  const counting = opts.bootstrapPath !== 'generic';
+  const st = new PairStats(table.scale, counting ? ps.sums : null, nominal);
   const notApplicable: Record<string, string> = {};
   const notes: string[] = [];
   if (nominal) {
@@ -191,10 +195,13 @@ function analyse(
     notApplicable.accuracy = 'accuracy and precision/recall/F1 are for categorical labels (level is not nominal)';
     notApplicable.macro_f1 = notApplicable.accuracy;
   }
-  // nominal: the values are category codes, every statistic below is one of counts
-  const mr = counting ? multiRaterSums(ps.sums, all.map((r) => positionsOnScale(table.values[r]!, table.scale)!), table.scale.length) : null;
+  // every statistic below is one of per-unit sums: nominal codes are category positions, and at
+  // the other levels every distinct value is one (on a scale short enough to count)
+  const codes = counting && (nominal || table.scale.length <= MAX_TABLE_CELLS) ? all.map((r) => positionsOnScale(table.values[r]!, table.scale)!) : null;
+  const mr = codes ? multiRaterSums(ps.sums, codes, table.scale.length) : null;
+  const alphaFast = codes ? (level === 'nominal' ? mr!.alphaNominal : (alphaSums(ps.sums, codes, table.scale, level) ?? undefined)) : undefined;
   const iPa = ps.add((sel) => observedAgreement(table, all, sel), mr?.percentAgreement);
-  const iAlpha = ps.add((sel) => krippendorffAlpha(matrixOf(table, all, sel), level), mr?.alphaNominal);
+  const iAlpha = ps.add((sel) => krippendorffAlpha(matrixOf(table, all, sel), level), alphaFast);
   const iFleiss = ps.add((sel) => fleissKappa(matrixOf(table, all, sel)), mr?.fleissKappa);
   const iGwet = ps.add((sel) => gwetAC1(matrixOf(table, all, sel), { categories: table.scale.length >= 2 ? table.scale : undefined }), mr?.gwetAC1);
   let iccIdx: number[] | null = null;
@@ -208,7 +215,8 @@ function analyse(
       }
       return r;
     };
-    iccIdx = [ps.add((s) => get(s).icc2_1), ps.add((s) => get(s).icc3_1), ps.add((s) => get(s).icc2_k), ps.add((s) => get(s).icc3_k)];
+    const ic = counting ? iccSums(ps.sums, table.values) : null;
+    iccIdx = [ps.add((s) => get(s).icc2_1, ic?.icc2_1), ps.add((s) => get(s).icc3_1, ic?.icc3_1), ps.add((s) => get(s).icc2_k, ic?.icc2_k), ps.add((s) => get(s).icc3_k, ic?.icc3_k)];
   }
 
   // pairs
@@ -217,7 +225,7 @@ function analyse(
     for (let b = a + 1; b < raters.length; b++) {
       const va = table.values[a]!;
       const vb = table.values[b]!;
-      const n = complete(va, vb)[0].length;
+      const n = countComplete(va, vb);
       const add = (key: StatKey, when: boolean) => (when ? ps.add((sel) => st.get(key, sel, vb, va), st.fast(key, vb, va)) : -1);
       const i = {
         pa: add('percent_agreement', true),

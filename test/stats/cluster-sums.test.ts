@@ -51,6 +51,22 @@ describe('ClusterSums', () => {
     expect(sums.distinctRows).toBeLessThan(clusters.length);
   });
 
+  it('stores unit rows once: many units per item (models × criteria) or one, the same totals as summing the units', () => {
+    for (const perItem of [1, 12]) {
+      const rng = new Rng(perItem);
+      const n = 400 * perItem;
+      const code = Int32Array.from({ length: n }, () => rng.int(3));
+      const clusters = Array.from({ length: 400 }, (_, c) => Int32Array.from({ length: perItem }, (_, i) => c * perItem + i));
+      const sums = new ClusterSums(clusters);
+      const o = sums.block(3, (u, row, off) => void (row[off + code[u]!] += 1));
+      expect(sums.distinctUnitRows).toBe(3);
+      const idx = Array.from({ length: 400 }, () => rng.int(400));
+      const t = sums.totals(idx);
+      const us = units(clusters, idx);
+      for (let c = 0; c < 3; c++) expect(t[o + c]).toBe(us.filter((u) => code[u] === c).length);
+    }
+  });
+
   it('draws the very resamples of bootstrapItems for the same seed', () => {
     const { codes, clusters } = data(2, 300, 2, 3, 0.2);
     const sums = new ClusterSums(clusters);

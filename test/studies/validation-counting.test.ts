@@ -4,41 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HumanLabel } from '../../src/schema/index.ts';
-import { Rng } from '../../src/stats/random.ts';
 import { runAgreement, type AgreementOptions } from '../../src/studies/validation.ts';
-
-function labels(seed: number, opts: { items: number; models: string[]; dims: string[]; humans: number; cats: string[]; missing: number; failures: number }): HumanLabel[] {
-  const rng = new Rng(seed);
-  const out: HumanLabel[] = [];
-  for (let i = 0; i < opts.items; i++) {
-    for (const model of opts.models) {
-      for (const dim of opts.dims) {
-        const truth = rng.int(opts.cats.length);
-        for (const rater of ['judge', ...Array.from({ length: opts.humans }, (_, h) => `h${h + 1}`)]) {
-          if (rng.next() < opts.missing) continue;
-          const base = { item_id: `q${i}`, rater, ...(model ? { model } : {}), ...(dim ? { dimension: dim } : {}) };
-          if (rng.next() < opts.failures) out.push({ ...base, value: 'parse_error' });
-          else out.push({ ...base, value: opts.cats[rng.next() < 0.65 ? truth : rng.int(opts.cats.length)]! });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Every number of the two results within 1e-9, every other value equal. */
-function expectSame(a: unknown, b: unknown, path = ''): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Math.abs(a - b) > 1e-9) throw new Error(`${path}: ${a} vs ${b}`);
-    return;
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
-    expect(a, path).toEqual(b);
-    return;
-  }
-  expect(Object.keys(a as object).sort(), path).toEqual(Object.keys(b as object).sort());
-  for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-}
+import { expectSame, labels } from '../helpers/counting.ts';
 
 const both = (l: HumanLabel[], o: AgreementOptions) => {
   const fast = runAgreement(l, o);
