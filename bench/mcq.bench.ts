@@ -2,21 +2,24 @@
  * MCQ scoring at Med-CMR scale (issue 2, "Speed"): 20,653 items × 18 models = 371,754 responses,
  * generated with a seed in a realistic mix of output styles. judgekit (read + validate, extract,
  * score, grouped accuracies with 1,000 item-bootstrap resamples per group, overall / task / organ
- * system / modality per model) runs in one child process, the numpy reference (bench/mcq_ref.py,
- * /usr/bin/python3) in another, one after the other, on the same files.
+ * system / modality per model) runs in one child process (bench/mcq-worker.mjs), the numpy
+ * reference (bench/mcq_ref.py, /usr/bin/python3) in another, one after the other, on the same files.
  *
- *   node bin/run-ts.js bench/mcq.bench.ts [--items N] [--models N] [--resamples N] [--seed N] [--keep]
+ *   npm run build && node bin/run-ts.js bench/mcq.bench.ts [--items N] [--models N] [--resamples N] [--seed N] [--keep] [--tsx]
+ *
+ * judgekit runs from the compiled package (dist/), as the `judgekit` command does; the bench stops
+ * if dist/ is older than src/. `--tsx` runs the TypeScript sources through tsx instead (as this
+ * bench did before dist/ existed: tsx's start-up and its compile of each module add ≈ 0.4 s).
  *
  * Prints a table (stdout) and writes bench/out/mcq.json.
  */
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { readItems, readResponses } from '../src/io/index.ts';
-import { scoreMcq, summariseMcq } from '../src/mcq/index.ts';
 import { Rng } from '../src/stats/random.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -104,41 +107,40 @@ function generate(nItems: number, nModels: number, seed: number): { items: GenIt
 }
 
 // ---------------------------------------------------------------------------------------------
-// The judgekit side (child process: its own peak RSS)
+// The judgekit side runs bench/mcq-worker.mjs, from dist/ unless --tsx
 
-async function worker(dir: string, resamples: number, seed: number): Promise<void> {
-  const t0 = performance.now();
-  const items = await readItems(join(dir, 'items.jsonl'));
-  const responses = await readResponses(join(dir, 'responses.jsonl'), items);
-  const t1 = performance.now();
-  const records = scoreMcq(items, responses);
-  const t2 = performance.now();
-  const result = summariseMcq(records, { seed, resamples });
-  const t3 = performance.now();
-  let letters = '';
-  for (const r of records) letters += r.status === 'ok' ? r.extracted! : r.extracted && r.rule === 'not_an_option' ? '!' : '-';
-  await writeFile(join(dir, 'node_letters.txt'), letters);
-  await writeFile(join(dir, 'node_result.json'), JSON.stringify(result));
-  process.stdout.write(
-    JSON.stringify({ read_s: (t1 - t0) / 1e3, extract_s: (t2 - t1) / 1e3, bootstrap_s: (t3 - t2) / 1e3, compute_s: (t3 - t0) / 1e3, max_rss_mb: process.resourceUsage().maxRSS / 1024, records: records.length }),
-  );
+/** The first source file whose compiled file in dist/ is missing or older, or null when dist/ is current. */
+function staleDist(): string | null {
+  for (const rel of readdirSync(join(root, 'src'), { recursive: true }) as string[]) {
+    if (!rel.endsWith('.ts') || rel.endsWith('.d.ts')) continue;
+    const js = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
+    if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(root, 'src', rel)).mtimeMs) return rel;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-interface SideReport { read_s: number; extract_s: number; bootstrap_s: number; compute_s: number; max_rss_mb: number; wall_s: number }
+interface SideReport { read_s: number; extract_s: number; bootstrap_s: number; compute_s: number; max_rss_mb: number; wall_s: number; cpu_s?: number }
 
-async function timed(cmd: string, args: string[]): Promise<{ out: string; wall_s: number; time_rss_mb: number | null }> {
+/** Runs a child under `/usr/bin/time -v`: its wall time, peak RSS and CPU time (user + system, all its threads). */
+async function timed(cmd: string, args: string[]): Promise<{ out: string; wall_s: number; time_rss_mb: number | null; cpu_s: number | null }> {
   const t0 = performance.now();
   const { stdout, stderr } = await promisify(execFile)('/usr/bin/time', ['-v', cmd, ...args], { cwd: root, maxBuffer: 1 << 26 });
   const wall_s = (performance.now() - t0) / 1e3;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { out: stdout, wall_s, time_rss_mb: m ? Number(m[1]) / 1024 : null };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  return { out: stdout, wall_s, time_rss_mb: m ? Number(m[1]) / 1024 : null, cpu_s: user && sys ? Number(user[1]) + Number(sys[1]) : null };
 }
 
 async function main(): Promise<void> {
-  const wi = process.argv.indexOf('--worker');
-  if (wi >= 0) return worker(process.argv[wi + 1]!, arg('resamples', 1000), arg('seed', 20260101));
+  const tsx = process.argv.includes('--tsx');
+  const stale = tsx ? null : staleDist();
+  if (stale) {
+    console.error(`dist/ is older than src/${stale}: run \`npm run build\` first (or pass --tsx to run the sources through tsx)`);
+    process.exit(2);
+  }
 
   const nItems = arg('items', 20653);
   const nModels = arg('models', 18);
@@ -151,14 +153,17 @@ async function main(): Promise<void> {
   await writeFile(join(dir, 'responses.jsonl'), gen.lines.join('\n') + '\n');
   gen.lines.length = 0;
 
-  process.stderr.write('judgekit (node) …\n');
-  const node = await timed(process.execPath, [join(root, 'bin/run-ts.js'), join(root, 'bench/mcq.bench.ts'), '--worker', dir, '--resamples', String(resamples), '--seed', String(seed)]);
+  process.stderr.write(`judgekit (node, ${tsx ? 'sources through tsx' : 'dist/'}) …\n`);
+  const workerArgs = [join(root, 'bench/mcq-worker.mjs'), dir, String(resamples), String(seed)];
+  const node = await timed(process.execPath, tsx ? [join(root, 'bin/run-ts.js'), ...workerArgs, '--src'] : workerArgs);
   process.stderr.write('numpy reference (python) …\n');
   const py = await timed('/usr/bin/python3', [join(root, 'bench/mcq_ref.py'), dir, String(resamples), String(seed)]);
   const nodeRep: SideReport = { ...JSON.parse(node.out), wall_s: node.wall_s };
   const pyRep: SideReport = { ...JSON.parse(py.out), wall_s: py.wall_s };
   if (node.time_rss_mb) nodeRep.max_rss_mb = node.time_rss_mb;
   if (py.time_rss_mb) pyRep.max_rss_mb = py.time_rss_mb;
+  if (node.cpu_s !== null) nodeRep.cpu_s = node.cpu_s;
+  if (py.cpu_s !== null) pyRep.cpu_s = py.cpu_s;
 
   // extractor agreement and interval agreement
   const nl = await readFile(join(dir, 'node_letters.txt'), 'utf8');
@@ -184,6 +189,7 @@ async function main(): Promise<void> {
   const rows = [
     ['', 'judgekit (node)', 'numpy reference', 'ratio ref/judgekit'],
     ['wall time, whole process (s)', f(nodeRep.wall_s), f(pyRep.wall_s), f(pyRep.wall_s / nodeRep.wall_s)],
+    ['CPU time, whole process (s)', nodeRep.cpu_s === undefined ? '' : f(nodeRep.cpu_s), pyRep.cpu_s === undefined ? '' : f(pyRep.cpu_s), nodeRep.cpu_s && pyRep.cpu_s ? f(pyRep.cpu_s / nodeRep.cpu_s) : ''],
     ['  read + validate (s)', f(nodeRep.read_s), f(pyRep.read_s), ''],
     ['  extract + score (s)', f(nodeRep.extract_s), f(pyRep.extract_s), f(pyRep.extract_s / nodeRep.extract_s)],
     ['  grouped bootstrap (s)', f(nodeRep.bootstrap_s), f(pyRep.bootstrap_s), f(pyRep.bootstrap_s / nodeRep.bootstrap_s)],
@@ -192,16 +198,17 @@ async function main(): Promise<void> {
   ];
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const out: string[] = [
-    `MCQ benchmark: ${nItems} items × ${nModels} models = ${nl.length} responses; ${resamples} bootstrap resamples per group (overall, task, organ system, modality); seed ${seed}`,
+    `MCQ benchmark: ${nItems} items × ${nModels} models = ${nl.length} responses; ${resamples} bootstrap resamples per group (overall, task, organ system, modality); seed ${seed}; judgekit from ${tsx ? 'the sources through tsx' : 'dist/'}`,
     '',
     ...rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')),
     '',
+    `judgekit / numpy, whole process: ${f(nodeRep.wall_s / pyRep.wall_s)} (wall)${nodeRep.cpu_s && pyRep.cpu_s ? `, ${f(nodeRep.cpu_s / pyRep.cpu_s)} (CPU)` : ''}`,
     `extractor agreement (same letter or both invalid): ${f((100 * same) / nl.length, 3)}% (${nl.length - same} of ${nl.length} differ); both read a letter: ${f((100 * bothValid) / nl.length, 2)}%`,
     `max |accuracy difference| per model: ${f(maxAccDiff * 100, 3)} points; max |95% CI width difference| (overall and per task): ${f(maxCiWidthDiff * 100, 3)} points (different RNGs)`,
   ];
   process.stdout.write(out.join('\n') + '\n');
   await mkdir(join(root, 'bench/out'), { recursive: true });
-  await writeFile(join(root, 'bench/out/mcq.json'), JSON.stringify({ n_items: nItems, n_models: nModels, resamples, seed, node: nodeRep, numpy: pyRep, agreement: same / nl.length, max_acc_diff: maxAccDiff, max_ci_width_diff: maxCiWidthDiff }, null, 2) + '\n');
+  await writeFile(join(root, 'bench/out/mcq.json'), JSON.stringify({ n_items: nItems, n_models: nModels, resamples, seed, judgekit_from: tsx ? 'src (tsx)' : 'dist', node: nodeRep, numpy: pyRep, agreement: same / nl.length, max_acc_diff: maxAccDiff, max_ci_width_diff: maxCiWidthDiff }, null, 2) + '\n');
   if (!process.argv.includes('--keep')) await rm(dir, { recursive: true, force: true });
 }
 

@@ -47,13 +47,15 @@ export interface Located<T> {
 export async function readItems(file: string): Promise<Map<string, Item>> {
   const items = new Map<string, Item>();
   const csv = ['csv', 'tsv'].includes(formatOf(file));
-  for await (const row of readRows(file)) {
-    let raw = row.value;
-    if (isMedCmrRecord(raw)) raw = medCmrToItem(raw);
-    else if (csv) raw = normaliseCsvItem(raw, file, row.line);
-    const item = parseWith(Item, raw, file, row.line);
-    if (items.has(item.id)) throw new InputError(`duplicate item id "${item.id}"`, { file, line: row.line, field: 'id' });
-    items.set(item.id, item);
+  for await (const batch of readRowBatches(file)) {
+    for (const row of batch) {
+      let raw = row.value;
+      if (isMedCmrRecord(raw)) raw = medCmrToItem(raw);
+      else if (csv) raw = normaliseCsvItem(raw, file, row.line);
+      const item = parseWith(Item, raw, file, row.line);
+      if (items.has(item.id)) throw new InputError(`duplicate item id "${item.id}"`, { file, line: row.line, field: 'id' });
+      items.set(item.id, item);
+    }
   }
   if (items.size === 0) throw new InputError('no items in file', { file });
   return items;

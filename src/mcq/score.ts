@@ -26,26 +26,43 @@ export function isCorrect(extracted: string, item: Item): boolean {
  * callers that build responses in code).
  */
 export function scoreMcq(items: Map<string, Item>, responses: Response[]): McqRecord[] {
-  const mcqItems: { item: Item; prep: PreparedOptions }[] = [];
-  for (const item of items.values()) {
-    if (item.format === 'mcq' && item.options && (item.answer || item.answers)) mcqItems.push({ item, prep: prepareOptions(item.options) });
-  }
-  const byModel = new Map<string, Map<string, Response>>();
-  for (const r of responses) {
-    const item = items.get(r.item_id);
-    if (!item) throw new InputError(`response of model "${r.model}" names no known item "${r.item_id}"`, { field: 'item_id' });
+  // every MCQ-format item has a slot (duplicates are errors for all of them); the scored ones
+  // (options and answer present) are read in the map's order. Per model, one array of responses by
+  // slot instead of a map by item id: at Med-CMR scale the maps cost half as much as extraction.
+  const slotOf = new Map<string, number>();
+  const scored: { item: Item; slot: number; prep: PreparedOptions; answer: string; multi: boolean }[] = [];
+  for (const [id, item] of items) {
     if (item.format !== 'mcq') continue;
-    let m = byModel.get(r.model);
-    if (!m) byModel.set(r.model, (m = new Map()));
-    if (m.has(r.item_id)) throw new InputError(`duplicate response of model "${r.model}" to item "${r.item_id}"`, { field: 'item_id' });
-    m.set(r.item_id, r);
+    const slot = slotOf.size;
+    slotOf.set(id, slot);
+    if (item.options && (item.answer || item.answers)) {
+      const answer = item.answers ? [...item.answers].sort().join(',') : item.answer!;
+      scored.push({ item, slot, prep: prepareOptions(item.options), answer, multi: item.answers !== undefined });
+    }
+  }
+  const byModel = new Map<string, (Response | undefined)[]>();
+  let lastModel: string | null = null;
+  let answered: (Response | undefined)[] = [];
+  for (const r of responses) {
+    const slot = slotOf.get(r.item_id);
+    if (slot === undefined) {
+      if (items.has(r.item_id)) continue; // an open-ended item
+      throw new InputError(`response of model "${r.model}" names no known item "${r.item_id}"`, { field: 'item_id' });
+    }
+    if (r.model !== lastModel) {
+      lastModel = r.model;
+      let m = byModel.get(r.model);
+      if (!m) byModel.set(r.model, (m = new Array<Response | undefined>(slotOf.size)));
+      answered = m;
+    }
+    if (answered[slot] !== undefined) throw new InputError(`duplicate response of model "${r.model}" to item "${r.item_id}"`, { field: 'item_id' });
+    answered[slot] = r;
   }
   const out: McqRecord[] = [];
-  for (const [model, answered] of byModel) {
-    for (const { item, prep } of mcqItems) {
-      const r = answered.get(item.id);
-      const x = r ? extractAnswer(r.output, prep, { multi: item.answers !== undefined }) : null;
-      const answer = item.answers ? [...item.answers].sort().join(',') : item.answer!;
+  for (const [model, answeredBy] of byModel) {
+    for (const { item, slot, prep, answer, multi } of scored) {
+      const r = answeredBy[slot];
+      const x = r ? extractAnswer(r.output, prep, { multi }) : null;
       const rec: McqRecord = {
         item_id: item.id,
         model,

@@ -47,6 +47,31 @@ describe('item readers', () => {
     expect((await readItems(p)).size).toBe(2);
   });
 
+  it('reads lines that cross the 1 MiB read chunks: split characters, split CRLF, one line over three chunks', async () => {
+    // records of varied length with multi-byte text (答案, é, an emoji), blank lines, CRLF ends and
+    // one 2.5 MiB line, so that chunk boundaries fall inside characters, between \r and \n and
+    // inside lines: every record must come back whole, in order, with its line number
+    const lines: string[] = [];
+    const expected: { line: number; output: string }[] = [];
+    let n = 0;
+    for (let i = 0; n < 3.5 * (1 << 20); i++) {
+      const output = i === 700 ? 'x'.repeat(2.5 * (1 << 20)) + '答案：C' : `${'答案é😀'.repeat(i % 13)}${'a'.repeat((i * 37) % 500)} ${i}`;
+      const text = i % 9 === 4 ? '' : JSON.stringify({ item_id: `i${i}`, model: 'm', output });
+      if (text) expected.push({ line: i + 1, output });
+      lines.push(text);
+      n += Buffer.byteLength(text) + 2;
+    }
+    const p = await tmp('responses.jsonl', lines.join(lines.length % 2 ? '\r\n' : '\n') + '\r\n');
+    const rows = await readAllRows(p);
+    expect(rows.map((r) => r.line)).toEqual(expected.map((e) => e.line));
+    expect(rows.every((r, k) => r.value.output === expected[k]!.output)).toBe(true);
+    const mixed = await tmp('responses.jsonl', lines.map((l, i) => l + (i % 3 === 0 ? '\r\n' : '\n')).join('') + '{"item_id": "x", "model": "m", "output": "é"}');
+    const rows2 = await readAllRows(mixed);
+    expect(rows2.map((r) => r.line)).toEqual([...expected.map((e) => e.line), lines.length + 1]);
+    expect(rows2.at(-1)!.value.output).toBe('é');
+    expect(rows2.every((r, k) => k === rows2.length - 1 || r.value.output === expected[k]!.output)).toBe(true);
+  });
+
   it('rejects duplicate ids and missing fields', async () => {
     const dup = await tmp('items.jsonl', [mcq('a'), mcq('a')].join('\n'));
     expect((await errorOf(readItems(dup))).field).toBe('id');

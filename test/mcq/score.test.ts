@@ -41,6 +41,20 @@ describe('scoreMcq', () => {
   it('rejects responses to unknown items and duplicate responses', () => {
     expect(() => scoreMcq(items, [{ item_id: 'nope', model: 'm', output: 'A' }])).toThrow(InputError);
     expect(() => scoreMcq(items, [{ item_id: 'q1', model: 'm', output: 'A' }, { item_id: 'q1', model: 'm', output: 'B' }])).toThrow(/duplicate/);
+    // models interleaved: a model's responses are found wherever they stand, and so is its duplicate
+    const mixed: Response[] = [
+      { item_id: 'q1', model: 'm1', output: 'C' },
+      { item_id: 'q1', model: 'm2', output: 'B' },
+      { item_id: 'o1', model: 'm1', output: 'text' },
+      { item_id: 'q2', model: 'm1', output: 'D' },
+    ];
+    expect(scoreMcq(items, mixed).map((r) => [r.model, r.item_id, r.extracted])).toEqual([
+      ['m1', 'q1', 'C'],
+      ['m1', 'q2', 'D'],
+      ['m2', 'q1', 'B'],
+      ['m2', 'q2', null],
+    ]);
+    expect(() => scoreMcq(items, [...mixed, { item_id: 'q1', model: 'm1', output: 'A' }])).toThrow(/duplicate response of model "m1" to item "q1"/);
   });
 });
 
