@@ -132,13 +132,22 @@ export interface ConfusionReaders {
   macroF1: TotalsReader;
 }
 
+/**
+ * Registers the kr × kc contingency table of two code vectors (−1: missing) over the units where
+ * both are present: cell (i, j) at offset + i · kc + j counts the units with row code i and column
+ * code j. Returns the offset.
+ */
+export function contingencyBlock(sums: ClusterSums, rowCode: Int32Array, colCode: Int32Array, kr: number, kc: number): number {
+  return sums.block(kr * kc, (u, row, off) => {
+    const a = rowCode[u]!;
+    const b = colCode[u]!;
+    if (a >= 0 && b >= 0) row[off + a * kc + b] += 1;
+  });
+}
+
 /** Two raters' k×k confusion matrix over the units both rated (row = truth, column = prediction). */
 export function confusionSums(sums: ClusterSums, truth: Int32Array, pred: Int32Array, k: number): ConfusionReaders {
-  const o = sums.block(k * k, (u, row, off) => {
-    const t = truth[u]!;
-    const p = pred[u]!;
-    if (t >= 0 && p >= 0) row[off + t * k + p] += 1;
-  });
+  const o = contingencyBlock(sums, truth, pred, k, k);
   // every statistic of the table in one pass per totals: n, diagonal, margins, κ, and sklearn's
   // per-class precision, recall and F1 (zero_division = 0) averaged over the k classes
   const rows = new Float64Array(k);

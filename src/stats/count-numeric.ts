@@ -18,7 +18,7 @@
  * functions return null and the caller keeps the generic statistic.
  */
 import type { ClusterSums } from './cluster-sums.ts';
-import type { TotalsReader } from './count-agreement.ts';
+import { contingencyBlock, type TotalsReader } from './count-agreement.ts';
 
 /**
  * The largest table a reader works on: 4,096 cells is a 64 × 64 contingency table (any rating
@@ -219,11 +219,7 @@ export function pairTableSums(
   const yv = Y.levels;
   const xc = X.code;
   const yc = Y.code;
-  const o = sums.block(kx * ky, (u, row, off) => {
-    const a = xc[u]!;
-    const b = yc[u]!;
-    if (a >= 0 && b >= 0) row[off + a * ky + b] += 1;
-  });
+  const o = contingencyBlock(sums, xc, yc, kx, ky);
 
   // the margins of a totals vector, read once per totals (every reader below needs them)
   const rows = new Float64Array(kx);
