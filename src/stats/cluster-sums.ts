@@ -107,8 +107,10 @@ export class ClusterSums {
       if (t === undefined) listType.set(key, (t = newType(list, mult)));
       clusterRow[c] = t;
     }
-    // one unit of its own pattern per cluster type (one unit per item): the types are the patterns
-    const direct = typeMult.length === typeStart.length - 1 && typeMult.every((m) => m === 1);
+    // every cluster type is exactly one unit (one unit per item; no empty item): the types are the
+    // unit rows, and a resample's counts are theirs
+    let direct = true;
+    for (let t = 0; t + 1 < typeStart.length && direct; t++) direct = typeStart[t + 1]! - typeStart[t]! === 1 && typeMult[typeStart[t]!] === 1;
     if (direct) for (let c = 0; c < n; c++) clusterRow[c] = typePattern[clusterRow[c]!]!;
     this.built = {
       clusterRow,

@@ -330,11 +330,16 @@ function isConstant(v: Float64Array): boolean {
 function pearsonCore(x: Float64Array, y: Float64Array): number {
   const n = x.length;
   if (n === 2) return Math.sign(x[1] - x[0]) * Math.sign(y[1] - y[0]);
+  // centred on a value of the data first: differences of nearby values are exact (Sterbenz), so
+  // a mean of humans that differs from the others by one rounding step (0.2 against
+  // 0.20000000000000004) is not lost in the rounding of a mean of raw values
+  const cx = x[0];
+  const cy = y[0];
   let sx = 0;
   let sy = 0;
   for (let i = 0; i < n; i++) {
-    sx += x[i];
-    sy += y[i];
+    sx += x[i] - cx;
+    sy += y[i] - cy;
   }
   const mx = sx / n;
   const my = sy / n;
@@ -342,8 +347,8 @@ function pearsonCore(x: Float64Array, y: Float64Array): number {
   let syy = 0;
   let sxy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
+    const dx = x[i] - cx - mx;
+    const dy = y[i] - cy - my;
     sxx += dx * dx;
     syy += dy * dy;
     sxy += dx * dy;

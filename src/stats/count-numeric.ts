@@ -19,6 +19,7 @@
  */
 import type { ClusterSums } from './cluster-sums.ts';
 import { contingencyBlock, type TotalsReader } from './count-agreement.ts';
+import { iccOfMeanSquares } from './icc.ts';
 
 /**
  * The largest table a reader works on: 4,096 cells is a 64 × 64 contingency table (any rating
@@ -260,22 +261,27 @@ export function pairTableSums(
       }
       return Math.sign(b[second]! - b[first]!);
     }
+    // centred on a value of the data first, as pearson() (correlation.ts) is: the lowest used one
+    let ca = 0;
+    let cb = 0;
+    for (let i = 0; i < kx; i++) if (rows[i] !== 0) ((ca = a[i]!), (i = kx));
+    for (let j = 0; j < ky; j++) if (cols[j] !== 0) ((cb = b[j]!), (j = ky));
     let sx = 0;
     let sy = 0;
-    for (let i = 0; i < kx; i++) sx += rows[i]! * a[i]!;
-    for (let j = 0; j < ky; j++) sy += cols[j]! * b[j]!;
+    for (let i = 0; i < kx; i++) sx += rows[i]! * (a[i]! - ca);
+    for (let j = 0; j < ky; j++) sy += cols[j]! * (b[j]! - cb);
     const mx = sx / n;
     const my = sy / n;
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
-    for (let i = 0; i < kx; i++) if (rows[i] !== 0) sxx += rows[i]! * (a[i]! - mx) ** 2;
-    for (let j = 0; j < ky; j++) if (cols[j] !== 0) syy += cols[j]! * (b[j]! - my) ** 2;
+    for (let i = 0; i < kx; i++) if (rows[i] !== 0) sxx += rows[i]! * (a[i]! - ca - mx) ** 2;
+    for (let j = 0; j < ky; j++) if (cols[j] !== 0) syy += cols[j]! * (b[j]! - cb - my) ** 2;
     for (let i = 0; i < kx; i++) {
-      const dx = a[i]! - mx;
+      const dx = a[i]! - ca - mx;
       for (let j = 0; j < ky; j++) {
         const c = t[o + i * ky + j]!;
-        if (c !== 0) sxy += c * dx * (b[j]! - my);
+        if (c !== 0) sxy += c * dx * (b[j]! - cb - my);
       }
     }
     const r = sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
@@ -403,13 +409,30 @@ export interface IccReaders {
 /**
  * The ICCs of `icc` on the items × raters table `values[r][u]` (NaN: missing): the two-way ANOVA
  * over the complete units (listwise deletion, as `icc`) needs only their number n, Σ R_u² (R_u a
- * unit's row sum), Σ x² and the column sums C_j. The values are shifted by one of them near the
- * middle of their range, so that integer ratings give exact integer sums and the sums of squares
- * below are exact: k·n·SS_rows = n Σ R² − G², k·n·SS_cols = k Σ C² − G², and the residual is the
- * rest of k·n·SS_total = k n Σ x² − G².
+ * unit's row sum), Σ x² and the column sums C_j: k·n·SS_rows = n Σ R² − G², k·n·SS_cols = k Σ C² −
+ * G², and the residual is the rest of k·n·SS_total = k n Σ x² − G². The values are shifted by one
+ * of them near the middle of their range, so that integer ratings (below 2⁵³ in these sums) give
+ * exact integer sums; decimal ratings leave rounding in the differences, which icc()'s two-pass
+ * sums do not, so the counted ICC agrees with it to rounding, not bit for bit. A resample with no
+ * variance at all is recognised exactly (below), not from the rounded sums. Null when more than
+ * MAX_TABLE_CELLS distinct values are constant units (the caller keeps the generic ICC).
  */
-export function iccSums(sums: ClusterSums, values: readonly Float64Array[]): IccReaders {
+export function iccSums(sums: ClusterSums, values: readonly Float64Array[]): IccReaders | null {
   const k = values.length;
+  // A resample whose complete units all hold one value has no variance at all (every ICC is
+  // undefined, as icc() finds exactly by shifting by that value); the sums would leave rounding
+  // noise when the value differs from the shift. Such a resample is recognised exactly: no
+  // complete unit varies across raters, and the constant units count under one value only.
+  const constantLevel = new Map<number, number>();
+  for (let u = 0; values.length && u < values[0]!.length; u++) {
+    const v = values[0]![u]!;
+    if (v !== v) continue;
+    let same = true;
+    for (let j = 1; j < k && same; j++) same = values[j]![u] === v;
+    if (same && !constantLevel.has(v === 0 ? 0 : v)) constantLevel.set(v === 0 ? 0 : v, constantLevel.size);
+  }
+  if (constantLevel.size > MAX_TABLE_CELLS) return null;
+  const L = constantLevel.size;
   let lo = Infinity;
   let hi = -Infinity;
   for (const col of values) {
@@ -432,7 +455,9 @@ export function iccSums(sums: ClusterSums, values: readonly Float64Array[]): Icc
       }
     }
   }
-  const o = sums.block(3 + k, (u, row, off) => {
+  // [n, Σ R², Σ x², C_1 … C_k, units that vary, constant units per value]
+  const VARY = 3 + k;
+  const o = sums.block(4 + k + L, (u, row, off) => {
     if (k < 2) return;
     let r = 0;
     let q = 0;
@@ -446,7 +471,17 @@ export function iccSums(sums: ClusterSums, values: readonly Float64Array[]): Icc
     row[off + 1] += r * r;
     row[off + 2] += q;
     for (let j = 0; j < k; j++) row[off + 3 + j] += values[j]![u]! - shift;
+    const first = values[0]![u]!;
+    const level = values.every((col) => col[u] === first) ? constantLevel.get(first === 0 ? 0 : first) : undefined;
+    if (level === undefined) row[off + VARY] += 1;
+    else row[off + VARY + 1 + level] += 1;
   });
+  const constant = (t: Float64Array): boolean => {
+    if (t[o + VARY] !== 0) return false;
+    let levels = 0;
+    for (let l = 0; l < L; l++) if (t[o + VARY + 1 + l] !== 0) levels++;
+    return levels <= 1;
+  };
   const anova = sums.memo((t) => {
     const n = t[o]!;
     if (n < 2 || k < 2) return null;
@@ -460,25 +495,20 @@ export function iccSums(sums: ClusterSums, values: readonly Float64Array[]): Icc
     const a = t[o + 1]!;
     const q = t[o + 2]!;
     const nk = n * k;
+    if (constant(t)) return { n, msr: 0, msc: 0, mse: 0 };
     let ssr = (n * a - g * g) / nk;
     let ssc = (k * c2 - g * g) / nk;
     let sse = (nk * q - n * a - k * c2 + g * g) / nk;
-    // icc.ts's rounding guard: a sum of squares below 1e-12 of the total is 0
+    // icc.ts's guard: a sum of squares below 1e-12 of their total is 0
     const tiny = 1e-12 * (ssr + ssc + sse);
     if (ssr <= tiny) ssr = 0;
     if (ssc <= tiny) ssc = 0;
     if (sse <= tiny) sse = 0;
     return { n, msr: ssr / (n - 1), msc: ssc / (k - 1), mse: sse / ((n - 1) * (k - 1)) };
   });
-  const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
-  const read = (f: (a: { n: number; msr: number; msc: number; mse: number }) => number | null): TotalsReader => (t) => {
+  const read = (which: keyof IccReaders): TotalsReader => (t) => {
     const a = anova(t);
-    return a ? f(a) : null;
+    return a ? iccOfMeanSquares(a, k)[which] : null;
   };
-  return {
-    icc2_1: read(({ n, msr, msc, mse }) => ratio(msr - mse, msr + (k - 1) * mse + (k * (msc - mse)) / n)),
-    icc3_1: read(({ msr, mse }) => ratio(msr - mse, msr + (k - 1) * mse)),
-    icc2_k: read(({ n, msr, msc, mse }) => ratio(msr - mse, msr + (msc - mse) / n)),
-    icc3_k: read(({ msr, mse }) => ratio(msr - mse, msr)),
-  };
+  return { icc2_1: read('icc2_1'), icc3_1: read('icc3_1'), icc2_k: read('icc2_k'), icc3_k: read('icc3_k') };
 }

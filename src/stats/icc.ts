@@ -106,14 +106,23 @@ export function icc(m: RatingMatrix): IccResult {
     for (const row of m) if (row.length === k && row.every((v) => typeof v === 'number' && v === v)) complete++;
     return { icc2_1: null, icc3_1: null, icc2_k: null, icc3_k: null, n_items: complete, n_raters: k };
   }
+  return { ...iccOfMeanSquares(a, k), n_items: a.n, n_raters: k };
+}
+
+/**
+ * The four ICCs of the two-way ANOVA mean squares (Shrout & Fleiss), shared by `icc` and the
+ * counted ICC (count-numeric.ts). Null where the denominator is 0, or within 1e-12 of the mean
+ * squares' size: a denominator that cancels to rounding noise (e.g. ICC(2,k) of [[2,4],[4,2],[2,2]],
+ * exactly 0 in exact arithmetic) would otherwise publish ±1e16.
+ */
+export function iccOfMeanSquares(a: { n: number; msr: number; msc: number; mse: number }, k: number): { icc2_1: number | null; icc3_1: number | null; icc2_k: number | null; icc3_k: number | null } {
   const { n, msr, msc, mse } = a;
-  const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
+  const tiny = 1e-12 * (Math.abs(msr) + Math.abs(msc) + Math.abs(mse));
+  const ratio = (num: number, den: number): number | null => (den === 0 || Math.abs(den) <= tiny ? null : num / den);
   return {
     icc2_1: ratio(msr - mse, msr + (k - 1) * mse + (k * (msc - mse)) / n),
     icc3_1: ratio(msr - mse, msr + (k - 1) * mse),
     icc2_k: ratio(msr - mse, msr + (msc - mse) / n),
     icc3_k: ratio(msr - mse, msr),
-    n_items: n,
-    n_raters: k,
   };
 }

@@ -91,9 +91,11 @@ export interface TuningOptions {
   /** Failures counted outside the labels (e.g. failed judgments of a ledger), per candidate and status. */
   extraFailures?: Record<string, Record<string, number>>;
   /**
-   * How resamples are computed: `counts` (default) reads every statistic from per-item count tables
-   * (stats/cluster-sums.ts) where the level allows it; `generic` recomputes each statistic on each
-   * resample, the reference the counting path is tested against. Both give the same numbers.
+   * How resamples are computed: `counts` (default) reads every statistic from per-item sums
+   * (stats/cluster-sums.ts) when every candidate's tables are small enough to count (else the whole
+   * evaluation is generic); `generic` recomputes each statistic on each resample, the reference the
+   * counting path is tested against. Both give the same resamples and the same numbers up to
+   * floating-point rounding (the tests hold them to 1e-9).
    */
   bootstrapPath?: 'counts' | 'generic';
 }

@@ -75,7 +75,8 @@ export interface AgreementOptions {
    * distinct values and ANOVA sums at the others), keeping the generic computation only for what
    * has no small table (continuous ratings, the system-ranking α); `generic` recomputes every
    * statistic on every resample, the reference the counting path is tested against. Both give the
-   * same numbers.
+   * same resamples and the same numbers up to floating-point rounding (the tests hold them to 1e-9
+   * nominal, 1e-12 otherwise).
    */
   bootstrapPath?: 'counts' | 'generic';
 }
@@ -215,7 +216,7 @@ function analyse(
       }
       return r;
     };
-    const ic = counting ? iccSums(ps.sums, table.values) : null;
+    const ic = counting ? iccSums(ps.sums, table.values) : null; // null: too many values to count (generic)
     iccIdx = [ps.add((s) => get(s).icc2_1, ic?.icc2_1), ps.add((s) => get(s).icc3_1, ic?.icc3_1), ps.add((s) => get(s).icc2_k, ic?.icc2_k), ps.add((s) => get(s).icc3_k, ic?.icc3_k)];
   }
 

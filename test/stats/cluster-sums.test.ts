@@ -67,6 +67,14 @@ describe('ClusterSums', () => {
     }
   });
 
+  it('an item without units adds nothing (and does not make the one-level table wrong)', () => {
+    const sums = new ClusterSums([new Int32Array(0), Int32Array.from([0, 1])]);
+    const o = sums.block(1, (u, row, off) => void (row[off] += u === 0 ? 10 : 1));
+    expect(sums.totals([1])[o]).toBe(11);
+    expect(sums.totals([0])[o]).toBe(0);
+    expect(sums.totals([0, 1, 1])[o]).toBe(22);
+  });
+
   it('draws the very resamples of bootstrapItems for the same seed', () => {
     const { codes, clusters } = data(2, 300, 2, 3, 0.2);
     const sums = new ClusterSums(clusters);

@@ -75,7 +75,7 @@ describe('Krippendorff α, ICC and two-rater statistics read from counts equal t
       const sums = new ClusterSums(clusters);
       const codes = values.map((v) => positionsOnScale(v, scale)!);
       const alpha = { ordinal: alphaSums(sums, codes, scale, 'ordinal')!, interval: alphaSums(sums, codes, scale, 'interval')!, ratio: alphaSums(sums, codes, scale, 'ratio')! };
-      const ic = iccSums(sums, values);
+      const ic = iccSums(sums, values)!;
       const cons = meanOf(values.slice(1), 1);
       const rating = pairTableSums(sums, values[0]!, values[1]!, { scale })!;
       const vsMean = pairTableSums(sums, values[0]!, cons, { scale })!;
@@ -121,7 +121,7 @@ describe('Krippendorff α, ICC and two-rater statistics read from counts equal t
     const codes = [a, b, c].map((v) => positionsOnScale(v, scale)!);
     const al = alphaSums(sums, codes, scale, 'ordinal')!;
     const ai = alphaSums(sums, codes, scale, 'interval')!;
-    const ic = iccSums(sums, [a, b, c]);
+    const ic = iccSums(sums, [a, b, c])!;
     const constant = pairTableSums(sums, a, b, { scale })!;
     const bc = pairTableSums(sums, b, c, { scale })!;
     for (const idx of [[0, 1, 2, 3, 4], [0, 0], [0, 1], [1, 0], [2, 3], [3, 3, 3], [4], [0, 1, 0, 1]]) {
@@ -170,5 +170,45 @@ describe('Krippendorff α, ICC and two-rater statistics read from counts equal t
     expect(alphaSums(sums, codes, scale, 'ordinal')).toBeNull();
     expect(alphaSums(sums, codes, scale, 'ratio')).toBeNull();
     expect(alphaSums(sums, codes, scale, 'interval')).not.toBeNull();
+  });
+});
+
+describe('numerical edge cases found in review (counted and direct alike)', () => {
+  it('a resample whose complete units all hold one decimal value: every ICC undefined, not rounding noise', () => {
+    // 0.2 everywhere on the complete units, while the shift is chosen from the whole range (0.1–0.7)
+    const v = [0.2, 0.2, 0.2, 0.1].map((x, u) => (u === 3 ? [0.1, 0.7, 0.3, NaN, NaN] : [x, x, x, x, x]));
+    const values = Array.from({ length: 5 }, (_, r) => Float64Array.from(v, (row) => row[r]!));
+    const sums = new ClusterSums([0, 1, 2, 3].map((u) => Int32Array.of(u)));
+    const ic = iccSums(sums, values)!;
+    const t = sums.totals([0, 1, 2, 3]);
+    const direct = icc(v.map((row) => row.map((x) => (Number.isNaN(x) ? null : x))));
+    for (const key of ['icc2_1', 'icc3_1', 'icc2_k', 'icc3_k'] as const) {
+      expect(direct[key]).toBeNull();
+      expect(ic[key](t)).toBeNull();
+    }
+  });
+
+  it('an ICC whose denominator cancels to rounding noise is undefined (was ±1e16)', () => {
+    // ICC(2,k) of [[2,4],[4,2],[2,2]]: msr = 2/3, msc = 0, mse = 2, so msr + (msc − mse)/n = 0 exactly
+    const m = [[2, 4], [4, 2], [2, 2]];
+    expect(icc(m).icc2_k).toBeNull();
+    const values = [0, 1].map((r) => Float64Array.from(m, (row) => row[r]!));
+    const sums = new ClusterSums([0, 1, 2].map((u) => Int32Array.of(u)));
+    const ic = iccSums(sums, values)!;
+    const t = sums.totals([0, 1, 2]);
+    expect(ic.icc2_k(t)).toBeNull();
+    // the other three are defined (ICC(3,1) = (msr − mse)/(msr + mse) = −1/2) and agree with the direct function
+    expect(icc(m).icc3_1).toBeCloseTo(-0.5, 12);
+    for (const key of ['icc2_1', 'icc3_1', 'icc3_k'] as const) expect(ic[key](t)).toBeCloseTo(icc(m)[key]!, 12);
+  });
+
+  it('Pearson against a mean one rounding step off its neighbours (0.2 vs 0.20000000000000004): r = −1 on both paths', () => {
+    const cons = Float64Array.of(0.2, 0.2, 0.2, (0.1 + 0.2 + 0.3) / 3, 0.2);
+    expect(cons[3]).not.toBe(0.2);
+    const judge = Float64Array.of(0.3, 0.3, 0.3, 0.2, 0.3);
+    expect(pearson(cons, judge)).toBeCloseTo(-1, 12);
+    const sums = new ClusterSums([0, 1, 2, 3, 4].map((u) => Int32Array.of(u)));
+    const r = pairTableSums(sums, judge, cons)!;
+    expect(r.pearson(sums.totals([0, 1, 2, 3, 4]))).toBeCloseTo(-1, 12);
   });
 });
