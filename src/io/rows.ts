@@ -96,7 +96,11 @@ async function* jsonlBatches(file: string): AsyncGenerator<Row[]> {
     const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
     return buf.toString('utf8', start, stop);
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  let first = true;
+  for await (const read of stream as AsyncIterable<Buffer>) {
+    // a UTF-8 byte-order mark before the first line (as CSV and JSON files may carry) is not data
+    const chunk = first && read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf ? read.subarray(3) : read;
+    first = false;
     let nl = chunk.indexOf(10);
     if (nl < 0) {
       pending.push(chunk);

@@ -47,6 +47,13 @@ describe('item readers', () => {
     expect((await readItems(p)).size).toBe(2);
   });
 
+  it('skips a UTF-8 byte-order mark before the first JSONL line (and counts that line as line 1)', async () => {
+    const p = await tmp('items.jsonl', '\uFEFF' + [mcq('a'), mcq('b')].join('\n') + '\n');
+    const rows = await readAllRows(p);
+    expect(rows.map((r) => r.line)).toEqual([1, 2]);
+    expect([...(await readItems(p)).keys()]).toEqual(['a', 'b']);
+  });
+
   it('reads lines that cross the 1 MiB read chunks: split characters, split CRLF, one line over three chunks', async () => {
     // records of varied length with multi-byte text (答案, é, an emoji), blank lines, CRLF ends and
     // one 2.5 MiB line, so that chunk boundaries fall inside characters, between \r and \n and
