@@ -277,10 +277,9 @@ function countedScores(t: Table, level: Level, preds: Float64Array[], evalItems:
     }),
   );
   if (readers.some((slotsOf) => slotsOf.some((r) => r === null || !applies.every((key) => r[key] !== undefined)))) return null;
-  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
   const read = (slot: Partial<Record<TuningStatistic, TotalsReader>>, totals: Float64Array): Record<TuningStatistic, number | null> => {
     const out: Record<TuningStatistic, number | null> = { kappa: null, alpha: null, spearman: null, pearson: null, agreement: null };
-    for (const key of applies) out[key] = safe(() => finite(slot[key]!(totals)));
+    for (const key of applies) out[key] = safe(() => slot[key]!(totals)); // as statsOn: RangeError or non-finite → null
     return out;
   };
   const score = (pi: number, totals: Float64Array): Scored => {
