@@ -26,6 +26,21 @@ const scoresFor = (id: string): Record<string, number> => {
 };
 const judge = (over: Record<string, unknown> = {}) => ({ kind: 'llm' as const, endpoint: { base_url: server.url, model: 'judge', output_mode: 'json_mode' as const, max_retries: 1, ...over } });
 
+/**
+ * After a run whose `broken` units failed: with the server fixed (answering in `style`), a rerun
+ * of the same command line asks for exactly those units and exits 0, and a third run asks nothing.
+ */
+async function rerunAsksOnly(args: string[], broken: Set<string>, style: LooseStyle): Promise<void> {
+  server.reset();
+  server.handler = () => ({ kind: 'loose', style });
+  const second = await spawnJudgekit(args, { cwd: resolve('.') }).done;
+  expect(second.code).toBe(0);
+  expect(new Set(server.chatRequests().map((r) => candidateOf(r)!.replace(/^unit /, '')))).toEqual(broken);
+  server.reset();
+  expect((await spawnJudgekit(args, { cwd: resolve('.') }).done).code).toBe(0);
+  expect(server.chatRequests()).toHaveLength(0);
+}
+
 describe('loose verdict formats', () => {
   it('every unambiguous style is ok with the server scores, without a single repair request', async () => {
     const rubric = await loadRubric('rubrics/medcmr-v1.yaml');
@@ -143,16 +158,8 @@ describe('fail fast, fail loud, retry only what failed', () => {
     const ledger = readFileSync(join(d, 'out', 'judgments.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(ledger).toHaveLength(20);
     expect(ledger.filter((j) => j.status === 'parse_error')).toHaveLength(7);
-    // Fixed server: only the 7 failures are asked again.
-    server.reset();
-    server.handler = () => ({ kind: 'loose', style: 'flat' });
-    const second = await spawnJudgekit(args, { cwd: resolve('.') }).done;
-    expect(second.code).toBe(0);
-    expect(new Set(server.chatRequests().map((r) => candidateOf(r)!.replace(/^unit /, '')))).toEqual(broken);
-    // A third run asks nothing.
-    server.reset();
-    expect((await spawnJudgekit(args, { cwd: resolve('.') }).done).code).toBe(0);
-    expect(server.chatRequests()).toHaveLength(0);
+    // Fixed server: only the 7 failures are asked again, and a third run asks nothing.
+    await rerunAsksOnly(args, broken, 'flat');
     // --limit: the first N responses only.
     const lim = await spawnJudgekit([...args.slice(0, -1).map((a) => (a === join(d, 'out') ? join(d, 'lim') : a)), '--limit', '3', '--no-cache', '--json'], { cwd: resolve('.') }).done;
     expect(lim.code).toBe(0);
@@ -191,15 +198,8 @@ describe('judgekit run and pairwise --template from the command line', () => {
     expect(first.code).toBe(3);
     expect(first.stderr).toContain('stage "judge-live": 2 of 10 units failed (20.0% > 5.0%: parse_error=2)');
     expect(readFileSync(join(d, 'reports', 'live', 'judge-live.judgments.jsonl'), 'utf8').trim().split('\n')).toHaveLength(10);
-    server.reset();
-    server.handler = () => ({ kind: 'loose', style: 'wrapper' });
-    const second = await spawnJudgekit(args, { cwd: resolve('.') }).done;
-    expect(second.code).toBe(0);
-    expect(new Set(server.chatRequests().map((r) => candidateOf(r)!.replace(/^unit /, '')))).toEqual(broken);
-    // with everything ok, the finished stage is reused as before
-    server.reset();
-    expect((await spawnJudgekit(args, { cwd: resolve('.') }).done).code).toBe(0);
-    expect(server.chatRequests()).toHaveLength(0);
+    // only the failures are asked again; with everything ok, the finished stage is reused as before
+    await rerunAsksOnly(args, broken, 'wrapper');
   });
 
   it('pairwise --template arena-hard: the strong verdicts are kept in the record, as labels and strength', async () => {
